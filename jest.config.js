@@ -1,0 +1,23 @@
+// Two jest projects so the fast unit specs and the real-engine integration specs can run apart:
+// `npm run test:unit` needs nothing but node; `npm run test:integration` needs dockerd and the local registry.
+const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], rootDir: __dirname };
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$', '/dist/'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/tools/**/*.int.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      testTimeout: 600000,
+      globalTeardown: '<rootDir>/tools/testing/assert-no-test-containers.js',
+    },
+  ],
+};
