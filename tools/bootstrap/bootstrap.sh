@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Janus engine bootstrap: makes this machine able to build and run the generated containers.
+#
+# Idempotent: each step checks first and says whether it did anything. It changes the machine only
+# as far as it must: the Docker Hub mirror and the base-image stand-ins are set up only when Docker Hub
+# is unreachable, and a dockerd that Janus did not start is never restarted behind the user's back.
+#
+# Environment:
+#   JANUS_CACHE_DIR      where registry storage and rootfs tarballs live (default /var/cache/janus; outside any clone)
+#   JANUS_REGISTRY_ADDR  local registry address (default 127.0.0.1:5000)
+#   JANUS_BASE_ARCHES    architectures to build stand-in base images for (default "amd64 arm64")
+#   JANUS_FORCE_MIRROR   1 = set up the mirror even if Docker Hub answers (tests of this script)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+require_debian_root
+ensure_apt_packages docker.io qemu-user-static binfmt-support docker-registry debootstrap curl
+ensure_binfmt_arm64
+ensure_registry
+ensure_mirror_config
+ensure_dockerd
+if [ "$JANUS_MIRROR" = 1 ]; then
+  for arch in $JANUS_BASE_ARCHES; do
+    ensure_stand_in_arch python 3.11-slim "$arch"
+    ensure_stand_in_arch node 20-slim "$arch"
+  done
+  ensure_stand_in_list python 3.11-slim
+  ensure_stand_in_list node 20-slim
+else
+  say "Docker Hub is reachable: base images come from there, no stand-ins needed"
+fi
+say "ready: engine $(docker_cli version --format '{{.Server.Version}}'), registry http://$JANUS_REGISTRY_ADDR"

@@ -1,0 +1,185 @@
+# Shared steps of the engine bootstrap. Sourced, not run.
+# Every ensure_* step checks before it acts and prints one line saying what it found or did.
+
+JANUS_CACHE_DIR=${JANUS_CACHE_DIR:-/var/cache/janus}
+JANUS_REGISTRY_ADDR=${JANUS_REGISTRY_ADDR:-127.0.0.1:5000}
+JANUS_REGISTRY_PUSH=${JANUS_REGISTRY_PUSH:-localhost:${JANUS_REGISTRY_ADDR##*:}}
+JANUS_BASE_ARCHES=${JANUS_BASE_ARCHES:-amd64 arm64}
+JANUS_STATE_DIR=${JANUS_STATE_DIR:-/var/run/janus}
+JANUS_LOG_DIR=${JANUS_LOG_DIR:-/var/log/janus}
+JANUS_MIRROR=0
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+export DOCKER_BUILDKIT=1
+
+say() { printf '[bootstrap] %s\n' "$*"; }
+die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
+
+# Debian's 20.10 client builds with BuildKit without the buildx plugin; a newer client without buildx cannot.
+docker_cli() {
+  if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi
+}
+
+require_debian_root() {
+  if [ ! -f /etc/debian_version ]; then
+    die "this bootstrap installs with apt and supports Debian 12 (bookworm) only.
+  On another system install yourself: Docker Engine 20.10+ with BuildKit, qemu-user-static with binfmt
+  registration for arm64, a CNCF distribution registry (registry:2) on ${JANUS_REGISTRY_ADDR}, and Node 20;
+  then run 'npm test'."
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    die "run as root (it installs Debian packages and starts dockerd), e.g. 'sudo npm run demo'.
+  Without root, install these yourself: apt-get install -y docker.io qemu-user-static binfmt-support docker-registry debootstrap"
+  fi
+}
+
+ensure_apt_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then say "packages: all present"; return; fi
+  say "packages: installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_binfmt_arm64() {
+  [ "$(uname -m)" = aarch64 ] && { say "binfmt: native arm64, no emulation needed"; return; }
+  if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  fi
+  if [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] && grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64; then
+    say "binfmt: qemu-aarch64 already registered"
+  else
+    update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || update-binfmts --enable >/dev/null 2>&1 || true
+    grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null \
+      || die "could not register qemu-aarch64 with binfmt_misc (is /proc/sys/fs/binfmt_misc mountable here?)"
+    say "binfmt: registered qemu-aarch64"
+  fi
+}
+
+registry_up() { curl -fsS -m 3 -o /dev/null "http://${JANUS_REGISTRY_ADDR}/v2/" 2>/dev/null; }
+
+ensure_registry() {
+  if registry_up; then say "registry: already answering on ${JANUS_REGISTRY_ADDR}"; return; fi
+  mkdir -p "$JANUS_CACHE_DIR/registry" "$JANUS_STATE_DIR" "$JANUS_LOG_DIR"
+  local cfg="$JANUS_CACHE_DIR/registry-config.yml"
+  # Debian's packaged config turns on htpasswd auth; this one serves loopback only, with deletes allowed
+  # so tests can clean up what they push.
+  cat >"$cfg" <<YAML
+version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: $JANUS_CACHE_DIR/registry }
+  delete: { enabled: true }
+http:
+  addr: $JANUS_REGISTRY_ADDR
+YAML
+  setsid nohup docker-registry serve "$cfg" >>"$JANUS_LOG_DIR/registry.log" 2>&1 </dev/null &
+  echo $! >"$JANUS_STATE_DIR/registry.pid"
+  local i
+  for i in $(seq 1 50); do registry_up && break; sleep 0.2; done
+  registry_up || die "the registry did not start; see $JANUS_LOG_DIR/registry.log"
+  say "registry: started on ${JANUS_REGISTRY_ADDR}, storage $JANUS_CACHE_DIR/registry (stop: kill \$(cat $JANUS_STATE_DIR/registry.pid))"
+}
+
+docker_hub_reachable() {
+  [ "${JANUS_FORCE_MIRROR:-0}" = 1 ] && return 1
+  local code
+  code=$(curl -sS -m 5 -o /dev/null -w '%{http_code}' https://registry-1.docker.io/v2/ 2>/dev/null || true)
+  [ "$code" = 401 ] || [ "$code" = 200 ]
+}
+
+ensure_mirror_config() {
+  local mirror="http://${JANUS_REGISTRY_ADDR}"
+  if docker_hub_reachable; then JANUS_MIRROR=0; say "mirror: Docker Hub reachable, leaving /etc/docker/daemon.json alone"; return; fi
+  JANUS_MIRROR=1
+  mkdir -p /etc/docker
+  local f=/etc/docker/daemon.json
+  if [ -f "$f" ] && node -e 'const c=JSON.parse(require("fs").readFileSync(process.argv[1]));process.exit((c["registry-mirrors"]||[]).includes(process.argv[2])?0:1)' "$f" "$mirror"; then
+    say "mirror: $f already lists $mirror"
+    return
+  fi
+  [ -f "$f" ] && [ ! -f "$f.janus-backup" ] && cp "$f" "$f.janus-backup"
+  node -e '
+    const fs=require("fs"); const [f,m]=process.argv.slice(1);
+    const c=fs.existsSync(f)?JSON.parse(fs.readFileSync(f,"utf8")):{};
+    c["registry-mirrors"]=[m,...(c["registry-mirrors"]||[]).filter(x=>x!==m)];
+    fs.writeFileSync(f,JSON.stringify(c,null,2)+"\n");' "$f" "$mirror"
+  say "mirror: Docker Hub unreachable, added $mirror to registry-mirrors in $f (undo: restore $f.janus-backup or delete the entry)"
+}
+
+dockerd_up() { docker_cli info >/dev/null 2>&1; }
+
+ensure_dockerd() {
+  local mirror="http://${JANUS_REGISTRY_ADDR}/"
+  if dockerd_up; then
+    if [ "$JANUS_MIRROR" = 1 ] && ! docker_cli info --format '{{json .RegistryConfig.Mirrors}}' | grep -q "$mirror"; then
+      # registry-mirrors is one of dockerd's live-reloadable options: SIGHUP applies it without
+      # stopping running containers, so a dockerd Janus did not start is reloaded, never restarted.
+      local pid; pid=$(pgrep -xo dockerd || true)
+      [ -n "$pid" ] || die "dockerd answers but its process was not found; restart it yourself so it reads /etc/docker/daemon.json"
+      kill -HUP "$pid"
+      sleep 1
+      say "dockerd: reloaded (SIGHUP to pid $pid) to pick up the registry mirror; running containers were not touched"
+    else
+      say "dockerd: already running"
+    fi
+    return
+  fi
+  mkdir -p "$JANUS_STATE_DIR" "$JANUS_LOG_DIR"
+  setsid nohup dockerd >>"$JANUS_LOG_DIR/dockerd.log" 2>&1 </dev/null &
+  echo $! >"$JANUS_STATE_DIR/dockerd.pid"
+  local i
+  for i in $(seq 1 60); do dockerd_up && break; sleep 0.5; done
+  dockerd_up || die "dockerd did not start; see $JANUS_LOG_DIR/dockerd.log"
+  say "dockerd: started (log $JANUS_LOG_DIR/dockerd.log; stop: kill \$(cat $JANUS_STATE_DIR/dockerd.pid))"
+}
+
+# The apt mirror this machine is configured with, so debootstrap uses the same source apt does.
+apt_mirror() {
+  local uri
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
+  [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
+  [ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list*"
+  echo "$uri"
+}
+
+manifest_exists() { # repo ref
+  curl -fsS -m 10 -o /dev/null -X HEAD \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "http://${JANUS_REGISTRY_ADDR}/v2/$1/manifests/$2" 2>/dev/null
+}
+
+# Builds one stand-in for one architecture from Debian packages and pushes it as <tag>-<arch>.
+ensure_stand_in_arch() { # name tag arch
+  local name=$1 tag=$2 arch=$3 repo="library/$1"
+  if manifest_exists "$repo" "$tag-$arch"; then say "base $name:$tag ($arch): present in the registry"; return; fi
+  local recipe="$REPO_ROOT/containers/base-images/$name"
+  local tarball="$JANUS_CACHE_DIR/rootfs/$name-$tag-$arch.tar"
+  mkdir -p "$JANUS_CACHE_DIR/rootfs"
+  if [ ! -s "$tarball" ]; then
+    say "base $name:$tag ($arch): building the root filesystem from Debian packages (minutes; cached in $tarball)"
+    local t0=$SECONDS
+    bash "$recipe/rootfs.sh" "$arch" "$tarball" "$(apt_mirror)" >>"$JANUS_LOG_DIR/rootfs-$name-$arch.log" 2>&1 \
+      || die "root filesystem for $name ($arch) failed; see $JANUS_LOG_DIR/rootfs-$name-$arch.log"
+    say "base $name:$tag ($arch): root filesystem ready in $((SECONDS - t0)) s"
+  fi
+  local ctx; ctx=$(mktemp -d)
+  ln "$tarball" "$ctx/rootfs-$arch.tar" 2>/dev/null || cp "$tarball" "$ctx/rootfs-$arch.tar"
+  cp "$recipe/Dockerfile" "$ctx/Dockerfile"
+  local ref="$JANUS_REGISTRY_PUSH/$repo:$tag-$arch"
+  docker_cli build -q --platform "linux/$arch" -t "$ref" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  docker_cli push -q "$ref" >/dev/null
+  say "base $name:$tag ($arch): pushed $ref"
+}
+
+# Publishes <tag> as a manifest list over the per-arch tags, through the registry API, so the engine's
+# mirror serves each platform its own variant of an unmodified "FROM <name>:<tag>".
+ensure_stand_in_list() { # name tag
+  local name=$1 tag=$2 repo="library/$1"
+  # Through the same registry client the plugin uses, run from its TypeScript source.
+  (cd "$REPO_ROOT" && node -r @swc-node/register tools/bootstrap/publish-manifest-list.ts "$JANUS_REGISTRY_ADDR" "$repo" "$tag" $JANUS_BASE_ARCHES)
+}
