@@ -146,7 +146,7 @@ apt_mirror() {
 }
 
 manifest_exists() { # repo ref
-  curl -fsS -m 10 -o /dev/null -X HEAD \
+  curl -fsS -m 10 -o /dev/null --head \
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
     -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
     "http://${JANUS_REGISTRY_ADDR}/v2/$1/manifests/$2" 2>/dev/null
