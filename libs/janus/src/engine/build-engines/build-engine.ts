@@ -1,0 +1,28 @@
+export interface PlatformBuildRequest {
+  context: string;
+  file: string;
+  target?: string;
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+  /** `id=…,src=…` specs, handed to BuildKit as secret mounts, never to a layer. */
+  secrets: string[];
+  network?: string;
+  platform: string;
+  onLine: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface BuiltImage {
+  platform: string;
+  /** The image id in the local engine; the image is untagged until the caller tags it. */
+  imageId: string;
+}
+
+/**
+ * What the docker-build executor needs from an engine: build one platform into the local image store.
+ * Tagging, sizing and pushing go through the Engine API, which docker and podman both serve.
+ */
+export interface BuildEngine {
+  readonly name: 'buildx' | 'docker' | 'podman';
+  buildPlatform(req: PlatformBuildRequest): Promise<BuiltImage>;
+}

@@ -1,0 +1,25 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from '../../process/run-command';
+import { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
+import { commonBuildArgs } from './cli-build-args';
+
+/**
+ * `podman build --platform`. Tagging and pushing go through the Engine API, so podman must serve its
+ * docker-compatible socket (`podman system service`) and DOCKER_HOST must point at it.
+ */
+export class PodmanEngine implements BuildEngine {
+  readonly name = 'podman' as const;
+
+  async buildPlatform(req: PlatformBuildRequest): Promise<BuiltImage> {
+    const dir = mkdtempSync(join(tmpdir(), 'janus-build-'));
+    const iidFile = join(dir, 'iid');
+    try {
+      await runCommand('podman', ['build', ...commonBuildArgs(req, iidFile).filter((a) => a !== '--progress=plain')], { onLine: req.onLine, signal: req.signal });
+      return { platform: req.platform, imageId: readFileSync(iidFile, 'utf8').trim() };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { resolveDockerCli } from '../docker-cli';
+import { runCommand } from '../../process/run-command';
+import { BuildEngine } from './build-engine';
+import { DockerBuildkitEngine } from './docker-buildkit-engine';
+import { PodmanEngine } from './podman-engine';
+
+export type EngineChoice = 'auto' | 'buildx' | 'docker' | 'podman';
+
+export async function selectBuildEngine(choice: EngineChoice): Promise<BuildEngine> {
+  if (choice === 'podman') {
+    await runCommand('podman', ['--version']).catch(() => {
+      throw new Error("engine 'podman': the podman CLI was not found; install podman or use --engine=docker");
+    });
+    return new PodmanEngine();
+  }
+  const cli = await resolveDockerCli();
+  if (choice === 'buildx' && !cli.buildx) {
+    throw new Error("engine 'buildx': no docker CLI with the buildx plugin was found; use --engine=auto to build per platform with BuildKit");
+  }
+  if (choice === 'docker') return new DockerBuildkitEngine(cli.buildx ? 'docker' : cli.bin, false);
+  return new DockerBuildkitEngine(cli.bin, cli.buildx);
+}

@@ -1,0 +1,113 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import dockerBuildExecutor from './executor';
+import { BuildMetadata } from './lib/metadata';
+import { dockerClient, assertEngineRunning } from '../../engine/docker-client';
+import { startContainer } from '../../engine/container-runner';
+import { RegistryClient } from '../../registry/registry-client';
+import { MediaType } from '../../registry/media-types';
+import { executorContext } from '../../testing/executor-context';
+import { initGitRepo } from '../../testing/git-repo';
+
+const REGISTRY = 'localhost:5000';
+const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+
+// Builds a fixture for amd64 and arm64 on the real engine (arm64 under qemu), pushes it to the local
+// registry and checks what the registry serves against what the executor says it built.
+describe('janus:docker-build on the real engine and registry', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'janus-build-ws-'));
+  const image = `janus-test/build-${randomBytes(3).toString('hex')}`;
+  const registry = RegistryClient.forHost(REGISTRY);
+  let sha = '';
+  let metadata: BuildMetadata;
+
+  beforeAll(async () => {
+    await assertEngineRunning();
+    cpSync(FIXTURE, join(ws, 'apps/probe'), { recursive: true });
+    writeFileSync(join(ws, 'probe-secret.txt'), 's3cr3t-value-for-tests');
+    writeFileSync(join(ws, '.gitignore'), 'dist\nprobe-secret.txt\n');
+    sha = await initGitRepo(ws);
+    const result = await dockerBuildExecutor(
+      {
+        image,
+        registry: REGISTRY,
+        platforms: 'linux/amd64,linux/arm64',
+        push: true,
+        tags: ['extra-tag'],
+        secrets: ['id=probe-secret,src=probe-secret.txt'],
+        labels: { 'org.janus.test-build': 'yes' },
+      },
+      executorContext(ws, 'probe', 'apps/probe'),
+    );
+    expect(result.success).toBe(true);
+    metadata = JSON.parse(readFileSync(join(ws, 'dist/docker/probe/metadata.json'), 'utf8'));
+  });
+
+  afterAll(async () => {
+    const docker = dockerClient();
+    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } })) {
+      await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    }
+    for (const digest of [metadata?.indexDigest, ...(metadata?.platforms ?? []).map((p) => p.digest)]) {
+      if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
+    }
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('derives the tags from git and adds the extra one', () => {
+    expect(metadata.tags).toEqual(['main', 'latest', `sha-${sha.slice(0, 7)}`, 'extra-tag']);
+  });
+
+  it('publishes a manifest list with exactly linux/amd64 and linux/arm64 under every tag', async () => {
+    for (const tag of metadata.tags) {
+      const list = await registry.getManifest(image, tag);
+      expect(list.mediaType).toBe(MediaType.dockerManifestList);
+      expect(list.digest).toBe(metadata.indexDigest);
+      const platforms = (list.json.manifests as Array<{ platform: { os: string; architecture: string } }>).map((m) => `${m.platform.os}/${m.platform.architecture}`);
+      expect(platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    }
+  });
+
+  it('records in metadata.json the digests and sizes the registry serves', async () => {
+    const list = await registry.getManifest(image, 'latest');
+    const served = (list.json.manifests as Array<{ digest: string; platform: { architecture: string } }>).map((m) => [m.platform.architecture, m.digest]);
+    expect(metadata.platforms.map((p) => [p.platform.split('/')[1], p.digest])).toEqual(served);
+    for (const p of metadata.platforms) expect(p.size).toBeGreaterThan(1e6);
+    expect(metadata.baseImage).toMatchObject({ ref: 'python:3.11-slim' });
+    expect(metadata.baseImage?.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+  });
+
+  it('labels the image with the OCI keys and the user labels', async () => {
+    const info = await dockerClient().getImage(`${REGISTRY}/${image}:latest`).inspect();
+    expect(info.Config.Labels).toMatchObject({
+      'org.opencontainers.image.title': 'probe',
+      'org.opencontainers.image.revision': sha,
+      'org.opencontainers.image.version': `sha-${sha.slice(0, 7)}`,
+      'org.janus.test-build': 'yes',
+    });
+    expect(new Date(info.Config.Labels['org.opencontainers.image.created']).getTime()).not.toBeNaN();
+  });
+
+  it('keeps the build secret out of the image', async () => {
+    const docker = dockerClient();
+    for (const p of metadata.platforms) {
+      const history = JSON.stringify(await docker.getImage(p.imageId).history());
+      const config = JSON.stringify((await docker.getImage(p.imageId).inspect()).Config);
+      expect(history + config).not.toContain('s3cr3t-value-for-tests');
+    }
+  });
+
+  it('built a real arm64 image that runs under qemu and reports aarch64', async () => {
+    const arm = metadata.platforms.find((p) => p.platform === 'linux/arm64')!;
+    const container = await startContainer(arm.ref, {});
+    try {
+      const exit = await dockerClient().getContainer(container.id).wait();
+      expect(exit.StatusCode).toBe(0);
+      expect((await container.logs()).trim()).toBe('aarch64 aarch64');
+    } finally {
+      await container.remove();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import { ExecutorContext, logger } from '@nx/devkit';
+import { DockerBuildOptions } from './options-schema';
+import { normalizeOptions } from './lib/normalize-options';
+import { runDockerBuild } from './lib/run-docker-build';
+
+export default async function dockerBuildExecutor(options: DockerBuildOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const abort = new AbortController();
+  // Ctrl-C cancels the running BuildKit build (its client is our child) before anything is tagged or pushed.
+  const onSignal = (sig: NodeJS.Signals) => {
+    logger.warn(`janus:docker-build: ${sig} received, cancelling the build`);
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const normalized = await normalizeOptions(options, context);
+    await runDockerBuild(normalized, abort.signal);
+    return { success: true };
+  } catch (e) {
+    logger.error(abort.signal.aborted ? 'janus:docker-build: cancelled; no tag was changed' : (e as Error).message);
+    return { success: false };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,22 @@
+import { finalBaseImage } from './base-image';
+
+describe('final base image', () => {
+  const multiStage = `ARG BASE_IMAGE=python:3.11-slim
+FROM \${BASE_IMAGE} AS builder
+RUN true
+FROM \${BASE_IMAGE} AS runtime
+CMD ["python"]
+`;
+  it('resolves a global ARG default', () => {
+    expect(finalBaseImage(multiStage, {})).toBe('python:3.11-slim');
+  });
+  it('lets a build arg override the default', () => {
+    expect(finalBaseImage(multiStage, { BASE_IMAGE: 'localhost:5000/py:1' })).toBe('localhost:5000/py:1');
+  });
+  it('follows stage aliases to the real image', () => {
+    expect(finalBaseImage('FROM node:20-slim AS base\nFROM base AS dev\nFROM dev\n', {})).toBe('node:20-slim');
+  });
+  it('uses the target stage when one is given', () => {
+    expect(finalBaseImage('FROM node:20-slim AS dev\nFROM gcr.io/distroless/nodejs20 AS prod\n', {}, 'dev')).toBe('node:20-slim');
+  });
+});

@@ -1,0 +1,66 @@
+import { DockerfileParser } from 'dockerfile-ast';
+import { DOCKER_HUB, parseImageReference } from '../../../registry/image-reference';
+import { RegistryClient, registryBaseUrl } from '../../../registry/registry-client';
+
+export interface BaseImageInfo {
+  ref: string;
+  digest?: string;
+  /** Which registry answered (a mirror, for Docker Hub names, where the engine uses one). */
+  resolvedVia?: string;
+  error?: string;
+}
+
+const substitute = (text: string, vars: Record<string, string>) =>
+  text.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_m, a: string, dflt: string | undefined, b: string) => vars[a ?? b] ?? dflt ?? '');
+
+/**
+ * The image the final stage (or `target`) builds FROM, following stage aliases and resolving ARGs the way
+ * BuildKit does: global ARG defaults, overridden by build args.
+ */
+export function finalBaseImage(dockerfile: string, buildArgs: Record<string, string>, target?: string): string | undefined {
+  const parsed = DockerfileParser.parse(dockerfile);
+  const vars: Record<string, string> = {};
+  for (const instruction of parsed.getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') break;
+    if (instruction.getKeyword() === 'ARG') {
+      const [name, value] = instruction.getArgumentsContent()?.split('=', 2) ?? [];
+      if (name) vars[name.trim()] = buildArgs[name.trim()] ?? (value ?? '').replace(/^["']|["']$/g, '');
+    }
+  }
+  for (const [k, v] of Object.entries(buildArgs)) vars[k] ??= v;
+  const froms = parsed.getFROMs();
+  const stages = new Map(froms.map((f) => [f.getBuildStage()?.toLowerCase(), f]));
+  let from = target ? stages.get(target.toLowerCase()) : froms.at(-1);
+  const seen = new Set<string>();
+  while (from) {
+    const image = substitute(from.getImage() ?? '', vars);
+    const stage = stages.get(image.toLowerCase());
+    if (!stage || seen.has(image)) return image || undefined;
+    seen.add(image);
+    from = stage;
+  }
+  return undefined;
+}
+
+/**
+ * Looks the base image's current digest up in its registry, through the engine's mirrors first for Docker
+ * Hub names (that is where the build got it from). Never fails the build: a lookup error is recorded.
+ */
+export async function resolveBaseImage(ref: string, mirrors: string[]): Promise<BaseImageInfo> {
+  if (ref === 'scratch') return { ref };
+  const parsed = parseImageReference(ref);
+  if (parsed.digest) return { ref, digest: parsed.digest, resolvedVia: 'reference' };
+  const hosts = parsed.registry === DOCKER_HUB ? [...mirrors, 'https://registry-1.docker.io'] : [registryBaseUrl(parsed.registry)];
+  const errors: string[] = [];
+  for (const host of hosts) {
+    try {
+      const client = new RegistryClient(host.replace(/\/+$/, ''), { timeoutMs: 10_000 });
+      const found = await client.headManifest(parsed.repository, parsed.tag ?? 'latest');
+      if (found?.digest) return { ref, digest: found.digest, resolvedVia: host };
+      errors.push(`${host}: not found`);
+    } catch (e) {
+      errors.push(`${host}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return { ref, error: errors.join('; ') };
+}

@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { executorContext } from '../../../testing/executor-context';
+import { normalizeOptions } from './normalize-options';
+
+describe('docker-build options', () => {
+  let ws: string;
+  const ctx = () => executorContext(ws, 'app', 'apps/app');
+  const env = process.env;
+
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'janus-norm-'));
+    mkdirSync(join(ws, 'apps/app'), { recursive: true });
+    writeFileSync(join(ws, 'apps/app/Dockerfile'), 'FROM python:3.11-slim\n');
+    process.env = { ...env, JANUS_GIT_SHA: '0123456789abcdef', JANUS_GIT_BRANCH: 'main' };
+  });
+  afterEach(() => {
+    rmSync(ws, { recursive: true, force: true });
+    process.env = env;
+  });
+
+  it('defaults to both platforms, the local registry and the project root', async () => {
+    const o = await normalizeOptions({}, ctx());
+    expect(o.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(o.repository).toBe('localhost:5000/app');
+    expect(o.context).toBe(join(ws, 'apps/app'));
+    expect(o.file).toBe(join(ws, 'apps/app/Dockerfile'));
+    expect(o.primaryTag).toBe('sha-0123456');
+    expect(o.sizeBudgetMb).toBe(500);
+    expect(o.outputPath).toBe(join(ws, 'dist/docker/app'));
+  });
+
+  it('allows the workspace root as context with the project Dockerfile', async () => {
+    const o = await normalizeOptions({ context: '.', file: 'apps/app/Dockerfile' }, ctx());
+    expect(o.context).toBe(ws);
+  });
+
+  it.each([
+    ['unknown platform', { platforms: 'linux/amd64,windows/amd64' }, /'platforms.1' = "windows\/amd64": must be one of "linux\/amd64", "linux\/arm64"/],
+    ['missing Dockerfile', { file: 'apps/app/Nope.Dockerfile' }, /'file' = "apps\/app\/Nope.Dockerfile": no Dockerfile at/],
+    ['missing secret source', { secrets: ['id=npmrc,src=missing/.npmrc'] }, /'secrets' = "id=npmrc,src=missing\/.npmrc": the source file .* does not exist/],
+    ['malformed secret', { secrets: ['npmrc'] }, /'secrets.0' = "npmrc": must look like id=<name>,src=<file>/],
+    ['secret as a build arg', { buildArgs: { NPM_TOKEN: 'abc' } }, /secret-looking build args/],
+    ['bad size budget', { sizeBudgetMb: 0 }, /'sizeBudgetMb' = 0: must be a positive number/],
+    ['unknown engine', { engine: 'kaniko' }, /'engine' = "kaniko": must be one of "auto", "buildx", "docker", "podman"/],
+    ['invalid extra tag', { tags: ['no spaces'] }, /'tags.0' = "no spaces": must be a valid tag/],
+    ['push without a registry', { push: true, registry: '' }, /'push' = true needs a 'registry'/],
+  ])('rejects %s', async (_label, options, message) => {
+    await expect(normalizeOptions(options as never, ctx())).rejects.toThrow(message);
+  });
+});

@@ -1,0 +1,68 @@
+import { GitFacts } from '../../../git/git-facts';
+
+export const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
+const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+export interface TagRuleOptions {
+  /** Extra tags always applied. */
+  extra?: string[];
+  /** Turn the derived rules off and use only `extra`. */
+  derive?: boolean;
+}
+
+export interface DerivedTag {
+  tag: string;
+  /** Which rule produced it, for the summary and metadata. */
+  rule: 'latest' | 'sha' | 'branch' | 'pr' | 'semver' | 'extra';
+}
+
+/** Branch names may hold characters tags may not (`feature/x`): map them as docker/metadata-action does. */
+export function sanitizeTag(name: string): string {
+  return name
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, 128);
+}
+
+/**
+ * Tags for one build, in the spirit of docker/metadata-action:
+ * - every build: `sha-<7>`;
+ * - a pull request: `pr-<n>` (and nothing that moves: no branch, no latest);
+ * - a branch: its sanitized name, plus `latest` on the default branch;
+ * - a release tag `v1.2.3`: `1.2.3`, `1.2`, `1` (not for 0.x) and `latest`; a pre-release `v1.2.3-rc.1` only `1.2.3-rc.1`;
+ * - plus explicit extras. Order is stable and duplicates are dropped.
+ */
+export function deriveTags(facts: GitFacts, options: TagRuleOptions = {}): DerivedTag[] {
+  const out: DerivedTag[] = [];
+  const add = (tag: string, rule: DerivedTag['rule']) => {
+    if (!out.some((t) => t.tag === tag)) out.push({ tag, rule });
+  };
+  if (options.derive !== false) {
+    const semver = facts.tag ? SEMVER.exec(facts.tag) : null;
+    if (semver) {
+      const [, major, minor, patch, pre] = semver;
+      if (pre) {
+        add(`${major}.${minor}.${patch}-${pre}`, 'semver');
+      } else {
+        add(`${major}.${minor}.${patch}`, 'semver');
+        add(`${major}.${minor}`, 'semver');
+        if (major !== '0') add(major, 'semver');
+        add('latest', 'latest');
+      }
+    } else if (facts.tag) {
+      add(sanitizeTag(facts.tag), 'semver');
+    }
+    if (facts.prNumber) {
+      add(`pr-${facts.prNumber}`, 'pr');
+    } else if (facts.branch) {
+      add(sanitizeTag(facts.branch), 'branch');
+      if (facts.branch === facts.defaultBranch) add('latest', 'latest');
+    }
+    if (facts.sha) add(`sha-${facts.sha.slice(0, 7)}`, 'sha');
+  }
+  for (const extra of options.extra ?? []) add(extra, 'extra');
+  for (const { tag } of out) {
+    if (!TAG_PATTERN.test(tag)) throw new Error(`tag ${JSON.stringify(tag)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`);
+  }
+  return out;
+}

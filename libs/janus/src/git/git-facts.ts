@@ -1,0 +1,84 @@
+import { runCommand } from '../process/run-command';
+
+export interface GitFacts {
+  /** Full commit sha; empty when not in a git checkout and not given through the environment. */
+  sha: string;
+  branch?: string;
+  /** A tag pointing at HEAD, e.g. `v1.2.3`. */
+  tag?: string;
+  prNumber?: number;
+  defaultBranch: string;
+  /** Whether the work tree has uncommitted changes (then the sha does not describe the content). */
+  dirty: boolean;
+  /** Committer date of HEAD (ISO 8601): a reproducible "created" time for images built from it. */
+  commitTime?: string;
+  /** The origin remote, without credentials. */
+  remoteUrl?: string;
+}
+
+/**
+ * The environment wins over git, so CI systems that check out a detached HEAD (every PR build) can say
+ * what they are building: JANUS_GIT_SHA, JANUS_GIT_BRANCH, JANUS_GIT_TAG, JANUS_PR_NUMBER,
+ * JANUS_DEFAULT_BRANCH. GitHub Actions' own GITHUB_SHA / GITHUB_REF are read as a fallback.
+ */
+export function gitFactsFromEnv(env: NodeJS.ProcessEnv): Partial<GitFacts> {
+  const facts: Partial<GitFacts> = {};
+  const ref = env.GITHUB_REF ?? '';
+  if (env.JANUS_GIT_SHA ?? env.GITHUB_SHA) facts.sha = env.JANUS_GIT_SHA ?? env.GITHUB_SHA;
+  const branch = env.JANUS_GIT_BRANCH ?? (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined);
+  if (branch) facts.branch = branch;
+  const tag = env.JANUS_GIT_TAG ?? (ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
+  if (tag) facts.tag = tag;
+  const pr = env.JANUS_PR_NUMBER ?? /^refs\/pull\/(\d+)\//.exec(ref)?.[1];
+  if (pr) {
+    const n = Number(pr);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`JANUS_PR_NUMBER = ${JSON.stringify(pr)}: must be a positive integer`);
+    facts.prNumber = n;
+  }
+  if (env.JANUS_DEFAULT_BRANCH) facts.defaultBranch = env.JANUS_DEFAULT_BRANCH;
+  return facts;
+}
+
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    return (await runCommand('git', args, { cwd })).stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const cache = new Map<string, Promise<GitFacts>>();
+
+/**
+ * Reads git once per workspace and process: a build of many projects asks for the same facts, and each git
+ * child process costs tens of milliseconds.
+ */
+export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'main', env = process.env): Promise<GitFacts> {
+  const key = `${workspaceRoot}\0${fallbackDefaultBranch}`;
+  let facts = cache.get(key);
+  if (!facts) {
+    facts = (async () => {
+      const [sha, branch, tag, status, originHead, commitTime, remote] = await Promise.all([
+        git(workspaceRoot, ['rev-parse', 'HEAD']),
+        git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'HEAD']),
+        git(workspaceRoot, ['describe', '--tags', '--exact-match', 'HEAD']),
+        git(workspaceRoot, ['status', '--porcelain', '--untracked-files=no']),
+        git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD']),
+        git(workspaceRoot, ['show', '-s', '--format=%cI', 'HEAD']),
+        git(workspaceRoot, ['config', '--get', 'remote.origin.url']),
+      ]);
+      const fromGit: GitFacts = {
+        sha: sha ?? '',
+        branch,
+        tag,
+        dirty: Boolean(status),
+        defaultBranch: originHead?.replace(/^origin\//, '') ?? fallbackDefaultBranch,
+        commitTime,
+        remoteUrl: remote?.replace(/\/\/[^@/]+@/, '//'),
+      };
+      return { ...fromGit, ...gitFactsFromEnv(env) };
+    })();
+    cache.set(key, facts);
+  }
+  return facts;
+}
