@@ -33,14 +33,14 @@ export function runCommand(bin: string, args: string[], options: RunCommandOptio
     const child = spawn(bin, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       signal: options.signal,
     });
     const out: Record<'stdout' | 'stderr', string[]> = { stdout: [], stderr: [] };
     const pending: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
     for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream].setEncoding('utf8');
-      child[stream].on('data', (chunk: string) => {
+      child[stream]!.setEncoding('utf8');
+      child[stream]!.on('data', (chunk: string) => {
         out[stream].push(chunk);
         if (!options.onLine) return;
         const lines = (pending[stream] + chunk).split('\n');
@@ -48,7 +48,7 @@ export function runCommand(bin: string, args: string[], options: RunCommandOptio
         for (const line of lines) options.onLine(line, stream);
       });
     }
-    child.stdin.end(options.input ?? '');
+    if (options.input !== undefined) child.stdin!.end(options.input);
     child.on('error', (e) => reject(e));
     child.on('close', (code, signal) => {
       for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] && options.onLine) options.onLine(pending[stream], stream);
