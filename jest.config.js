@@ -1,7 +1,7 @@
 // Two jest projects so the fast unit specs and the real-engine integration specs can run apart:
 // `npm run test:unit` needs nothing but node; `npm run test:integration` needs dockerd and the local registry.
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], rootDir: __dirname };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], rootDir: __dirname, modulePathIgnorePatterns: ['<rootDir>/dist/'] };
 
 module.exports = {
   projects: [
