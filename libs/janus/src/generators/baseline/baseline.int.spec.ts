@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { buildImage } from '../../engine/build-image';
+import { startContainer, StartedContainer } from '../../engine/container-runner';
+import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { TempWorkspace } from '../../testing/temp-workspace';
+import { waitForHttpOk } from '../../testing/wait-for-http';
+
+// The first vertical slice on the real engine: `nx g janus:baseline probe` in a workspace, a BuildKit build of
+// the unmodified output (its `FROM python:3.11-slim` served by whatever the engine resolves Docker Hub to),
+// then the running container answers the contract's endpoints as uid 1000.
+describe('janus:baseline on the real engine', () => {
+  const ws = new TempWorkspace();
+  const image = `janus-test/probe:${randomBytes(4).toString('hex')}`;
+  let container: StartedContainer | undefined;
+
+  beforeAll(async () => {
+    await assertEngineRunning();
+    await ws.nx(['g', 'janus:baseline', 'probe', '--no-interactive']);
+    await buildImage({ context: ws.path('apps/probe'), tags: [image] });
+    container = await startContainer(image, { containerPort: 8080 });
+    await waitForHttpOk(`${container.url}/health`, 30_000);
+  });
+
+  afterAll(async () => {
+    await container?.remove();
+    await dockerClient().getImage(image).remove({ force: true }).catch(() => undefined);
+    ws.dispose();
+  });
+
+  it('runs as uid 1000, not root', async () => {
+    const info = await container!.inspect();
+    expect(info.Config.User).toBe('1000:1000');
+    const id = await container!.exec(['id', '-u']);
+    expect(id.output.trim()).toBe('1000');
+  });
+
+  it('answers /health', async () => {
+    const res = await fetch(`${container!.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('lists its model on /v1/models', async () => {
+    const body = (await (await fetch(`${container!.url}/v1/models`)).json()) as { object: string; data: Array<{ id: string; object: string }> };
+    expect(body.object).toBe('list');
+    expect(body.data[0]).toMatchObject({ id: 'janus-probe', object: 'model' });
+  });
+
+  it('answers a non-streaming chat completion', async () => {
+    const res = await fetch(`${container!.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'janus-probe', messages: [{ role: 'user', content: 'hello there' }] }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.object).toBe('chat.completion');
+    expect(body.choices[0].message.role).toBe('assistant');
+    expect(body.choices[0].message.content).toContain('hello there');
+    expect(body.choices[0].finish_reason).toBe('stop');
+    expect(body.usage.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams a chat completion as SSE ending with data: [DONE]', async () => {
+    const res = await fetch(`${container!.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'janus-probe', stream: true, messages: [{ role: 'user', content: 'stream me' }] }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = (await res.text()).split('\n\n').map((e) => e.trim()).filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')));
+    expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
+    expect(chunks.map((c) => c.choices[0].delta.content ?? '').join('')).toContain('stream me');
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+  });
+});

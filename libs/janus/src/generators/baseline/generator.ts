@@ -1,0 +1,79 @@
+import {
+  addProjectConfiguration,
+  formatFiles,
+  getProjects,
+  joinPathFragments,
+  logger,
+  Tree,
+} from '@nx/devkit';
+import { parseOptions, OptionsError } from '../../schema/parse-options';
+import { baselineContext } from '../../rendering/baseline-context';
+import { renderTemplateSet } from '../../rendering/template-renderer';
+import { BaselineGeneratorOptions, NormalizedBaselineOptions, schema } from './options-schema';
+
+export const TEMPLATE_SET = 'baseline';
+
+/** Validates everything that can be known before writing, so a rejected run leaves the tree untouched. */
+export function normalizeOptions(tree: Tree, raw: BaselineGeneratorOptions): NormalizedBaselineOptions {
+  const parsed = parseOptions(schema, raw, 'janus:baseline');
+  const directory = (parsed.directory ?? `apps/${parsed.name}`).replace(/\\/g, '/').replace(/\/+$/, '');
+  const problems: string[] = [];
+  if (tree.exists(directory)) {
+    problems.push(`'directory' = ${JSON.stringify(directory)}: already exists; choose another --directory or --name`);
+  }
+  if (getProjects(tree).has(parsed.name)) {
+    problems.push(`'name' = ${JSON.stringify(parsed.name)}: a project with this name already exists in the workspace`);
+  }
+  if (problems.length) throw new OptionsError('janus:baseline', problems);
+  return { ...parsed, directory };
+}
+
+export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOptions) {
+  const options = normalizeOptions(tree, raw);
+  const context = baselineContext(options);
+  const files = renderTemplateSet(TEMPLATE_SET, context, options.flavor);
+
+  addProjectConfiguration(tree, options.name, {
+    root: options.directory,
+    projectType: 'application',
+    sourceRoot: joinPathFragments(options.directory, 'app'),
+    tags: [...new Set([...options.tags, 'janus:baseline', `janus:flavor:${options.flavor}`])],
+    targets: {
+      'dockerfile-lint': {
+        executor: 'janus:dockerfile-lint',
+        cache: true,
+        inputs: ['{projectRoot}/Dockerfile', '{projectRoot}/.dockerignore'],
+        options: { port: options.port },
+      },
+      'docker-build': {
+        executor: 'janus:docker-build',
+        dependsOn: ['dockerfile-lint'],
+        cache: true,
+        inputs: ['default', { env: 'JANUS_GIT_SHA' }, { env: 'JANUS_GIT_TAG' }, { env: 'JANUS_PR_NUMBER' }],
+        outputs: ['{workspaceRoot}/dist/docker/{projectName}'],
+        options: { platforms: 'linux/amd64,linux/arm64' },
+        configurations: { ci: { push: true } },
+      },
+    },
+  });
+  // Records what the project was rendered from, so template updates can be re-applied to it later.
+  tree.write(
+    joinPathFragments(options.directory, 'janus.json'),
+    JSON.stringify(
+      {
+        template: TEMPLATE_SET,
+        options: { flavor: options.flavor, port: options.port, baseImage: options.baseImage, uid: options.uid },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  for (const file of files) tree.write(joinPathFragments(options.directory, file.path), file.content);
+
+  if (!options.skipFormat) await formatFiles(tree);
+  return () => {
+    logger.info(`janus: created ${options.name} in ${options.directory} (${options.flavor} flavor, port ${options.port})`);
+  };
+}
+
+export default baselineGenerator;

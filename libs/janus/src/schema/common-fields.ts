@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+// Project names become directory names, Nx project names, image repository names and DNS labels
+// (Nomad/Kubernetes services), so they follow the strictest of those: a lowercase DNS label.
+export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const projectName = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(63, { error: 'must be at most 63 characters (a DNS label)' })
+  .regex(PROJECT_NAME_PATTERN, {
+    error: 'must be lowercase letters, digits and single hyphens, starting with a letter (e.g. "my-agent")',
+  });
+
+// The reference grammar of the distribution spec: [host[:port]/]path[:tag][@digest].
+const IMAGE_REFERENCE_PATTERN =
+  /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+export const imageReference = z.string().regex(IMAGE_REFERENCE_PATTERN, {
+  error: 'must be an image reference like "python:3.11-slim" or "registry.example.com/team/python:3.11-slim"',
+});
+
+export const port = z
+  .number({ error: 'must be an integer from 1 to 65535' })
+  .int({ error: 'must be an integer from 1 to 65535' })
+  .min(1, { error: 'must be an integer from 1 to 65535' })
+  .max(65535, { error: 'must be an integer from 1 to 65535' });
+
+// uid 0 is root, which the container contract forbids; 65535+ collides with nobody/overflow ids on many hosts.
+export const nonRootUid = z
+  .number({ error: 'must be an integer from 1 to 65534 (0 is root)' })
+  .int({ error: 'must be an integer from 1 to 65534 (0 is root)' })
+  .min(1, { error: 'must be an integer from 1 to 65534 (0 is root)' })
+  .max(65534, { error: 'must be an integer from 1 to 65534 (0 is root)' });
+
+export const FLAVORS = ['plain', 'agent-cli', 'langchain'] as const;
+export const flavor = z.enum(FLAVORS);
+export type Flavor = z.infer<typeof flavor>;
+
+// Env keys that, given a value, would bake a credential into the image config.
+export const SECRET_KEY_PATTERN = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCommand, CommandResult } from '../process/run-command';
+
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+
+/**
+ * A throwaway Nx workspace that has this repository's node_modules (and so the `janus` plugin) installed,
+ * so tests drive `nx g janus:…` exactly as a user's workspace would.
+ */
+export class TempWorkspace {
+  readonly root: string;
+
+  constructor(prefix = 'janus-ws-') {
+    this.root = mkdtempSync(join(tmpdir(), prefix));
+    writeFileSync(join(this.root, 'package.json'), JSON.stringify({ name: 'scratch', version: '0.0.0', private: true }, null, 2));
+    writeFileSync(join(this.root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
+    writeFileSync(join(this.root, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs' } }, null, 2));
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(this.root, 'node_modules'), 'dir');
+  }
+
+  path(...parts: string[]): string {
+    return join(this.root, ...parts);
+  }
+
+  nx(args: string[]): Promise<CommandResult> {
+    return runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), args, {
+      cwd: this.root,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_INTERACTIVE: 'false', CI: 'true' },
+    });
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
