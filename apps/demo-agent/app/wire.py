@@ -1,0 +1,132 @@
+"""The OpenAI chat-completions wire format: request validation and response shapes.
+
+Requests are checked by hand rather than with pydantic models so the same code runs on pydantic 1
+(Debian's) and 2 (PyPI's) alike.
+"""
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+
+
+class RequestError(Exception):
+    """A client error, answered as an OpenAI-shaped error body."""
+
+    def __init__(self, message: str, param: Optional[str] = None, status: int = 400, type: str = "invalid_request_error"):
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.status = status
+        self.type = type
+
+
+@dataclass
+class ChatRequest:
+    model: str
+    messages: List[Dict[str, str]]
+    stream: bool
+    # The request as received, forwarded untouched to an upstream.
+    payload: Dict[str, Any] = field(repr=False)
+
+    def last_user_text(self) -> str:
+        for message in reversed(self.messages):
+            if message["role"] == "user":
+                return message["content"]
+        return self.messages[-1]["content"]
+
+
+def _content_text(content: Any, index: int) -> str:
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for part in content:
+            if not isinstance(part, dict):
+                raise RequestError(f"messages[{index}].content parts must be objects", f"messages[{index}].content")
+            if part.get("type") == "text" and isinstance(part.get("text"), str):
+                parts.append(part["text"])
+        return "".join(parts)
+    raise RequestError(f"messages[{index}].content must be a string or a list of content parts", f"messages[{index}].content")
+
+
+def parse_chat_request(raw: bytes, default_model: str) -> ChatRequest:
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError as exc:
+        raise RequestError(f"request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise RequestError("request body must be a JSON object")
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise RequestError("'messages' must be a non-empty array of message objects", "messages")
+    parsed = []
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict):
+            raise RequestError(f"messages[{i}] must be an object", f"messages[{i}]")
+        role = message.get("role")
+        if role not in ROLES:
+            raise RequestError(f"messages[{i}].role must be one of {', '.join(ROLES)}", f"messages[{i}].role")
+        parsed.append({"role": role, "content": _content_text(message.get("content"), i)})
+    model = body.get("model", default_model)
+    if not isinstance(model, str) or not model:
+        raise RequestError("'model' must be a non-empty string", "model")
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise RequestError("'stream' must be a boolean", "stream")
+    return ChatRequest(model=model, messages=parsed, stream=stream, payload=body)
+
+
+def new_completion_id() -> str:
+    return f"chatcmpl-{uuid.uuid4().hex}"
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def count_tokens(text: str) -> int:
+    # A whitespace word count: deterministic, dependency-free, and good enough for usage figures.
+    return len(text.split())
+
+
+def completion_body(completion_id: str, created: int, model: str, content: str, prompt_tokens: int) -> Dict[str, Any]:
+    completion_tokens = count_tokens(content)
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def chunk_body(completion_id: str, created: int, model: str, delta: Dict[str, Any], finish_reason: Optional[str] = None) -> Dict[str, Any]:
+    return {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
+
+
+def error_body(message: str, type: str, param: Optional[str] = None, code: Optional[str] = None) -> Dict[str, Any]:
+    return {"error": {"message": message, "type": type, "param": param, "code": code}}
+
+
+def sse_event(data: Any) -> bytes:
+    payload = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
+    return f"data: {payload}\n\n".encode("utf-8")
+
+
+SSE_DONE = b"data: [DONE]\n\n"
