@@ -14,9 +14,9 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/tools/**/*.int.spec.ts'],
+      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/apps/*/src/**/*.int.spec.ts', '<rootDir>/tools/**/*.int.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-      testTimeout: 600000,
+      setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
       globalTeardown: '<rootDir>/tools/testing/assert-no-test-containers.js',
     },
   ],
