@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every benchmark (or those named: `npm run bench -- generator`). Benchmarks print side-by-side ratios;
+# they assert nothing, because wall times on a shared 2-core machine are noisy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=($(ls bench/*.bench.ts | xargs -n1 basename | sed 's/\.bench\.ts$//'))
+for n in "${names[@]}"; do
+  echo "== bench/$n"
+  node -r @swc-node/register "bench/$n.bench.ts"
+done

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run demo`: set everything up (idempotently), then the main job end to end on the checked-in demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tools/ensure-node-deps.sh
+ensure_node_deps
+bash tools/bootstrap/bootstrap.sh
+node -r @swc-node/register tools/demo/demo.ts "$@"

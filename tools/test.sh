@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm test`: every test, unit and integration (real engine, real registry). Sets up what the integration
+# tests need first, idempotently, so it also works as the first command on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tools/ensure-node-deps.sh
+ensure_node_deps
+bash tools/bootstrap/bootstrap.sh
+mkdir -p tmp
+status=0
+npx jest --ci --json --outputFile=tmp/jest-results.json "$@" || status=$?
+# A closing line any CI can read, whatever the runner.
+node -e '
+  const r = require("./tmp/jest-results.json");
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+  if (r.numTotalTests === 0) { console.error("no tests ran"); process.exit(1); }
+' || status=1
+exit $status
