@@ -1,6 +1,9 @@
 // Generator wall time: `nx g janus:baseline` against `nx g @nx/js:library` in the same workspace, interleaved
 // so both see the same machine load. Prints medians and their ratio (target: janus / nx-js ≤ 1.0).
-import { TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+// Both run as users get them: compiled packages (the plugin is built first), not TypeScript sources.
+import { join } from 'node:path';
+import { runCommand } from '../libs/janus/src/process/run-command';
+import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -13,7 +16,8 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  const ws = new TempWorkspace('janus-bench-');
+  await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', 'janus:build'], { cwd: REPO_ROOT, env: { ...process.env, NX_DAEMON: 'false' } });
+  const ws = new TempWorkspace('janus-bench-', 'dist');
   const janus: number[] = [];
   const nxjs: number[] = [];
   try {
@@ -21,7 +25,7 @@ async function main() {
       janus.push(await time(() => ws.nx(['g', 'janus:baseline', `agent-${i}`, '--no-interactive'])));
       nxjs.push(
         await time(() =>
-          ws.nx(['g', '@nx/js:library', `libs/lib-${i}`, '--bundler=none', '--unitTestRunner=none', '--linter=none', '--skipPackageJson', '--skipFormat', '--no-interactive']),
+          ws.nx(['g', '@nx/js:library', `libs/lib-${i}`, '--bundler=none', '--unitTestRunner=none', '--linter=none', '--skipPackageJson', '--no-interactive']),
         ),
       );
     }

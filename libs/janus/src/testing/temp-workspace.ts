@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand, CommandResult } from '../process/run-command';
@@ -12,12 +12,25 @@ export const REPO_ROOT = resolve(__dirname, '../../../..');
 export class TempWorkspace {
   readonly root: string;
 
-  constructor(prefix = 'janus-ws-') {
+  /**
+   * `source`: the plugin as this repository runs it (TypeScript, transpiled on load).
+   * `dist`: the built package (`nx run janus:build`), as users who installed it run it.
+   */
+  constructor(prefix = 'janus-ws-', plugin: 'source' | 'dist' = 'source') {
     this.root = mkdtempSync(join(tmpdir(), prefix));
     writeFileSync(join(this.root, 'package.json'), JSON.stringify({ name: 'scratch', version: '0.0.0', private: true }, null, 2));
     writeFileSync(join(this.root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
     writeFileSync(join(this.root, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs' } }, null, 2));
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(this.root, 'node_modules'), 'dir');
+    if (plugin === 'source') {
+      symlinkSync(join(REPO_ROOT, 'node_modules'), join(this.root, 'node_modules'), 'dir');
+    } else {
+      const modules = join(this.root, 'node_modules');
+      mkdirSync(modules);
+      for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+        const target = entry === 'janus' ? join(REPO_ROOT, 'dist/libs/janus') : join(REPO_ROOT, 'node_modules', entry);
+        symlinkSync(target, join(modules, entry));
+      }
+    }
   }
 
   path(...parts: string[]): string {
