@@ -2,6 +2,7 @@ import { readProjectConfiguration, Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { baselineGenerator } from './generator';
 import { FLAVORS } from '../../schema/common-fields';
+import { lintDockerfile } from '../../executors/dockerfile-lint/lib/lint-dockerfile';
 
 const SPEC_DOCKERIGNORE = `__pycache__ *.pyc *.pyo *.egg-info .git .gitignore .env .venv venv .pytest_cache .mypy_cache
   .coverage htmlcov dist build *.md !README.md tests .ruff_cache`.split(/\s+/).filter(Boolean);
@@ -72,6 +73,20 @@ describe('janus:baseline', () => {
       agents.add(tree.read(`apps/a-${flavor}/app/agent.py`, 'utf8')!);
     }
     expect(agents.size).toBe(FLAVORS.length);
+  });
+
+  it.each([
+    ['plain', 8080],
+    ['agent-cli', 3000],
+    ['langchain', 65535],
+  ] as const)('renders a %s Dockerfile on port %d that passes every lint rule', async (flavor, port) => {
+    await baselineGenerator(tree, { name: 'linted', flavor, port });
+    const findings = lintDockerfile({
+      dockerfile: tree.read('apps/linted/Dockerfile', 'utf8')!,
+      dockerignore: tree.read('apps/linted/.dockerignore', 'utf8'),
+      port,
+    });
+    expect(findings).toEqual([]);
   });
 
   describe('bad input writes nothing and says what is allowed', () => {

@@ -1,0 +1,35 @@
+import { ExecutorContext, logger } from '@nx/devkit';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { parseOptions } from '../../schema/parse-options';
+import { formatJson, formatText } from './lib/format';
+import { lintDockerfile } from './lib/lint-dockerfile';
+import { DockerfileLintOptions, schema } from './options-schema';
+
+export default async function dockerfileLintExecutor(raw: DockerfileLintOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  try {
+    const options = parseOptions(schema, raw, 'janus:dockerfile-lint');
+    const projectRoot = join(context.root, context.projectsConfigurations!.projects[context.projectName!].root);
+    const file = isAbsolute(options.dockerfile) ? options.dockerfile : join(projectRoot, options.dockerfile);
+    if (!existsSync(file)) throw new Error(`janus:dockerfile-lint: 'dockerfile' = ${JSON.stringify(options.dockerfile)}: no file at ${file}`);
+    const ignoreFile = options.dockerignore ? join(context.root, options.dockerignore) : join(dirname(file), '.dockerignore');
+    const findings = lintDockerfile({
+      dockerfile: readFileSync(file, 'utf8'),
+      dockerignore: existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : null,
+      port: options.port,
+      ignore: options.ignore,
+    });
+    const shown = relative(context.root, file);
+    if (options.format === 'json') process.stdout.write(formatJson(shown, findings) + '\n');
+    else (findings.length ? logger.error : logger.info)(formatText(shown, findings));
+    if (options.outputFile) {
+      const out = join(context.root, options.outputFile);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, formatJson(shown, findings) + '\n');
+    }
+    return { success: findings.length === 0 };
+  } catch (e) {
+    logger.error((e as Error).message);
+    return { success: false };
+  }
+}

@@ -1,0 +1,43 @@
+import { DockerfileModel, lineOf } from './dockerfile-model';
+import { Finding } from './finding';
+
+const DIRECTIVE = /^\s*#\s*janus-lint\s+(global\s+)?ignore=([\w,\s]+)$/;
+
+export interface InlineIgnores {
+  global: Set<string>;
+  /** 1-based instruction line → rule ids ignored on it. */
+  byLine: Map<number, Set<string>>;
+}
+
+/**
+ * Reads hadolint-style directives: `# janus-lint ignore=JD004,JD008` applies to the next instruction,
+ * `# janus-lint global ignore=JD003` to the whole file.
+ */
+export function readInlineIgnores(model: DockerfileModel): InlineIgnores {
+  const global = new Set<string>();
+  const byLine = new Map<number, Set<string>>();
+  const instructionLines = model.ast.getInstructions().map(lineOf).sort((a, b) => a - b);
+  // Read from the text rather than the parser's comments: a directive on the first line would otherwise be
+  // taken for a parser directive (`# syntax=…`) and never reach the comment list.
+  const textLines = model.text.split('\n');
+  for (let index = 0; index < textLines.length; index++) {
+    const match = DIRECTIVE.exec(textLines[index]);
+    if (!match) continue;
+    const ids = match[2].split(',').map((s) => s.trim()).filter(Boolean);
+    if (match[1]) {
+      ids.forEach((id) => global.add(id));
+      continue;
+    }
+    const commentLine = index + 1;
+    const next = instructionLines.find((l) => l > commentLine);
+    if (next === undefined) continue;
+    const set = byLine.get(next) ?? new Set<string>();
+    ids.forEach((id) => set.add(id));
+    byLine.set(next, set);
+  }
+  return { global, byLine };
+}
+
+export function isIgnored(finding: Finding, ignores: InlineIgnores): boolean {
+  return ignores.global.has(finding.rule) || Boolean(ignores.byLine.get(finding.line)?.has(finding.rule));
+}

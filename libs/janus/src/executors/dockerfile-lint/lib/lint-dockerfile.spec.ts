@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintDockerfile, RULES } from './lint-dockerfile';
+
+const FIXTURES = join(__dirname, '../__fixtures__');
+
+function lintFixture(name: string, port = 8080, ignore?: string[]) {
+  const dir = join(FIXTURES, name);
+  const ignoreFile = join(dir, '.dockerignore');
+  return lintDockerfile({
+    dockerfile: readFileSync(join(dir, 'Dockerfile'), 'utf8'),
+    dockerignore: existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : null,
+    port,
+    ignore,
+  });
+}
+
+const lint = (dockerfile: string, extra: { port?: number; dockerignore?: string | null } = {}) =>
+  lintDockerfile({ dockerfile, dockerignore: extra.dockerignore === undefined ? '.git\n.env\n' : extra.dockerignore, port: extra.port });
+
+describe('dockerfile-lint rules', () => {
+  it('finds nothing in a compliant multi-stage Dockerfile', () => {
+    expect(lintFixture('compliant')).toEqual([]);
+  });
+
+  it('has stable, unique ids and a reason for every rule', () => {
+    expect(RULES.map((r) => r.id)).toEqual(['JD001', 'JD002', 'JD003', 'JD004', 'JD005', 'JD006', 'JD007', 'JD008', 'JD009', 'JD010']);
+    for (const rule of RULES) expect(rule.reason.length).toBeGreaterThan(20);
+  });
+
+  // Each fixture breaks exactly one rule: it must be found, and nothing else.
+  it.each([
+    ['non-root-user', 'JD001', [4]],
+    ['healthcheck', 'JD002', [4]],
+    ['expose-port', 'JD003', [3]],
+    ['exec-form', 'JD004', [5]],
+    ['no-add-local', 'JD005', [2]],
+    ['pinned-base-image', 'JD006', [2, 3]],
+    ['apt-lists-cleaned', 'JD007', [2]],
+    ['apt-no-recommends', 'JD008', [2]],
+    ['no-secret-values', 'JD009', [2, 3, 4]],
+    ['dockerignore', 'JD010', [0, 0]],
+  ])('%s fixture fails %s only', (fixture, id, lines) => {
+    const findings = lintFixture(fixture);
+    expect(findings.map((f) => f.rule)).toEqual(lines.map(() => id));
+    expect(findings.map((f) => f.line)).toEqual(lines);
+    expect(findings[0].name).toBe(fixture);
+  });
+
+  it('JD001: a final stage without USER runs as root', () => {
+    expect(lint('FROM a:1\nEXPOSE 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]').map((f) => f.rule)).toEqual(['JD001']);
+  });
+
+  it('JD001: only the final stage counts, and ARG defaults resolve', () => {
+    const df = 'FROM a:1 AS b\nUSER root\nFROM a:1\nARG U=0\nUSER ${U}\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
+    expect(lint(df).map((f) => [f.rule, f.message])).toEqual([['JD001', 'the final stage runs as "0"']]);
+  });
+
+  it('JD002: a HEALTHCHECK in an earlier stage does not count', () => {
+    expect(lint('FROM a:1 AS b\nHEALTHCHECK CMD ["t"]\nFROM a:1\nUSER 1\nCMD ["x"]').map((f) => f.rule)).toEqual(['JD002']);
+  });
+
+  it('JD003: EXPOSE through an ENV default counts; missing EXPOSE is a finding', () => {
+    expect(lint('FROM a:1\nENV PORT=9090\nUSER 1\nEXPOSE ${PORT}/tcp\nHEALTHCHECK CMD ["t"]\nCMD ["x"]', { port: 9090 })).toEqual([]);
+    expect(lint('FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]', { port: 8080 }).map((f) => f.message)).toEqual([
+      'the final stage does not EXPOSE the configured port 8080',
+    ]);
+  });
+
+  it('JD004: ENTRYPOINT in shell form is a finding too', () => {
+    expect(lint('FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\nENTRYPOINT exec python').map((f) => f.rule)).toEqual(['JD004']);
+  });
+
+  it('JD005: ADD of a URL or local archive is allowed', () => {
+    expect(lint('FROM a:1\nADD https://example.com/x.txt /x\nADD root.tar /\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]')).toEqual([]);
+  });
+
+  it('JD006: an untagged ARG default is found through the FROM that uses it; a digest is pinned', () => {
+    const findings = lint('ARG B=python\nFROM ${B}\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]');
+    expect(findings.map((f) => f.message)).toEqual(['base image python (from ${B}) has no tag']);
+    expect(lint(`FROM python@sha256:${'a'.repeat(64)}\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]`)).toEqual([]);
+    expect(lint('FROM registry:5000/team/py:3\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]')).toEqual([]);
+  });
+
+  it('JD007: a cache mount for apt lists is as good as removing them', () => {
+    const df = 'FROM a:1\nRUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y --no-install-recommends x\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
+    expect(lint(df)).toEqual([]);
+  });
+
+  it('JD009: an ARG without a value and an empty ENV are fine', () => {
+    expect(lint('FROM a:1\nARG NPM_TOKEN\nENV API_KEY=\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]')).toEqual([]);
+  });
+
+  it('JD010: a missing .dockerignore, and one lacking .env, are findings', () => {
+    const df = 'FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
+    expect(lint(df, { dockerignore: null }).map((f) => f.message)).toEqual(['no .dockerignore beside the Dockerfile']);
+    expect(lint(df, { dockerignore: '**/.git\n' }).map((f) => f.message)).toEqual(['.dockerignore does not exclude .env']);
+  });
+});
+
+describe('ignoring rules', () => {
+  it('an inline comment ignores the listed rules on the next instruction only', () => {
+    const df = 'FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\n# janus-lint ignore=JD004\n# (a second comment line)\nCMD python\nENTRYPOINT python';
+    expect(lint(df).map((f) => [f.rule, f.line])).toEqual([['JD004', 7]]);
+  });
+
+  it('a global comment ignores a rule everywhere', () => {
+    const df = '# janus-lint global ignore=JD004,JD002\nFROM a:1\nUSER 1\nCMD python\nENTRYPOINT python';
+    expect(lint(df)).toEqual([]);
+  });
+
+  it('the ignore option switches rules off for the project', () => {
+    expect(lintFixture('exec-form', 8080, ['JD004'])).toEqual([]);
+  });
+});

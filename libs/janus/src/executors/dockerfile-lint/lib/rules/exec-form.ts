@@ -1,0 +1,17 @@
+import { JSONInstruction } from 'dockerfile-ast';
+import { reporter, Rule } from '../rule';
+
+export const execForm: Rule = {
+  id: 'JD004',
+  name: 'exec-form',
+  reason: 'shell form runs the server under /bin/sh, which does not forward SIGTERM, so shutdown is a kill after the timeout',
+  check({ model }) {
+    const report = reporter(this);
+    return model.stages.flatMap((stage) =>
+      stage.instructions
+        .filter((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT')
+        .filter((i) => (i as JSONInstruction).getOpeningBracket?.() == null)
+        .map((i) => report(i, `${i.getKeyword()} uses shell form; write it as a JSON array`)),
+    );
+  },
+};

@@ -1,0 +1,26 @@
+import { Rule } from '../rule';
+import { aptListsCleaned } from './apt-lists-cleaned';
+import { aptNoRecommends } from './apt-no-recommends';
+import { dockerignore } from './dockerignore';
+import { execForm } from './exec-form';
+import { exposePort } from './expose-port';
+import { healthcheck } from './healthcheck';
+import { noAddLocal } from './no-add-local';
+import { noSecretValues } from './no-secret-values';
+import { nonRootUser } from './non-root-user';
+import { pinnedBaseImage } from './pinned-base-image';
+
+export const RULES: readonly Rule[] = [
+  nonRootUser,
+  healthcheck,
+  exposePort,
+  execForm,
+  noAddLocal,
+  pinnedBaseImage,
+  aptListsCleaned,
+  aptNoRecommends,
+  noSecretValues,
+  dockerignore,
+];
+
+export const RULE_IDS = RULES.map((r) => r.id);

@@ -1,0 +1,23 @@
+import { reporter, Rule } from '../rule';
+
+const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2?)$/i;
+const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
+
+export const noAddLocal: Rule = {
+  id: 'JD005',
+  name: 'no-add-local',
+  reason: "ADD silently unpacks archives and fetches URLs; COPY does only what it says (ADD stays for local tar archives)",
+  check({ model }) {
+    const report = reporter(this);
+    return model.stages.flatMap((stage) =>
+      stage.instructions
+        .filter((i) => i.getKeyword() === 'ADD')
+        .flatMap((i) => {
+          const args = i.getArguments().map((a) => a.getValue()).filter((v) => !v.startsWith('--'));
+          const sources = args.slice(0, -1);
+          const local = sources.filter((s) => !REMOTE.test(s) && !ARCHIVE.test(model.resolve(s, stage, i)));
+          return local.length ? [report(i, `ADD of local ${local.join(', ')}; use COPY`)] : [];
+        }),
+    );
+  },
+};
