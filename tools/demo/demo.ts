@@ -1,6 +1,7 @@
 // The main job end to end on the checked-in demo baseline (apps/demo-agent), through the same Nx targets CI
 // runs: lint its Dockerfile, build it for linux/amd64 and linux/arm64 and push it with a manifest list, show
-// what the registry serves, then run it and print a real chat completion from it.
+// what the registry serves, check it against the container contract, then run it and print a real chat
+// completion from it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainer } from '../../libs/janus/src/engine/container-runner';
@@ -42,6 +43,9 @@ async function main() {
   for (const m of list.json.manifests as Array<{ digest: string; size: number; platform: { os: string; architecture: string } }>) {
     console.log(`  - ${m.platform.os}/${m.platform.architecture}  ${m.digest}`);
   }
+
+  step('prove the container contract on the real engine');
+  await nx(['run', `${PROJECT}:contract-test`, '--excludeTaskDependencies']);
 
   step('run it');
   const image = `${metadata.image}:${metadata.tags[0]}`;

@@ -14,6 +14,8 @@ export interface StartOptions {
   extraHosts?: string[];
   user?: string;
   cmd?: string[];
+  /** Overrides the image's HEALTHCHECK timing (nanoseconds, as the Engine API takes them). */
+  healthcheck?: { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
 }
 
 export interface ExecResult {
@@ -78,6 +80,7 @@ export async function startContainer(image: string, options: StartOptions, docke
     ExposedPorts: portKey ? { [portKey]: {} } : undefined,
     User: options.user,
     Cmd: options.cmd,
+    Healthcheck: options.healthcheck,
     HostConfig: {
       PortBindings: portKey ? { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] } : undefined,
       ExtraHosts: options.extraHosts,
@@ -96,9 +99,9 @@ export async function startContainer(image: string, options: StartOptions, docke
   }
 }
 
-/** Removes every container carrying the test label; returns how many there were. */
-export async function removeLabelledContainers(docker = dockerClient()): Promise<number> {
-  const list = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+/** Removes every container carrying the label (default: the test label); returns how many there were. */
+export async function removeLabelledContainers(docker = dockerClient(), label: string = TEST_LABEL): Promise<number> {
+  const list = await docker.listContainers({ all: true, filters: { label: [label] } });
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
   return list.length;
 }

@@ -54,6 +54,12 @@ export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOption
         options: { platforms: 'linux/amd64,linux/arm64' },
         configurations: { ci: { push: true } },
       },
+      'contract-test': {
+        executor: 'janus:contract-test',
+        dependsOn: ['docker-build'],
+        outputs: ['{workspaceRoot}/dist/contract/{projectName}'],
+        options: { port: options.port },
+      },
     },
   });
   // Records what the project was rendered from, so template updates can be re-applied to it later.

@@ -1,0 +1,32 @@
+import { StartedContainer } from '../../engine/container-runner';
+
+export interface Readiness {
+  ok: boolean;
+  readyMs: number;
+  detail?: string;
+}
+
+/**
+ * Polls GET /health until it answers 200. Gives up at the deadline with the last log lines, or at once
+ * when the container exits (with its exit code), so a broken image fails fast instead of hanging.
+ */
+export async function waitUntilReady(container: StartedContainer, timeoutS: number): Promise<Readiness> {
+  const t0 = Date.now();
+  let last = 'no answer';
+  while (Date.now() - t0 < timeoutS * 1000) {
+    try {
+      const res = await fetch(`${container.url}/health`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return { ok: true, readyMs: Date.now() - t0 };
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    const state = (await container.inspect()).State;
+    if (!state.Running) {
+      return { ok: false, readyMs: Date.now() - t0, detail: `the container exited with code ${state.ExitCode} before /health answered\n${await container.logs(50)}` };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { ok: false, readyMs: Date.now() - t0, detail: `/health did not answer 200 within ${timeoutS} s (last: ${last})\n--- last 50 log lines ---\n${await container.logs(50)}` };
+}

@@ -1,0 +1,11 @@
+import { StartedContainer } from '../../../engine/container-runner';
+
+export interface RuntimeTarget {
+  image: string;
+  /** A container started with WARM_POOL=true: it idles, so exec-based checks can run in it. */
+  warm: StartedContainer;
+  /** The CLI's version command, e.g. ["codex", "--version"]. */
+  versionCommand: string[];
+  env: Record<string, string>;
+  labels: Record<string, string>;
+}

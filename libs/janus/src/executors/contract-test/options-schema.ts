@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { port } from '../../schema/common-fields';
+import { BASELINE_CHECKS, RUNTIME_CHECKS } from '../../contract/contract-suite';
+
+const CHECK_IDS: readonly string[] = [...BASELINE_CHECKS, ...RUNTIME_CHECKS];
+const seconds = z.number().positive({ error: 'must be a positive number of seconds' });
+
+export const schema = z
+  .object({
+    image: z.string().optional().meta({ description: 'Image to check (default: the first tag in dist/docker/<project>/metadata.json from docker-build).' }),
+    kind: z.enum(['baseline', 'runtime']).default('baseline').meta({ description: 'baseline: the OpenAI-compatible server contract; runtime: CLI-agent runtime containers.' }),
+    port: port.default(8080).meta({ description: 'The container port the server listens on.' }),
+    readyTimeoutS: seconds.default(30).meta({ description: 'Fail when /health is not 200 this long after start.' }),
+    healthyTimeoutS: seconds.default(10).meta({ description: 'Fail when the container is not healthy this long after ready.' }),
+    concurrency: z.number().int().min(2, { error: 'must be an integer of at least 2' }).default(4).meta({ description: 'Streaming requests sent at once.' }),
+    sizeBudgetMb: z.number().positive().default(500).meta({ description: 'Largest allowed image size.' }),
+    env: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra environment for the container.' }),
+    buildSecrets: z.array(z.string()).default([]).meta({ description: 'Build secrets (values, or id=…,src=… specs) that must appear nowhere in the image.' }),
+    versionCommand: z.array(z.string()).default(['agent', '--version']).meta({ description: 'kind=runtime: the CLI version command.' }),
+    healthProbeIntervalMs: z.number().int().positive().default(500).meta({ description: "Probe interval for the image's HEALTHCHECK during the test." }),
+    reportDir: z.string().optional().meta({ description: 'Where report.json and junit.xml go (default: dist/contract/<project>).' }),
+    skip: z.array(z.string().refine((id) => CHECK_IDS.includes(id), { error: `must be a check id: ${CHECK_IDS.join(', ')}` })).default([]).meta({ description: 'Checks to skip.' }),
+  })
+  .strict();
+
+export type ContractTestOptions = z.input<typeof schema>;
+
+export const schemaMeta = {
+  $id: 'JanusContractTest',
+  title: 'Janus contract-test',
+  description: 'Starts the built image on the real engine and proves it meets the container contract.',
+};
