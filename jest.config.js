@@ -1,7 +1,16 @@
 // Two jest projects so the fast unit specs and the real-engine integration specs can run apart:
 // `npm run test:unit` needs nothing but node; `npm run test:integration` needs dockerd and the local registry.
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], rootDir: __dirname, modulePathIgnorePatterns: ['<rootDir>/dist/'] };
+// eventsource-parser ships only ES modules; Node 20.19+ requires them natively, jest before Node 24.9 cannot,
+// so jest compiles it like our own sources.
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!eventsource-parser/)'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  rootDir: __dirname,
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
 
 module.exports = {
   projects: [

@@ -86,9 +86,11 @@ async function runBaseline(req: SuiteRequest, labels: Record<string, string>, im
       : undefined,
   });
   const target: BaselineTarget = { image: req.image, imageInfo, container, url: container.url, model: 'janus', limits: req.limits, secretValues: req.secretValues, labels };
+  // Readiness has its own (longer) limit; any other check gets a few request timeouts at most.
+  const deadlineMs = Math.max(4 * req.limits.requestTimeoutMs, (req.limits.readyTimeoutS + req.limits.healthyTimeoutS + 10) * 1000);
   const run = async (id: string, body: () => Promise<{ ok: boolean; figure: string; detail?: string }>) => {
     if (req.skip.includes(id)) return;
-    results.push(await runCheck(id, TITLES[id], body));
+    results.push(await runCheck(id, TITLES[id], body, deadlineMs));
   };
 
   let ready = false;

@@ -42,7 +42,7 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
       {
         image,
         kind: o.kind,
-        limits: { port: o.port, readyTimeoutS: o.readyTimeoutS, healthyTimeoutS: o.healthyTimeoutS, concurrency: o.concurrency, sizeBudgetMb: o.sizeBudgetMb, requestTimeoutMs: 15_000 },
+        limits: { port: o.port, readyTimeoutS: o.readyTimeoutS, healthyTimeoutS: o.healthyTimeoutS, concurrency: o.concurrency, sizeBudgetMb: o.sizeBudgetMb, requestTimeoutMs: o.requestTimeoutS * 1000 },
         env: o.env,
         secretValues: o.buildSecrets.map((s) => secretValue(s, context.root)).filter((v) => v.length >= 4),
         skip: o.skip,

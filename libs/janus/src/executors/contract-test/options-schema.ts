@@ -12,6 +12,7 @@ export const schema = z
     port: port.default(8080).meta({ description: 'The container port the server listens on.' }),
     readyTimeoutS: seconds.default(30).meta({ description: 'Fail when /health is not 200 this long after start.' }),
     healthyTimeoutS: seconds.default(10).meta({ description: 'Fail when the container is not healthy this long after ready.' }),
+    requestTimeoutS: seconds.default(15).meta({ description: 'Longest a single request or stream may take before it counts as hung.' }),
     concurrency: z.number().int().min(2, { error: 'must be an integer of at least 2' }).default(4).meta({ description: 'Streaming requests sent at once.' }),
     sizeBudgetMb: z.number().positive().default(500).meta({ description: 'Largest allowed image size.' }),
     env: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra environment for the container.' }),

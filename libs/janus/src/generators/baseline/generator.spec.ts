@@ -22,6 +22,14 @@ describe('janus:baseline', () => {
     expect(project.root).toBe('apps/my-agent');
     expect(project.projectType).toBe('application');
     expect(project.targets?.['dockerfile-lint']).toMatchObject({ executor: 'janus:dockerfile-lint', options: { port: 8080 } });
+    expect(project.targets?.['docker-build']).toMatchObject({
+      executor: 'janus:docker-build',
+      dependsOn: ['dockerfile-lint'],
+      outputs: ['{workspaceRoot}/dist/docker/{projectName}'],
+      options: { platforms: 'linux/amd64,linux/arm64' },
+      configurations: { ci: { push: true } },
+    });
+    expect(project.targets?.['contract-test']).toMatchObject({ executor: 'janus:contract-test', dependsOn: ['docker-build'], options: { port: 8080 } });
     expect(project.tags).toEqual(expect.arrayContaining(['janus:baseline', 'janus:flavor:plain']));
   });
 

@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { logger } from '@nx/devkit';
+import { buildImage } from '../engine/build-image';
+import { assertEngineRunning, dockerClient } from '../engine/docker-client';
+import { TEST_LABEL } from '../engine/container-runner';
+import contractTestExecutor from '../executors/contract-test/executor';
+import { ContractTestOptions } from '../executors/contract-test/options-schema';
+import { baselineContext } from '../rendering/baseline-context';
+import { renderTemplateSet } from '../rendering/template-renderer';
+import { executorContext } from '../testing/executor-context';
+import { ContractReport } from './report';
+
+const FIXTURES = join(__dirname, '../testing/fixtures/contract');
+const id = randomBytes(3).toString('hex');
+const tag = (name: string) => `janus-test/contract-${name}:${id}`;
+// A broken stream also breaks the checks that need one: concurrent streams, the SDK's stream, the proxied stream.
+const STREAMING_CHECKS = ['streaming', 'concurrency', 'openai-client', 'platform-proxy'];
+
+// The contract on the real engine: the generated baseline passes every check, and each deliberately broken
+// image fails the check it breaks, promptly, with no container left behind.
+describe('contract-test on the real engine', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'janus-contract-'));
+  const built: string[] = [];
+
+  async function check(image: string, options: Partial<ContractTestOptions> = {}): Promise<ContractReport> {
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    await contractTestExecutor({ image, reportDir: 'report', readyTimeoutS: 5, requestTimeoutS: 4, ...options }, executorContext(ws, 'probe', 'apps/probe'));
+    jest.restoreAllMocks();
+    return JSON.parse(readFileSync(join(ws, 'report/report.json'), 'utf8'));
+  }
+  const failed = (r: ContractReport) => r.checks.filter((c) => !c.ok && c.figure !== 'not run').map((c) => c.id);
+  const result = (r: ContractReport, checkId: string) => r.checks.find((c) => c.id === checkId)!;
+
+  beforeAll(async () => {
+    await assertEngineRunning();
+    const dir = join(ws, 'apps/probe');
+    const ctx = baselineContext({ name: 'probe', flavor: 'plain', port: 8080, uid: 1000, baseImage: 'python:3.11-slim' });
+    for (const f of renderTemplateSet('baseline', ctx, 'plain')) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    await buildImage({ context: dir, tags: [tag('baseline')] });
+    built.push(tag('baseline'));
+    for (const name of ['never-ready', 'crashes-on-start', 'plain-json-stream', 'runs-as-root', 'no-healthcheck', 'never-done', 'runtime-agent']) {
+      await buildImage({ context: join(FIXTURES, name), tags: [tag(name)], buildArgs: { BASE: tag('baseline') } });
+      built.push(tag(name));
+    }
+  });
+
+  afterAll(async () => {
+    for (const image of built) await dockerClient().getImage(image).remove({ force: true }).catch(() => undefined);
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    expect(await dockerClient().listContainers({ all: true, filters: { label: [TEST_LABEL] } })).toEqual([]);
+  });
+
+  it('passes the generated baseline on every check, and writes report.json and junit.xml', async () => {
+    const report = await check(tag('baseline'));
+    expect(failed(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'readiness', 'health-status', 'models', 'chat-completion', 'streaming', 'errors', 'openai-client', 'concurrency', 'platform-proxy', 'image-hygiene', 'shutdown',
+    ]);
+    const junit = readFileSync(join(ws, 'report/junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="contract-test probe" tests="11" failures="0"/);
+  });
+
+  it('never-ready: fails readiness at the timeout with the last log lines', async () => {
+    const t0 = Date.now();
+    const report = await check(tag('never-ready'), { readyTimeoutS: 3 });
+    expect(failed(report)).toEqual(['readiness']);
+    expect(result(report, 'readiness').detail).toMatch(/did not answer 200 within 3 s[\s\S]*warming up forever/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  it('crashes-on-start: fails readiness with the exit code and the logs, without waiting for the timeout', async () => {
+    const t0 = Date.now();
+    const report = await check(tag('crashes-on-start'), { readyTimeoutS: 30 });
+    expect(failed(report)).toEqual(['readiness']);
+    expect(result(report, 'readiness').detail).toMatch(/exited with code 2[\s\S]*PORT='not-a-port'/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('plain-json-stream: fails streaming (and the checks that stream)', async () => {
+    const report = await check(tag('plain-json-stream'));
+    expect(result(report, 'streaming')).toMatchObject({ ok: false, detail: expect.stringMatching(/not text\/event-stream/) });
+    expect(failed(report).filter((c) => !STREAMING_CHECKS.includes(c))).toEqual([]);
+  });
+
+  it('runs-as-root: fails image hygiene only', async () => {
+    const report = await check(tag('runs-as-root'));
+    expect(failed(report)).toEqual(['image-hygiene']);
+    expect(result(report, 'image-hygiene').detail).toMatch(/config User is "root"[\s\S]*id -u inside the container is 0/);
+  });
+
+  it('no-healthcheck: fails the health checks only', async () => {
+    const report = await check(tag('no-healthcheck'));
+    expect(failed(report)).toEqual(['health-status', 'image-hygiene']);
+    expect(result(report, 'health-status').figure).toBe('no HEALTHCHECK');
+    expect(result(report, 'image-hygiene').detail).toBe('no HEALTHCHECK');
+  });
+
+  it('never-done: fails streaming at the request timeout instead of hanging', async () => {
+    const t0 = Date.now();
+    const report = await check(tag('never-done'), { requestTimeoutS: 2 });
+    expect(result(report, 'streaming')).toMatchObject({ ok: false, detail: expect.stringMatching(/still open after 2000 ms .*no \[DONE\]/) });
+    expect(failed(report).filter((c) => !STREAMING_CHECKS.includes(c))).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(40_000);
+  });
+
+  it('kind=runtime: checks the CLI version, user, credentials and warm pool', async () => {
+    const report = await check(tag('runtime-agent'), { kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' } });
+    expect(failed(report)).toEqual([]);
+    expect(result(report, 'cli-version').figure).toBe('fixture-agent 1.2.3');
+    expect(result(report, 'missing-credentials').figure).toMatch(/^exit 64: error: OPENAI_API_KEY is not set/);
+  });
+
+  it('kind=runtime on a baseline image fails the runtime user check', async () => {
+    const report = await check(tag('baseline'), { kind: 'runtime', versionCommand: ['python', '--version'], skip: ['missing-credentials'] });
+    expect(failed(report)).toEqual(['runtime-user']);
+  });
+});

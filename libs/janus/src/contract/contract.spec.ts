@@ -1,0 +1,101 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { runCheck } from './check-result';
+import { allOverlap } from './checks/concurrency';
+import { junitXml, reportTable, ContractReport } from './report';
+import { postAndReadSse } from './sse-reader';
+import { chatCompletion } from './wire/chat-completion';
+import { chatCompletionChunk } from './wire/chunk';
+import { openAiError } from './wire/error';
+
+describe('wire schemas', () => {
+  const completion = {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1700000000,
+    model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+  it('accepts an OpenAI chat completion and rejects one without usage or finish_reason', () => {
+    expect(chatCompletion.safeParse(completion).success).toBe(true);
+    expect(chatCompletion.safeParse({ ...completion, usage: undefined }).success).toBe(false);
+    expect(chatCompletion.safeParse({ ...completion, choices: [{ index: 0, message: { role: 'assistant', content: 'x' } }] }).success).toBe(false);
+  });
+  it('accepts chunks with a null finish_reason and rejects a chat.completion posing as a chunk', () => {
+    expect(chatCompletionChunk.safeParse({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] }).success).toBe(true);
+    expect(chatCompletionChunk.safeParse(completion).success).toBe(false);
+  });
+  it('recognises an OpenAI error body', () => {
+    expect(openAiError.safeParse({ error: { message: 'bad', type: 'invalid_request_error', param: 'messages', code: null } }).success).toBe(true);
+    expect(openAiError.safeParse({ detail: 'bad' }).success).toBe(false);
+  });
+});
+
+describe('overlap', () => {
+  it('is true only when every request started before every other ended', () => {
+    expect(allOverlap([{ startedAt: 0, endedAt: 10 }, { startedAt: 5, endedAt: 15 }])).toBe(true);
+    expect(allOverlap([{ startedAt: 0, endedAt: 10 }, { startedAt: 10, endedAt: 20 }])).toBe(false);
+  });
+});
+
+describe('runCheck', () => {
+  it('turns a throw into a failed result with its message, and enforces a deadline', async () => {
+    expect(await runCheck('x', 'X', async () => Promise.reject(new Error('boom')))).toMatchObject({ ok: false, detail: 'boom' });
+    expect(await runCheck('y', 'Y', () => new Promise(() => undefined), 50)).toMatchObject({ ok: false, detail: 'the check did not finish within 0.05 s' });
+  });
+});
+
+describe('reports', () => {
+  const report: ContractReport = {
+    project: 'p',
+    image: 'img:1',
+    kind: 'baseline',
+    ok: false,
+    durationMs: 2500,
+    checks: [
+      { id: 'readiness', title: 'ready', ok: true, figure: '300 ms', durationMs: 300 },
+      { id: 'streaming', title: 'sse <stream>', ok: false, figure: 'no [DONE]', detail: 'ended & closed', durationMs: 200 },
+    ],
+  };
+  it('prints a table with figures and the failure details', () => {
+    const table = reportTable(report);
+    expect(table).toMatch(/^readiness\s+pass\s+300 ms$/m);
+    expect(table).toMatch(/^streaming\s+FAIL\s+no \[DONE\]$/m);
+    expect(table).toMatch(/^streaming: ended & closed$/m);
+    expect(table).toMatch(/img:1: 1\/2 checks passed in 2\.5 s/);
+  });
+  it('writes escaped JUnit XML with one testcase per check', () => {
+    const xml = junitXml(report);
+    expect(xml).toMatch(/<testsuite name="contract-test p" tests="2" failures="1" time="2.500">/);
+    expect(xml).toContain('name="streaming: sse &lt;stream&gt;"');
+    expect(xml).toContain('<failure message="no [DONE]">ended &amp; closed</failure>');
+  });
+});
+
+describe('SSE reader', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"a":1}\n\n');
+      if (req.url === '/done') res.end('data: [DONE]\n\n');
+      // /hang: never ends
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('reads events up to [DONE]', async () => {
+    const r = await postAndReadSse(`${url}/done`, {}, 2000);
+    expect(r).toMatchObject({ status: 200, events: ['{"a":1}'], sawDone: true });
+  });
+  it('fails a stream that never ends at the timeout', async () => {
+    await expect(postAndReadSse(`${url}/hang`, {}, 300)).rejects.toThrow(/still open after 300 ms \(1 events, no \[DONE\]\)/);
+  });
+});
