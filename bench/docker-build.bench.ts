@@ -25,8 +25,9 @@ async function main() {
   const ws = mkdtempSync(join(tmpdir(), 'janus-bench-build-'));
   cpSync(DEMO, join(ws, 'apps/demo-agent'), { recursive: true });
   const ctx = executorContext(ws, 'demo-agent', 'apps/demo-agent');
+  const tag = (platform: string) => `bench-${platform.split('/')[1]}`;
   const build = (platform: string) => () =>
-    dockerBuildExecutor({ platforms: platform, registry: '', image: 'janus-bench/demo-agent', deriveTags: false, tags: ['bench'] }, ctx);
+    dockerBuildExecutor({ platforms: platform, registry: '', image: 'janus-bench/demo-agent', deriveTags: false, tags: [tag(platform)] }, ctx);
   const results: Record<string, { cold: number; noChange: number; sourceOnly: number }> = {};
   try {
     for (const platform of PLATFORMS) {
@@ -38,10 +39,11 @@ async function main() {
       const sourceOnly = await timed(build(platform));
       results[platform] = { cold, noChange, sourceOnly };
     }
-    // What the app adds on top of the base: image size minus the base image's size.
-    await runCommand('/usr/bin/docker', ['pull', '-q', 'python:3.11-slim']);
+    // What the app adds on top of the base: image size minus the base image's size, for the host's platform.
+    const native = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+    await runCommand('/usr/bin/docker', ['pull', '-q', '--platform', native, 'python:3.11-slim']);
     const base = await dockerClient().getImage('python:3.11-slim').inspect();
-    const app = await dockerClient().getImage('janus-bench/demo-agent:bench').inspect();
+    const app = await dockerClient().getImage(`janus-bench/demo-agent:${tag(native)}`).inspect();
 
     console.log('docker-build of apps/demo-agent (seconds; ratios against the same platform\'s cold build)');
     console.log('platform      cold   no-change        source-only');
