@@ -25,10 +25,14 @@ function secretValue(spec: string, root: string): string {
 
 export default async function contractTestExecutor(raw: ContractTestOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const labels = newRunLabels();
-  // Ctrl-C or a kill must not leave containers behind: remove this run's, then exit as interrupted.
+  // Ctrl-C or a kill must not leave containers behind: remove this run's, then exit as interrupted. The
+  // suite may notice its container vanish and finish first; it then waits here for the same exit.
+  let interrupted: Promise<never> | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     logger.warn(`janus:contract-test: ${sig}, removing this run's containers`);
-    void removeRunContainers(labels).finally(() => process.exit(130));
+    interrupted ??= removeRunContainers(labels)
+      .catch(() => 0)
+      .then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -61,5 +65,6 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (interrupted) await interrupted;
   }
 }
