@@ -142,15 +142,18 @@ export class RegistryClient {
   private async request(method: string, path: string, headers: Record<string, string>, scope: string | undefined, ok: number[], body?: Buffer): Promise<Response> {
     const url = `${this.baseUrl}${path}`;
     let res = await this.send(method, url, { ...headers, ...this.authHeader(scope) }, body);
+    let refusal: string | undefined;
     if (res.status === 401) {
       const challenge = parseAuthChallenge(res.headers.get('www-authenticate'));
-      await res.arrayBuffer().catch(() => undefined);
+      // Kept: if the challenge cannot be answered, the registry's own words are the error message.
+      refusal = await res.text().catch(() => '');
       if (challenge && (await this.answer(challenge, scope))) {
         res = await this.send(method, url, { ...headers, ...this.authHeader(scope) }, body);
+        refusal = undefined;
       }
     }
     if (!ok.includes(res.status)) {
-      const text = method === 'HEAD' ? '' : await res.text().catch(() => '');
+      const text = refusal ?? (method === 'HEAD' ? '' : await res.text().catch(() => ''));
       throw new RegistryError(method, url, res.status, text);
     }
     return res;

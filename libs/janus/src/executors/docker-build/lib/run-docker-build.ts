@@ -9,7 +9,7 @@ import { RegistryClient } from '../../../registry/registry-client';
 import { finalBaseImage, resolveBaseImage } from './base-image';
 import { BuildMetadata, PlatformResult, redactBuildArgs, writeMetadata } from './metadata';
 import { NormalizedDockerBuild } from './normalize-options';
-import { publishImage } from './publish';
+import { publishImage, registryCredentials } from './publish';
 import { largestLayers, overBudgetMessage } from './size-budget';
 import { summaryTable } from './summary-table';
 
@@ -34,7 +34,9 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   const started = Date.now();
   if (o.push) {
     // Fail before a long build, not after it, when the registry is down or refuses.
-    await RegistryClient.forHost(parseImageReference(`${o.repository}:x`).registry).ping();
+    const registry = parseImageReference(`${o.repository}:x`).registry;
+    const credentials = registryCredentials(registry);
+    await RegistryClient.forHost(registry, { credentials: credentials && { username: credentials.username, password: credentials.password } }).ping();
   }
   const engine = await selectBuildEngine(o.engine);
   const secretValues = o.secrets.map((s) => s.value.trim()).filter((v) => v.length >= 4);
