@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { runCommand } from '../../libs/janus/src/process/run-command';
+
+const SCRIPT = join(__dirname, 'bootstrap.sh');
+
+// The real script on this machine: a second run finds everything in place and changes nothing; a caller
+// who cannot install is told exactly what to install instead.
+describe('engine bootstrap', () => {
+  it('is idempotent and fast when nothing is missing', async () => {
+    const t0 = Date.now();
+    const { stdout } = await runCommand('bash', [SCRIPT]);
+    expect(stdout).toMatch(/packages: all present/);
+    expect(stdout).toMatch(/registry: already answering/);
+    expect(stdout).toMatch(/dockerd: already running/);
+    expect(stdout).not.toMatch(/building the root filesystem|pushed|published/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
+  it('refuses to run without root and lists what to install', async () => {
+    await expect(runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', SCRIPT])).rejects.toThrow(
+      /run as root[\s\S]*apt-get install -y docker.io qemu-user-static binfmt-support docker-registry debootstrap/,
+    );
+  });
+});
