@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
+import { stopChild } from '../../../libs/janus/src/process/stop-child';
 
 const REPO_ROOT = join(__dirname, '../../..');
 
@@ -71,11 +72,7 @@ export class Verdaccio {
   }
 
   async stop(): Promise<void> {
-    if (this.child && this.child.exitCode === null) {
-      const exited = new Promise((r) => this.child!.once('exit', r));
-      this.child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(this.child);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 import { selectBuildEngine } from './build-engines/select-build-engine';
-import { dockerClient } from './docker-client';
+import { tagImage } from './image-ref';
 
 export interface BuildImageRequest {
   context: string;
@@ -29,9 +29,6 @@ export async function buildImage(req: BuildImageRequest): Promise<string> {
     platform: req.platform ?? nativePlatform(),
     onLine: req.onLine ?? (() => undefined),
   });
-  for (const ref of req.tags) {
-    const colon = ref.lastIndexOf(':');
-    await dockerClient().getImage(imageId).tag({ repo: ref.slice(0, colon), tag: ref.slice(colon + 1) });
-  }
+  for (const ref of req.tags) await tagImage(imageId, ref);
   return imageId;
 }

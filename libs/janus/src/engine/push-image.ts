@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { dockerClient } from './docker-client';
+import { splitRef } from './image-ref';
 
 export interface PushCredentials {
   username: string;
@@ -12,9 +13,8 @@ export interface PushCredentials {
  * as an HTTP status, so the stream is read to the end and its error events turned into a thrown error.
  */
 export async function pushImage(ref: string, auth?: PushCredentials, onLine?: (line: string) => void, docker: Docker = dockerClient()): Promise<void> {
-  const colon = ref.lastIndexOf(':');
-  const [name, tag] = colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
-  const stream = await docker.getImage(name).push({ tag, authconfig: auth });
+  const { repo, tag } = splitRef(ref);
+  const stream = await docker.getImage(repo).push({ tag, authconfig: auth });
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../process/run-command';
+import { stopChild } from '../process/stop-child';
 
 /**
  * A second, throwaway distribution registry on loopback with htpasswd (Basic) auth, as private registries
@@ -47,11 +48,7 @@ export class AuthRegistry {
   }
 
   async stop(): Promise<void> {
-    if (this.child && this.child.exitCode === null) {
-      const exited = new Promise((r) => this.child!.once('exit', r));
-      this.child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(this.child);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { envelope } from './envelope';
 
-export const chatCompletion = z.object({
-  id: z.string().min(1),
-  object: z.literal('chat.completion'),
-  created: z.number().int().positive(),
-  model: z.string().min(1),
+export const chatCompletion = envelope('chat.completion').extend({
   choices: z
     .array(
       z.object({

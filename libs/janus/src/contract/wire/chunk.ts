@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { envelope } from './envelope';
 
-export const chatCompletionChunk = z.object({
-  id: z.string().min(1),
-  object: z.literal('chat.completion.chunk'),
-  created: z.number().int().positive(),
-  model: z.string().min(1),
+export const chatCompletionChunk = envelope('chat.completion.chunk').extend({
   choices: z
     .array(
       z.object({

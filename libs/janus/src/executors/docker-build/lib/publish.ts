@@ -1,3 +1,4 @@
+import { splitRef } from '../../../engine/image-ref';
 import { PushCredentials, pushImage } from '../../../engine/push-image';
 import { buildManifestList, describePlatformManifest, PlatformManifest } from '../../../registry/manifest-list';
 import { parseImageReference } from '../../../registry/image-reference';
@@ -31,7 +32,7 @@ export async function publishImage(args: {
   const platforms: PlatformManifest[] = [];
   for (const { platform, ref } of args.platformRefs) {
     await pushImage(ref, credentials, (l) => args.onLine(`[${platform}] ${l}`));
-    const tag = ref.slice(ref.lastIndexOf(':') + 1);
+    const { tag } = splitRef(ref);
     const { manifest: _manifest, ...entry } = await describePlatformManifest(client, repository, tag);
     const [os, architecture, variant] = platform.split('/');
     if (entry.platform.os !== os || entry.platform.architecture !== architecture) {

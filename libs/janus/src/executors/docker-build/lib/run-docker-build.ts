@@ -2,6 +2,7 @@ import { logger } from '@nx/devkit';
 import Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { nativePlatform } from '../../../engine/build-image';
+import { tagImage } from '../../../engine/image-ref';
 import { dockerClient, assertEngineRunning } from '../../../engine/docker-client';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
 import { parseImageReference } from '../../../registry/image-reference';
@@ -14,11 +15,6 @@ import { largestLayers, overBudgetMessage } from './size-budget';
 import { summaryTable } from './summary-table';
 
 const archOf = (platform: string) => platform.split('/').slice(1).join('-');
-
-async function tagImage(docker: Docker, imageId: string, ref: string): Promise<void> {
-  const colon = ref.lastIndexOf(':');
-  await docker.getImage(imageId).tag({ repo: ref.slice(0, colon), tag: ref.slice(colon + 1) });
-}
 
 /** Removes images this run built but never tagged, so an aborted or failed run leaves nothing behind. */
 async function removeUntagged(docker: Docker, imageIds: string[]): Promise<void> {
@@ -73,9 +69,9 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       throw new Error(messages.join('\n'));
     }
 
-    for (const b of built) await tagImage(docker, b.imageId, b.ref);
+    for (const b of built) await tagImage(b.imageId, b.ref, docker);
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
-    if (o.load && local) for (const t of o.tags) await tagImage(docker, local.imageId, `${o.repository}:${t.tag}`);
+    if (o.load && local) for (const t of o.tags) await tagImage(local.imageId, `${o.repository}:${t.tag}`, docker);
 
     let indexDigest: string | undefined;
     if (o.push) {

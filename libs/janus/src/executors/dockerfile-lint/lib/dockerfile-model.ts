@@ -36,6 +36,16 @@ export class DockerfileModel {
     return this.stages.at(-1);
   }
 
+  /** Every instruction with one of the keywords, in any stage, with the stage it belongs to. */
+  find(...keywords: string[]): Array<{ stage: Stage; instruction: Instruction }> {
+    return this.stages.flatMap((stage) => stage.instructions.filter((i) => keywords.includes(i.getKeyword())).map((instruction) => ({ stage, instruction })));
+  }
+
+  /** The final stage's instructions with that keyword. */
+  findInFinal(keyword: string): Instruction[] {
+    return this.finalStage?.instructions.filter((i) => i.getKeyword() === keyword) ?? [];
+  }
+
   stageNames(): Set<string> {
     return new Set(this.stages.map((s) => s.name?.toLowerCase()).filter((n): n is string => Boolean(n)));
   }
@@ -69,5 +79,7 @@ export function assignments(instruction: Instruction): Record<string, string> {
   for (const p of props) out[p.getName()] = (p.getValue() ?? '').replace(/^["']|["']$/g, '');
   return out;
 }
+
+export const APT_INSTALL = /\bapt(-get)?\s+(-\S+\s+)*install\b/;
 
 export const lineOf = (instruction: Instruction): number => instruction.getRange().start.line + 1;

@@ -1,4 +1,4 @@
-import { instructionText } from '../dockerfile-model';
+import { APT_INSTALL, instructionText } from '../dockerfile-model';
 import { reporter, Rule } from '../rule';
 
 export const aptListsCleaned: Rule = {
@@ -7,16 +7,11 @@ export const aptListsCleaned: Rule = {
   reason: 'apt lists left in a layer add tens of MB that a later RUN cannot take back',
   check({ model }) {
     const report = reporter(this);
-    return model.stages.flatMap((stage) =>
-      stage.instructions
-        .filter((i) => i.getKeyword() === 'RUN' && /\bapt(-get)?\s+(-\S+\s+)*install\b/.test(i.getRawArgumentsContent() ?? ''))
-        .filter((i) => {
-          const text = instructionText(model, i);
-          const cleaned = /rm\s+-(rf|fr|r)\s+[^;&|]*\/var\/lib\/apt\/lists/.test(text);
-          const cached = /--mount=type=cache[^\s]*target=\/var\/lib\/apt/.test(text);
-          return !cleaned && !cached;
-        })
-        .map((i) => report(i, 'apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN')),
-    );
+    return model
+      .find('RUN')
+      .map(({ instruction }) => ({ instruction, text: instructionText(model, instruction) }))
+      .filter(({ text }) => APT_INSTALL.test(text))
+      .filter(({ text }) => !/rm\s+-(rf|fr|r)\s+[^;&|]*\/var\/lib\/apt\/lists/.test(text) && !/--mount=type=cache[^\s]*target=\/var\/lib\/apt/.test(text))
+      .map(({ instruction }) => report(instruction, 'apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN'));
   },
 };

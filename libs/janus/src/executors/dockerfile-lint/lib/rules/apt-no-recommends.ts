@@ -1,3 +1,4 @@
+import { APT_INSTALL } from '../dockerfile-model';
 import { reporter, Rule } from '../rule';
 
 export const aptNoRecommends: Rule = {
@@ -6,16 +7,13 @@ export const aptNoRecommends: Rule = {
   reason: 'recommended packages roughly double what apt installs, for nothing the image asked for',
   check({ model }) {
     const report = reporter(this);
-    return model.stages.flatMap((stage) =>
-      stage.instructions
-        .filter((i) => i.getKeyword() === 'RUN')
-        .flatMap((i) =>
-          (i.getRawArgumentsContent() ?? '')
-            .split(/&&|;|\|\|/)
-            .filter((cmd) => /\bapt(-get)?\s+(-\S+\s+)*install\b/.test(cmd) && !/--no-install-recommends/.test(cmd))
-            .slice(0, 1)
-            .map(() => report(i, 'apt-get install without --no-install-recommends')),
-        ),
-    );
+    return model
+      .find('RUN')
+      .filter(({ instruction }) =>
+        (instruction.getRawArgumentsContent() ?? '')
+          .split(/&&|;|\|\|/)
+          .some((cmd) => APT_INSTALL.test(cmd) && !/--no-install-recommends/.test(cmd)),
+      )
+      .map(({ instruction }) => report(instruction, 'apt-get install without --no-install-recommends'));
   },
 };

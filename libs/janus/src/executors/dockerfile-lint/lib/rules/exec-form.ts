@@ -7,11 +7,9 @@ export const execForm: Rule = {
   reason: 'shell form runs the server under /bin/sh, which does not forward SIGTERM, so shutdown is a kill after the timeout',
   check({ model }) {
     const report = reporter(this);
-    return model.stages.flatMap((stage) =>
-      stage.instructions
-        .filter((i) => i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT')
-        .filter((i) => (i as JSONInstruction).getOpeningBracket?.() == null)
-        .map((i) => report(i, `${i.getKeyword()} uses shell form; write it as a JSON array`)),
-    );
+    return model
+      .find('CMD', 'ENTRYPOINT')
+      .filter(({ instruction }) => (instruction as JSONInstruction).getOpeningBracket?.() == null)
+      .map(({ instruction: i }) => report(i, `${i.getKeyword()} uses shell form; write it as a JSON array`));
   },
 };

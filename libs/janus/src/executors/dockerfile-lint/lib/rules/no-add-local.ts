@@ -9,15 +9,10 @@ export const noAddLocal: Rule = {
   reason: "ADD silently unpacks archives and fetches URLs; COPY does only what it says (ADD stays for local tar archives)",
   check({ model }) {
     const report = reporter(this);
-    return model.stages.flatMap((stage) =>
-      stage.instructions
-        .filter((i) => i.getKeyword() === 'ADD')
-        .flatMap((i) => {
-          const args = i.getArguments().map((a) => a.getValue()).filter((v) => !v.startsWith('--'));
-          const sources = args.slice(0, -1);
-          const local = sources.filter((s) => !REMOTE.test(s) && !ARCHIVE.test(model.resolve(s, stage, i)));
-          return local.length ? [report(i, `ADD of local ${local.join(', ')}; use COPY`)] : [];
-        }),
-    );
+    return model.find('ADD').flatMap(({ stage, instruction: i }) => {
+      const sources = i.getArguments().map((a) => a.getValue()).filter((v) => !v.startsWith('--')).slice(0, -1);
+      const local = sources.filter((s) => !REMOTE.test(s) && !ARCHIVE.test(model.resolve(s, stage, i)));
+      return local.length ? [report(i, `ADD of local ${local.join(', ')}; use COPY`)] : [];
+    });
   },
 };
