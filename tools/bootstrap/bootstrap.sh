@@ -23,6 +23,8 @@ ensure_registry
 ensure_mirror_config
 ensure_dockerd
 if [ "$JANUS_MIRROR" = 1 ]; then
+  # The manifest lists are written by the plugin's own registry client, which needs the node dependencies.
+  (cd "$REPO_ROOT" && . tools/ensure-node-deps.sh && ensure_node_deps)
   for arch in $JANUS_BASE_ARCHES; do
     ensure_stand_in_arch python 3.11-slim "$arch"
     ensure_stand_in_arch node 20-slim "$arch"
