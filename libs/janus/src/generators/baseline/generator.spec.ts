@@ -27,8 +27,9 @@ describe('janus:baseline', () => {
       dependsOn: ['dockerfile-lint'],
       outputs: ['{workspaceRoot}/dist/docker/{projectName}'],
       options: { platforms: 'linux/amd64,linux/arm64' },
-      configurations: { ci: { push: true } },
     });
+    expect(project.targets?.['docker-build']?.options?.push).toBeUndefined();
+    expect(project.targets?.['docker-push']).toMatchObject({ executor: 'janus:docker-push', dependsOn: ['contract-test'] });
     expect(project.targets?.['contract-test']).toMatchObject({ executor: 'janus:contract-test', dependsOn: ['docker-build'], options: { port: 8080 } });
     expect(project.tags).toEqual(expect.arrayContaining(['janus:baseline', 'janus:flavor:plain']));
   });

@@ -52,13 +52,17 @@ export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOption
         inputs: ['default', { env: 'JANUS_GIT_SHA' }, { env: 'JANUS_GIT_TAG' }, { env: 'JANUS_PR_NUMBER' }],
         outputs: ['{workspaceRoot}/dist/docker/{projectName}'],
         options: { platforms: 'linux/amd64,linux/arm64' },
-        configurations: { ci: { push: true } },
       },
       'contract-test': {
         executor: 'janus:contract-test',
         dependsOn: ['docker-build'],
         outputs: ['{workspaceRoot}/dist/contract/{projectName}'],
         options: { port: options.port },
+      },
+      // Publishes what docker-build built and contract-test checked, so nothing ships untested.
+      'docker-push': {
+        executor: 'janus:docker-push',
+        dependsOn: ['contract-test'],
       },
     },
   });

@@ -1,0 +1,79 @@
+import { logger } from '@nx/devkit';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import dockerBuildExecutor from '../docker-build/executor';
+import { BuildMetadata } from '../docker-build/lib/metadata';
+import dockerPushExecutor from './executor';
+import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { tagImage } from '../../engine/image-ref';
+import { RegistryClient } from '../../registry/registry-client';
+import { executorContext } from '../../testing/executor-context';
+
+const REGISTRY = 'localhost:5000';
+const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+
+// Build without pushing, then publish what was built: the registry must serve exactly the recorded images,
+// and a local tag that moved in between must stop the push.
+describe('janus:docker-push on the real engine and registry', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'janus-push-'));
+  const image = `janus-test/push-${randomBytes(3).toString('hex')}`;
+  const ctx = executorContext(ws, 'probe', 'apps/probe');
+  const registry = RegistryClient.forHost(REGISTRY);
+  const metadataFile = join(ws, 'dist/docker/probe/metadata.json');
+  let errors: string[] = [];
+
+  beforeAll(async () => {
+    await assertEngineRunning();
+    cpSync(FIXTURE, join(ws, 'apps/probe'), { recursive: true });
+    writeFileSync(join(ws, 'secret.txt'), 'x-secret-x');
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const built = await dockerBuildExecutor(
+      { image, registry: REGISTRY, platforms: 'linux/amd64,linux/arm64', deriveTags: false, tags: ['v1'], secrets: ['id=probe-secret,src=secret.txt'] },
+      ctx,
+    );
+    expect(built.success).toBe(true);
+  });
+  beforeEach(() => {
+    errors = [];
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(async () => {
+    const docker = dockerClient();
+    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } })) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata;
+    for (const digest of [metadata.indexDigest, ...metadata.platforms.map((p) => p.digest)]) if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('docker-build alone pushes nothing', async () => {
+    expect(await registry.headManifest(image, 'v1')).toBeNull();
+    expect((JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata).pushed).toBe(false);
+  });
+
+  it('publishes the recorded platform images and the list, and records the digests', async () => {
+    expect((await dockerPushExecutor({}, ctx)).success).toBe(true);
+    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata;
+    expect(metadata.pushed).toBe(true);
+    const list = await registry.getManifest(image, 'v1');
+    expect(list.digest).toBe(metadata.indexDigest);
+    expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual(metadata.platforms.map((p) => p.digest));
+  });
+
+  it('refuses when a recorded tag now points at another image', async () => {
+    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata;
+    const [amd, arm] = metadata.platforms;
+    await tagImage(arm.imageId, amd.ref);
+    expect((await dockerPushExecutor({}, ctx)).success).toBe(false);
+    expect(errors.join('\n')).toMatch(/now points at .* not the .* that was built and checked/);
+    await tagImage(amd.imageId, amd.ref);
+  });
+
+  it('says what to run when there is no build to push', async () => {
+    expect((await dockerPushExecutor({ metadata: 'dist/none/metadata.json' }, ctx)).success).toBe(false);
+    expect(errors.join('\n')).toMatch(/no .*dist\/none\/metadata.json; run 'nx run probe:docker-build' first/);
+  });
+});
