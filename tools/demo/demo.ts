@@ -10,7 +10,7 @@ import { BuildMetadata } from '../../libs/janus/src/executors/docker-build/lib/m
 import { parseImageReference } from '../../libs/janus/src/registry/image-reference';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { runCommand } from '../../libs/janus/src/process/run-command';
-import { waitForHttpOk } from '../../libs/janus/src/testing/wait-for-http';
+import { waitUntilReady } from '../../libs/janus/src/contract/checks/readiness';
 
 const ROOT = join(__dirname, '../..');
 const PROJECT = 'demo-agent';
@@ -45,8 +45,9 @@ async function main() {
   const image = `${metadata.image}:${metadata.tags[0]}`;
   const container = await startContainer(image, { containerPort: 8080, labels: { 'org.janus.demo': 'true' } });
   try {
-    const readyMs = await waitForHttpOk(`${container.url}/health`, 30_000);
-    console.log(`  ${image} ready on ${container.url} after ${readyMs} ms`);
+    const ready = await waitUntilReady(container, 30);
+    if (!ready.ok) throw new Error(ready.detail);
+    console.log(`  ${image} ready on ${container.url} after ${ready.readyMs} ms`);
 
     step('POST /v1/chat/completions');
     const res = await fetch(`${container.url}/v1/chat/completions`, {

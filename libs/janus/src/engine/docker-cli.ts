@@ -42,7 +42,3 @@ async function isClassicBuildkitClient(bin: string): Promise<boolean> {
     return false;
   }
 }
-
-export function buildkitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, DOCKER_BUILDKIT: '1' };
-}

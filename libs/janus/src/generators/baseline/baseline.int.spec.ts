@@ -3,7 +3,7 @@ import { buildImage } from '../../engine/build-image';
 import { startContainer, StartedContainer } from '../../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { TempWorkspace } from '../../testing/temp-workspace';
-import { waitForHttpOk } from '../../testing/wait-for-http';
+import { waitUntilReady } from '../../contract/checks/readiness';
 
 // The first vertical slice on the real engine: `nx g janus:baseline probe` in a workspace, a BuildKit build of
 // the unmodified output (its `FROM python:3.11-slim` served by whatever the engine resolves Docker Hub to),
@@ -18,7 +18,8 @@ describe('janus:baseline on the real engine', () => {
     await ws.nx(['g', 'janus:baseline', 'probe', '--no-interactive']);
     await buildImage({ context: ws.path('apps/probe'), tags: [image] });
     container = await startContainer(image, { containerPort: 8080 });
-    await waitForHttpOk(`${container.url}/health`, 30_000);
+    const ready = await waitUntilReady(container, 30);
+    if (!ready.ok) throw new Error(ready.detail);
   });
 
   afterAll(async () => {
