@@ -1,3 +1,5 @@
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 
@@ -17,8 +19,16 @@ describe('engine bootstrap', () => {
   });
 
   it('refuses to run without root and lists what to install', async () => {
-    await expect(runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', SCRIPT])).rejects.toThrow(
-      /run as root[\s\S]*apt-get install -y docker.io qemu-user-static binfmt-support docker-registry debootstrap/,
-    );
+    // A copy in a world-readable place: the checkout itself may not be readable by the unprivileged user.
+    const dir = mkdtempSync(join(tmpdir(), 'janus-bootstrap-'));
+    try {
+      cpSync(__dirname, dir, { recursive: true });
+      chmodSync(dir, 0o755);
+      await expect(runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', join(dir, 'bootstrap.sh')])).rejects.toThrow(
+        /run as root[\s\S]*apt-get install -y docker.io qemu-user-static binfmt-support docker-registry debootstrap/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
