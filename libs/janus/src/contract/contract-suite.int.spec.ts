@@ -11,6 +11,7 @@ import { ContractTestOptions } from '../executors/contract-test/options-schema';
 import { baselineContext } from '../rendering/baseline-context';
 import { renderTemplateSet } from '../rendering/template-renderer';
 import { executorContext } from '../testing/executor-context';
+import { FLAVORS } from '../schema/common-fields';
 import { ContractReport } from './report';
 
 const FIXTURES = join(__dirname, '../testing/fixtures/contract');
@@ -37,14 +38,17 @@ describe('contract-test on the real engine', () => {
 
   beforeAll(async () => {
     await assertEngineRunning();
-    const dir = join(ws, 'apps/probe');
-    const ctx = baselineContext({ name: 'probe', flavor: 'plain', port: 8080, uid: 1000, baseImage: 'python:3.11-slim' });
-    for (const f of renderTemplateSet('baseline', ctx, 'plain')) {
-      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-      writeFileSync(join(dir, f.path), f.content);
+    for (const flavor of FLAVORS) {
+      const dir = join(ws, 'apps', flavor);
+      const ctx = baselineContext({ name: 'probe', flavor, port: 8080, uid: 1000, baseImage: 'python:3.11-slim' });
+      for (const f of renderTemplateSet('baseline', ctx, flavor)) {
+        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+        writeFileSync(join(dir, f.path), f.content);
+      }
+      const name = flavor === 'plain' ? 'baseline' : flavor;
+      await buildImage({ context: dir, tags: [tag(name)] });
+      built.push(tag(name));
     }
-    await buildImage({ context: dir, tags: [tag('baseline')] });
-    built.push(tag('baseline'));
     for (const name of ['never-ready', 'crashes-on-start', 'plain-json-stream', 'runs-as-root', 'no-healthcheck', 'never-done', 'runtime-agent']) {
       await buildImage({ context: join(FIXTURES, name), tags: [tag(name)], buildArgs: { BASE: tag('baseline') } });
       built.push(tag(name));
@@ -69,6 +73,11 @@ describe('contract-test on the real engine', () => {
     ]);
     const junit = readFileSync(join(ws, 'report/junit.xml'), 'utf8');
     expect(junit).toMatch(/<testsuite name="contract-test probe" tests="11" failures="0"/);
+  });
+
+  it.each(['agent-cli', 'langchain'])('passes the %s flavor too: flavors differ in wiring, not in the contract', async (flavor) => {
+    const report = await check(tag(flavor));
+    expect(failed(report)).toEqual([]);
   });
 
   it('never-ready: fails readiness at the timeout with the last log lines', async () => {
