@@ -111,6 +111,20 @@ ensure_mirror_config() {
 
 dockerd_up() { docker_cli info >/dev/null 2>&1; }
 
+# A daemon killed without cleanup (a machine's session ending, kill -9) leaves its pid file, and dockerd
+# refuses to start while that pid exists, even as a zombie. Only a file whose process is gone or a zombie
+# is removed; a live daemon's is left alone.
+clear_stale_pidfile() {
+  local f=$1 pid state
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f" 2>/dev/null || true)
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+  if [ -z "$pid" ] || [ -z "$state" ] || [ "$state" = Z ]; then
+    rm -f "$f"
+    say "dockerd: removed stale pid file $f (pid ${pid:-?} is gone)"
+  fi
+}
+
 ensure_dockerd() {
   local mirror="http://${JANUS_REGISTRY_ADDR}/"
   if dockerd_up; then
@@ -128,6 +142,8 @@ ensure_dockerd() {
     return
   fi
   mkdir -p "$JANUS_STATE_DIR" "$JANUS_LOG_DIR"
+  clear_stale_pidfile /var/run/docker.pid
+  clear_stale_pidfile /var/run/docker/containerd/containerd.pid
   setsid nohup dockerd >>"$JANUS_LOG_DIR/dockerd.log" 2>&1 </dev/null &
   echo $! >"$JANUS_STATE_DIR/dockerd.pid"
   local i
