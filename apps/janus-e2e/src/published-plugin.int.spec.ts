@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
 import { Verdaccio } from './verdaccio';
+import { dockerClient } from '../../../libs/janus/src/engine/docker-client';
 
 const REPO_ROOT = join(__dirname, '../../..');
 const NX_VERSION = '23.2.1';
@@ -49,6 +50,18 @@ describe('the published janus plugin', () => {
     expect(existsSync(join(ws, 'apps/my-agent/app/main.py'))).toBe(true);
     const project = JSON.parse(readFileSync(join(ws, 'apps/my-agent/project.json'), 'utf8'));
     expect(project.targets['docker-build'].executor).toBe('janus:docker-build');
+  });
+
+  it('runs its executors from the package: lint, multi-arch build and the contract', async () => {
+    const result = await runCommand(join(ws, 'node_modules/.bin/nx'), ['run', 'my-agent:contract-test', '--output-style=stream'], {
+      cwd: ws,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    });
+    expect(result.stdout).toMatch(/nx run my-agent:dockerfile-lint/);
+    expect(result.stdout).toMatch(/11\/11 checks passed/);
+    const metadata = JSON.parse(readFileSync(join(ws, 'dist/docker/my-agent/metadata.json'), 'utf8'));
+    expect(metadata.platforms.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    for (const p of metadata.platforms) await dockerClient().getImage(p.imageId).remove({ force: true }).catch(() => undefined);
   });
 
   it('rejects bad input there too, writing nothing', async () => {
