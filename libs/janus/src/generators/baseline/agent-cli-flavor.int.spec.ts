@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { buildImage } from '../../engine/build-image';
+import { startContainer } from '../../engine/container-runner';
+import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { waitUntilReady } from '../../contract/checks/readiness';
+import { baselineContext } from '../../rendering/baseline-context';
+import { renderTemplateSet } from '../../rendering/template-renderer';
+
+// The agent-cli flavor's own wiring, on the real engine: a CLI named by JANUS_AGENT_COMMAND answers each
+// request with its stdout, and a CLI that fails becomes an OpenAI-shaped upstream error.
+describe('agent-cli flavor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'janus-agent-cli-'));
+  const image = `janus-test/agent-cli:${randomBytes(3).toString('hex')}`;
+
+  beforeAll(async () => {
+    await assertEngineRunning();
+    const ctx = baselineContext({ name: 'cli', flavor: 'agent-cli', port: 8080, uid: 1000, baseImage: 'python:3.11-slim' });
+    for (const f of renderTemplateSet('baseline', ctx, 'agent-cli')) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    await buildImage({ context: dir, tags: [image] });
+  });
+  afterAll(async () => {
+    await dockerClient().getImage(image).remove({ force: true }).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function ask(command: string) {
+    const container = await startContainer(image, { containerPort: 8080, env: { JANUS_AGENT_COMMAND: command } });
+    try {
+      const ready = await waitUntilReady(container, 30);
+      if (!ready.ok) throw new Error(ready.detail);
+      const res = await fetch(`${container.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hello cli' }] }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    } finally {
+      await container.remove();
+    }
+  }
+
+  it('answers with the CLI output for the last user message', async () => {
+    const { status, body } = await ask('echo agent says:');
+    expect(status).toBe(200);
+    expect(body.choices[0].message.content.trim()).toBe('agent says: hello cli');
+  });
+
+  it('turns a failing CLI into a 502 with an OpenAI error object', async () => {
+    const { status, body } = await ask('false');
+    expect(status).toBe(502);
+    expect(body.error).toMatchObject({ type: 'upstream_error', message: expect.stringMatching(/the agent CLI exited with 1/) });
+  });
+});
