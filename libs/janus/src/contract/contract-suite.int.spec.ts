@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { logger } from '@nx/devkit';
 import { buildImage } from '../engine/build-image';
@@ -8,8 +8,7 @@ import { assertEngineRunning, dockerClient } from '../engine/docker-client';
 import { TEST_LABEL } from '../engine/container-runner';
 import contractTestExecutor from '../executors/contract-test/executor';
 import { ContractTestOptions } from '../executors/contract-test/options-schema';
-import { baselineContext } from '../rendering/baseline-context';
-import { renderTemplateSet } from '../rendering/template-renderer';
+import { renderBaselineTo } from '../testing/render-baseline';
 import { executorContext } from '../testing/executor-context';
 import { FLAVORS } from '../schema/common-fields';
 import { ContractReport } from './report';
@@ -40,11 +39,7 @@ describe('contract-test on the real engine', () => {
     await assertEngineRunning();
     for (const flavor of FLAVORS) {
       const dir = join(ws, 'apps', flavor);
-      const ctx = baselineContext({ name: 'probe', flavor, port: 8080, uid: 1000, baseImage: 'python:3.11-slim' });
-      for (const f of renderTemplateSet('baseline', ctx, flavor)) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-        writeFileSync(join(dir, f.path), f.content);
-      }
+      renderBaselineTo(dir, flavor);
       const name = flavor === 'plain' ? 'baseline' : flavor;
       await buildImage({ context: dir, tags: [tag(name)] });
       built.push(tag(name));

@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildImage } from '../../engine/build-image';
 import { startContainer } from '../../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { waitUntilReady } from '../../contract/checks/readiness';
-import { baselineContext } from '../../rendering/baseline-context';
-import { renderTemplateSet } from '../../rendering/template-renderer';
+import { renderBaselineTo } from '../../testing/render-baseline';
 
 // The agent-cli flavor's own wiring, on the real engine: a CLI named by JANUS_AGENT_COMMAND answers each
 // request with its stdout, and a CLI that fails becomes an OpenAI-shaped upstream error.
@@ -17,11 +16,7 @@ describe('agent-cli flavor', () => {
 
   beforeAll(async () => {
     await assertEngineRunning();
-    const ctx = baselineContext({ name: 'cli', flavor: 'agent-cli', port: 8080, uid: 1000, baseImage: 'python:3.11-slim' });
-    for (const f of renderTemplateSet('baseline', ctx, 'agent-cli')) {
-      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-      writeFileSync(join(dir, f.path), f.content);
-    }
+    renderBaselineTo(dir, 'agent-cli', 'cli');
     await buildImage({ context: dir, tags: [image] });
   });
   afterAll(async () => {
