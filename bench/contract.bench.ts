@@ -5,7 +5,7 @@ import { logger } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import contractTestExecutor from '../libs/janus/src/executors/contract-test/executor';
-import { ContractReport } from '../libs/janus/src/contract/report';
+import type { ContractReport } from '../libs/janus/src/contract/report';
 import { executorContext } from '../libs/janus/src/testing/executor-context';
 
 const ROOT = join(__dirname, '..');
@@ -22,7 +22,14 @@ async function main() {
     const r = await contractTestExecutor({ reportDir: 'tmp/bench-contract' }, ctx);
     walls.push(Date.now() - t0);
     const report = JSON.parse(readFileSync(join(ROOT, 'tmp/bench-contract/report.json'), 'utf8')) as ContractReport;
-    if (!r.success) throw new Error(`the demo baseline failed its contract:\n${JSON.stringify(report.checks.filter((c) => !c.ok), null, 2)}`);
+    if (!r.success)
+      throw new Error(
+        `the demo baseline failed its contract:\n${JSON.stringify(
+          report.checks.filter((c) => !c.ok),
+          null,
+          2,
+        )}`,
+      );
     readies.push(Number.parseInt(report.checks.find((c) => c.id === 'readiness')!.figure, 10));
   }
   const wall = median(walls) / 1000;

@@ -43,9 +43,11 @@ async function main() {
     const native = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
     await runCommand('/usr/bin/docker', ['pull', '-q', '--platform', native, 'python:3.11-slim']);
     const base = await dockerClient().getImage('python:3.11-slim').inspect();
-    const app = await dockerClient().getImage(`janus-bench/demo-agent:${tag(native)}`).inspect();
+    const app = await dockerClient()
+      .getImage(`janus-bench/demo-agent:${tag(native)}`)
+      .inspect();
 
-    console.log('docker-build of apps/demo-agent (seconds; ratios against the same platform\'s cold build)');
+    console.log("docker-build of apps/demo-agent (seconds; ratios against the same platform's cold build)");
     console.log('platform      cold   no-change        source-only');
     for (const [p, r] of Object.entries(results)) {
       console.log(
@@ -55,10 +57,16 @@ async function main() {
     const amd = results['linux/amd64'].cold;
     const arm = results['linux/arm64'].cold;
     console.log(`arm64 / amd64 cold: ${(arm / amd).toFixed(2)}×  (target ≤ 3×)`);
-    console.log(`app layers on top of python:3.11-slim (${process.arch}): ${((app.Size - base.Size) / 1e6).toFixed(2)} MB  (target ≤ 30 MB; image ${(app.Size / 1e6).toFixed(0)} MB)`);
+    console.log(
+      `app layers on top of python:3.11-slim (${process.arch}): ${((app.Size - base.Size) / 1e6).toFixed(2)} MB  (target ≤ 30 MB; image ${(app.Size / 1e6).toFixed(0)} MB)`,
+    );
   } finally {
     const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: ['janus-bench/demo-agent'] } })) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    for (const img of await docker.listImages({ filters: { reference: ['janus-bench/demo-agent'] } }))
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     rmSync(ws, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainer } from '../../libs/janus/src/engine/container-runner';
 import { assertEngineRunning } from '../../libs/janus/src/engine/docker-client';
-import { BuildMetadata } from '../../libs/janus/src/executors/docker-build/lib/metadata';
+import type { BuildMetadata } from '../../libs/janus/src/executors/docker-build/lib/metadata';
 import { parseImageReference } from '../../libs/janus/src/registry/image-reference';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { runCommand } from '../../libs/janus/src/process/run-command';

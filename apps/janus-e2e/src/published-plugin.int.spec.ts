@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
 import { Verdaccio } from './verdaccio';
 import { dockerClient } from '../../../libs/janus/src/engine/docker-client';
@@ -58,17 +59,24 @@ describe('the published janus plugin', () => {
       env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
     });
     // Nx colours its output when it thinks a terminal or CI is watching; judge the text only.
-    const output = result.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+    const output = stripVTControlCharacters(result.stdout);
     expect(output).toMatch(/nx run my-agent:dockerfile-lint/);
     expect(output).toMatch(/11\/11 checks passed/);
     const metadata = JSON.parse(readFileSync(join(ws, 'dist/docker/my-agent/metadata.json'), 'utf8'));
     expect(metadata.platforms.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
-    for (const p of metadata.platforms) await dockerClient().getImage(p.imageId).remove({ force: true }).catch(() => undefined);
+    for (const p of metadata.platforms)
+      await dockerClient()
+        .getImage(p.imageId)
+        .remove({ force: true })
+        .catch(() => undefined);
   });
 
   it('rejects bad input there too, writing nothing', async () => {
     await expect(
-      runCommand(join(ws, 'node_modules/.bin/nx'), ['g', 'janus:baseline', 'Bad Name', '--no-interactive'], { cwd: ws, env: { ...process.env, NX_DAEMON: 'false' } }),
+      runCommand(join(ws, 'node_modules/.bin/nx'), ['g', 'janus:baseline', 'Bad Name', '--no-interactive'], {
+        cwd: ws,
+        env: { ...process.env, NX_DAEMON: 'false' },
+      }),
     ).rejects.toThrow(/name/);
     expect(existsSync(join(ws, 'apps/Bad Name'))).toBe(false);
   });

@@ -15,7 +15,12 @@ export const SKIPPED = 'skipped';
  * Runs one check body, timing it and turning a thrown error into a failed result with its message. A
  * deadline backs up each check's own timeouts: whatever a broken image does, the suite moves on.
  */
-export async function runCheck(id: string, title: string, body: () => Promise<{ ok: boolean; figure: string; detail?: string }>, deadlineMs = 120_000): Promise<CheckResult> {
+export async function runCheck(
+  id: string,
+  title: string,
+  body: () => Promise<{ ok: boolean; figure: string; detail?: string }>,
+  deadlineMs = 120_000,
+): Promise<CheckResult> {
   const t0 = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

@@ -18,7 +18,10 @@ describe('contract-test interrupted', () => {
     await buildImage({ context: join(__dirname, '../testing/fixtures/contract/sleeper'), tags: [image] });
   });
   afterAll(async () => {
-    await dockerClient().getImage(image).remove({ force: true }).catch(() => undefined);
+    await dockerClient()
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
     rmSync(ws, { recursive: true, force: true });
   });
 
@@ -26,7 +29,16 @@ describe('contract-test interrupted', () => {
     const docker = dockerClient();
     const child = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', join(__dirname, '../testing/run-executor-cli.ts'), join(__dirname, '../executors/contract-test/executor.ts'), ws, 'probe', 'apps/probe', JSON.stringify({ image, readyTimeoutS: 120 })],
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, '../testing/run-executor-cli.ts'),
+        join(__dirname, '../executors/contract-test/executor.ts'),
+        ws,
+        'probe',
+        'apps/probe',
+        JSON.stringify({ image, readyTimeoutS: 120 }),
+      ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -7,11 +7,11 @@ import { buildImage } from '../engine/build-image';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
 import { TEST_LABEL } from '../engine/container-runner';
 import contractTestExecutor from '../executors/contract-test/executor';
-import { ContractTestOptions } from '../executors/contract-test/options-schema';
+import type { ContractTestOptions } from '../executors/contract-test/options-schema';
 import { renderBaselineTo } from '../testing/render-baseline';
 import { executorContext } from '../testing/executor-context';
 import { FLAVORS } from '../schema/common-fields';
-import { ContractReport } from './report';
+import type { ContractReport } from './report';
 
 const FIXTURES = join(__dirname, '../testing/fixtures/contract');
 const id = randomBytes(3).toString('hex');
@@ -51,7 +51,11 @@ describe('contract-test on the real engine', () => {
   });
 
   afterAll(async () => {
-    for (const image of built) await dockerClient().getImage(image).remove({ force: true }).catch(() => undefined);
+    for (const image of built)
+      await dockerClient()
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
     rmSync(ws, { recursive: true, force: true });
   });
 
@@ -64,7 +68,17 @@ describe('contract-test on the real engine', () => {
     expect(failed(report)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.id)).toEqual([
-      'readiness', 'health-status', 'models', 'chat-completion', 'streaming', 'errors', 'openai-client', 'concurrency', 'platform-proxy', 'image-hygiene', 'shutdown',
+      'readiness',
+      'health-status',
+      'models',
+      'chat-completion',
+      'streaming',
+      'errors',
+      'openai-client',
+      'concurrency',
+      'platform-proxy',
+      'image-hygiene',
+      'shutdown',
     ]);
     const junit = readFileSync(join(ws, 'report/junit.xml'), 'utf8');
     expect(junit).toMatch(/<testsuite name="contract-test probe" tests="11" failures="0"/);

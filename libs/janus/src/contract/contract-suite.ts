@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { removeLabelledContainers, startContainer, StartedContainer } from '../engine/container-runner';
-import { CheckResult, runCheck } from './check-result';
+import { removeLabelledContainers, startContainer, type StartedContainer } from '../engine/container-runner';
+import { type CheckResult, runCheck } from './check-result';
 import { checkChatCompletion } from './checks/chat-completion';
 import { checkConcurrency } from './checks/concurrency';
 import { checkErrors } from './checks/errors';
@@ -16,7 +16,7 @@ import { checkRuntimeUser } from './checks/runtime/runtime-user';
 import { checkWarmPool } from './checks/runtime/warm-pool';
 import { checkShutdown } from './checks/shutdown';
 import { checkStreaming } from './checks/streaming';
-import { BaselineTarget, ContractLimits } from './checks/target';
+import type { BaselineTarget, ContractLimits } from './checks/target';
 import { ensureImage } from './ensure-image';
 
 export const RUN_LABEL = 'org.janus.contract-run';
@@ -33,7 +33,19 @@ export interface SuiteRequest {
   healthProbeIntervalMs: number;
 }
 
-export const BASELINE_CHECKS = ['readiness', 'health-status', 'models', 'chat-completion', 'streaming', 'errors', 'openai-client', 'concurrency', 'platform-proxy', 'image-hygiene', 'shutdown'] as const;
+export const BASELINE_CHECKS = [
+  'readiness',
+  'health-status',
+  'models',
+  'chat-completion',
+  'streaming',
+  'errors',
+  'openai-client',
+  'concurrency',
+  'platform-proxy',
+  'image-hygiene',
+  'shutdown',
+] as const;
 export const RUNTIME_CHECKS = ['cli-version', 'runtime-user', 'missing-credentials', 'warm-pool'] as const;
 
 const TITLES: Record<string, string> = {
@@ -82,10 +94,25 @@ async function runBaseline(req: SuiteRequest, labels: Record<string, string>, im
     env: req.env,
     labels,
     healthcheck: hasHealthcheck
-      ? { Test: declared!.Test!, Interval: req.healthProbeIntervalMs * ms, Timeout: declared!.Timeout || 5000 * ms, Retries: declared!.Retries || 3, StartPeriod: 0 }
+      ? {
+          Test: declared!.Test!,
+          Interval: req.healthProbeIntervalMs * ms,
+          Timeout: declared!.Timeout || 5000 * ms,
+          Retries: declared!.Retries || 3,
+          StartPeriod: 0,
+        }
       : undefined,
   });
-  const target: BaselineTarget = { image: req.image, imageInfo, container, url: container.url, model: 'janus', limits: req.limits, secretValues: req.secretValues, labels };
+  const target: BaselineTarget = {
+    image: req.image,
+    imageInfo,
+    container,
+    url: container.url,
+    model: 'janus',
+    limits: req.limits,
+    secretValues: req.secretValues,
+    labels,
+  };
   // Readiness has its own (longer) limit; any other check gets a few request timeouts at most.
   const deadlineMs = Math.max(4 * req.limits.requestTimeoutMs, (req.limits.readyTimeoutS + req.limits.healthyTimeoutS + 10) * 1000);
   const run = async (id: string, body: () => Promise<{ ok: boolean; figure: string; detail?: string }>) => {
@@ -100,13 +127,18 @@ async function runBaseline(req: SuiteRequest, labels: Record<string, string>, im
     return { ok: r.ok, figure: `${r.readyMs} ms`, detail: r.detail };
   });
   if (!ready && !req.skip.includes('readiness')) {
-    for (const id of BASELINE_CHECKS.slice(1)) if (!req.skip.includes(id)) results.push({ id, title: TITLES[id], ok: false, figure: 'not run', detail: 'the server never became ready', durationMs: 0 });
+    for (const id of BASELINE_CHECKS.slice(1))
+      if (!req.skip.includes(id)) results.push({ id, title: TITLES[id], ok: false, figure: 'not run', detail: 'the server never became ready', durationMs: 0 });
     return results;
   }
   await run('health-status', async () =>
-    hasHealthcheck ? waitUntilHealthy(container, req.limits.healthyTimeoutS) : { ok: false, figure: 'no HEALTHCHECK', detail: 'the image declares no HEALTHCHECK' },
+    hasHealthcheck
+      ? waitUntilHealthy(container, req.limits.healthyTimeoutS)
+      : { ok: false, figure: 'no HEALTHCHECK', detail: 'the image declares no HEALTHCHECK' },
   );
-  const models = await fetch(`${container.url}/v1/models`).then((r) => r.json()).catch(() => undefined);
+  const models = await fetch(`${container.url}/v1/models`)
+    .then((r) => r.json())
+    .catch(() => undefined);
   target.model = (models as { data?: Array<{ id: string }> })?.data?.[0]?.id ?? target.model;
   await run('models', () => checkModels(target));
   await run('chat-completion', () => checkChatCompletion(target));

@@ -1,8 +1,8 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runCheck } from './check-result';
 import { allOverlap } from './checks/concurrency';
-import { junitXml, reportTable, ContractReport } from './report';
+import { junitXml, reportTable, type ContractReport } from './report';
 import { postAndReadSse } from './sse-reader';
 import { chatCompletion } from './wire/chat-completion';
 import { chatCompletionChunk } from './wire/chunk';
@@ -23,7 +23,15 @@ describe('wire schemas', () => {
     expect(chatCompletion.safeParse({ ...completion, choices: [{ index: 0, message: { role: 'assistant', content: 'x' } }] }).success).toBe(false);
   });
   it('accepts chunks with a null finish_reason and rejects a chat.completion posing as a chunk', () => {
-    expect(chatCompletionChunk.safeParse({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] }).success).toBe(true);
+    expect(
+      chatCompletionChunk.safeParse({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }],
+      }).success,
+    ).toBe(true);
     expect(chatCompletionChunk.safeParse(completion).success).toBe(false);
   });
   it('recognises an OpenAI error body', () => {
@@ -34,8 +42,18 @@ describe('wire schemas', () => {
 
 describe('overlap', () => {
   it('is true only when every request started before every other ended', () => {
-    expect(allOverlap([{ startedAt: 0, endedAt: 10 }, { startedAt: 5, endedAt: 15 }])).toBe(true);
-    expect(allOverlap([{ startedAt: 0, endedAt: 10 }, { startedAt: 10, endedAt: 20 }])).toBe(false);
+    expect(
+      allOverlap([
+        { startedAt: 0, endedAt: 10 },
+        { startedAt: 5, endedAt: 15 },
+      ]),
+    ).toBe(true);
+    expect(
+      allOverlap([
+        { startedAt: 0, endedAt: 10 },
+        { startedAt: 10, endedAt: 20 },
+      ]),
+    ).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { dockerClient } from '../engine/docker-client';
 
 /** The image as the local engine has it, pulled first when only the registry has it (e.g. after an Nx cache hit). */

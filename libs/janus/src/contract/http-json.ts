@@ -6,7 +6,11 @@ export interface JsonResponse {
 }
 
 /** One HTTP exchange with a deadline; the body is parsed as JSON when it is JSON. */
-export async function requestJson(url: string, init: { method?: string; body?: string | object; headers?: Record<string, string> } = {}, timeoutMs = 10_000): Promise<JsonResponse> {
+export async function requestJson(
+  url: string,
+  init: { method?: string; body?: string | object; headers?: Record<string, string> } = {},
+  timeoutMs = 10_000,
+): Promise<JsonResponse> {
   const body = typeof init.body === 'object' ? JSON.stringify(init.body) : init.body;
   const res = await fetch(url, {
     method: init.method ?? (body === undefined ? 'GET' : 'POST'),

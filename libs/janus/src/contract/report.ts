@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckResult } from './check-result';
+import type { CheckResult } from './check-result';
 
 export interface ContractReport {
   project: string;
@@ -14,11 +14,19 @@ export interface ContractReport {
 export function reportTable(report: ContractReport): string {
   const rows = [['check', 'result', 'figure'], ...report.checks.map((c) => [c.id, c.ok ? 'pass' : 'FAIL', c.figure])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const failed = report.checks.filter((c) => !c.ok);
   for (const c of failed) if (c.detail) lines.push('', `${c.id}: ${c.detail}`);
-  lines.push('', `${report.image}: ${report.checks.length - failed.length}/${report.checks.length} checks passed in ${(report.durationMs / 1000).toFixed(1)} s`);
+  lines.push(
+    '',
+    `${report.image}: ${report.checks.length - failed.length}/${report.checks.length} checks passed in ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
   return lines.join('\n');
 }
 

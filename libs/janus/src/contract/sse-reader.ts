@@ -30,7 +30,8 @@ export async function postAndReadSse(url: string, body: unknown, timeoutMs: numb
   try {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
   } catch (e) {
-    if (signal.aborted) throw new Error(`the stream was still open after ${timeoutMs} ms (${events.length} events${sawDone ? ', [DONE] seen' : ', no [DONE]'})`);
+    if (signal.aborted)
+      throw new Error(`the stream was still open after ${timeoutMs} ms (${events.length} events${sawDone ? ', [DONE] seen' : ', no [DONE]'})`);
     throw e;
   }
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', events, sawDone, startedAt, endedAt: Date.now() };

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { dockerClient } from './docker-client';
 
 /** `host:5000/team/app:1.2` → { repo: 'host:5000/team/app', tag: '1.2' }; the port colon is not a tag. */

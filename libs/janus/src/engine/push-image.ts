@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { dockerClient } from './docker-client';
 import { splitRef } from './image-ref';
 

@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 /** SIGTERM and wait for the exit, so a test's server is really gone (its port free) when this returns. */
 export async function stopChild(child: ChildProcess | undefined): Promise<void> {

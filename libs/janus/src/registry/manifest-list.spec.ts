@@ -1,4 +1,4 @@
-import { buildManifestList, formatPlatform, parsePlatform, PlatformManifest } from './manifest-list';
+import { buildManifestList, formatPlatform, parsePlatform, type PlatformManifest } from './manifest-list';
 import { MediaType } from './media-types';
 import { sha256Digest } from './registry-client';
 

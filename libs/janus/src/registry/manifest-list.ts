@@ -1,5 +1,5 @@
 import { MediaType } from './media-types';
-import { FetchedManifest, RegistryClient } from './registry-client';
+import type { FetchedManifest, RegistryClient } from './registry-client';
 
 export interface Platform {
   os: string;
@@ -56,7 +56,9 @@ export async function describePlatformManifest(client: RegistryClient, repo: str
   if (!config) throw new Error(`registry: ${repo}:${ref} has no config descriptor`);
   const blob = await client.getBlobJson<{ os?: string; architecture?: string; variant?: string }>(repo, config);
   if (!blob.os || !blob.architecture) throw new Error(`registry: ${repo}:${ref} config does not say its platform`);
-  const platform: Platform = blob.variant ? { os: blob.os, architecture: blob.architecture, variant: blob.variant } : { os: blob.os, architecture: blob.architecture };
+  const platform: Platform = blob.variant
+    ? { os: blob.os, architecture: blob.architecture, variant: blob.variant }
+    : { os: blob.os, architecture: blob.architecture };
   return { digest: manifest.digest, size: manifest.size, mediaType: manifest.mediaType, platform, manifest };
 }
 

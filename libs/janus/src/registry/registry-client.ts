@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuthChallenge, parseAuthChallenge } from './auth-challenge';
+import { type AuthChallenge, parseAuthChallenge } from './auth-challenge';
 import { ALL_MANIFEST_TYPES, SINGLE_MANIFEST_TYPES } from './media-types';
 import { RegistryError, RegistryUnreachableError } from './registry-error';
 
@@ -139,7 +139,14 @@ export class RegistryClient {
     }
   }
 
-  private async request(method: string, path: string, headers: Record<string, string>, scope: string | undefined, ok: number[], body?: Buffer): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    scope: string | undefined,
+    ok: number[],
+    body?: Buffer,
+  ): Promise<Response> {
     const url = `${this.baseUrl}${path}`;
     let res = await this.send(method, url, { ...headers, ...this.authHeader(scope) }, body);
     let refusal: string | undefined;

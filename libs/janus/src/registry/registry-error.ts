@@ -16,7 +16,9 @@ export class RegistryUnreachableError extends Error {
     readonly url: string,
     cause: unknown,
   ) {
-    super(`registry: ${url} is unreachable (${(cause as Error)?.message ?? cause}${causeCode(cause)}). Is the registry running? ('npm run bootstrap' starts the local one)`);
+    super(
+      `registry: ${url} is unreachable (${(cause as Error)?.message ?? cause}${causeCode(cause)}). Is the registry running? ('npm run bootstrap' starts the local one)`,
+    );
     this.name = 'RegistryUnreachableError';
   }
 }

@@ -7,7 +7,12 @@ describe('baseline template context', () => {
   it('fills the contract defaults', () => {
     const ctx = valid();
     expect(ctx.modelId).toBe('janus-probe');
-    expect(ctx.env).toEqual(expect.arrayContaining([{ key: 'PORT', value: '8080' }, { key: 'HOST', value: '0.0.0.0' }]));
+    expect(ctx.env).toEqual(
+      expect.arrayContaining([
+        { key: 'PORT', value: '8080' },
+        { key: 'HOST', value: '0.0.0.0' },
+      ]),
+    );
     expect(ctx.healthcheck).toEqual({ interval: '10s', timeout: '5s', startPeriod: '10s', retries: 3, path: '/health' });
   });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /**
  * Raised when user-facing options fail their zod schema. The message lists every bad option with the

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +40,9 @@ export class AuthRegistry {
     this.child = spawn('docker-registry', ['serve', join(this.dir, 'config.yml')], { stdio: 'ignore' });
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      const status = await fetch(`http://127.0.0.1:${this.port}/v2/`).then((r) => r.status).catch(() => 0);
+      const status = await fetch(`http://127.0.0.1:${this.port}/v2/`)
+        .then((r) => r.status)
+        .catch(() => 0);
       if (status === 401) return;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,4 +1,4 @@
-import { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 
 /** A hand-built ExecutorContext for one project, as Nx would pass it to an executor. */
 export function executorContext(root: string, projectName: string, projectRoot: string): ExecutorContext {

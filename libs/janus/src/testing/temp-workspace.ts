@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runCommand, CommandResult } from '../process/run-command';
+import { runCommand, type CommandResult } from '../process/run-command';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 

@@ -1,7 +1,7 @@
 import { requestJson } from '../http-json';
 import { chatCompletion } from '../wire/chat-completion';
 import { describeZodError } from '../wire/describe-zod-error';
-import { BaselineTarget, chatBody } from './target';
+import { type BaselineTarget, chatBody } from './target';
 
 export async function checkChatCompletion(t: BaselineTarget) {
   const t0 = Date.now();

@@ -1,5 +1,5 @@
-import { postAndReadSse, SseResult } from '../sse-reader';
-import { BaselineTarget, chatBody } from './target';
+import { postAndReadSse, type SseResult } from '../sse-reader';
+import { type BaselineTarget, chatBody } from './target';
 
 /** Whether every request started before every other one ended: no two were served one after the other. */
 export function allOverlap(spans: Array<{ startedAt: number; endedAt: number }>): boolean {
@@ -9,7 +9,9 @@ export function allOverlap(spans: Array<{ startedAt: number; endedAt: number }>)
 export async function checkConcurrency(t: BaselineTarget) {
   const n = t.limits.concurrency;
   const results: SseResult[] = await Promise.all(
-    Array.from({ length: n }, (_, i) => postAndReadSse(`${t.url}/v1/chat/completions`, chatBody(t.model, `concurrent request number ${i}`, true), t.limits.requestTimeoutMs)),
+    Array.from({ length: n }, (_, i) =>
+      postAndReadSse(`${t.url}/v1/chat/completions`, chatBody(t.model, `concurrent request number ${i}`, true), t.limits.requestTimeoutMs),
+    ),
   );
   const complete = results.filter((r) => r.status === 200 && r.sawDone).length;
   if (complete < n) return { ok: false, figure: `${complete}/${n} complete`, detail: `${n - complete} of ${n} concurrent streams did not finish with [DONE]` };

@@ -1,6 +1,6 @@
 import { requestJson } from '../http-json';
 import { openAiError } from '../wire/error';
-import { BaselineTarget } from './target';
+import type { BaselineTarget } from './target';
 
 const MALFORMED: Array<[string, string]> = [
   ['messages not an array', JSON.stringify({ messages: 'nope' })],
@@ -15,5 +15,7 @@ export async function checkErrors(t: BaselineTarget) {
     if (res.status < 400 || res.status >= 500) problems.push(`${label}: HTTP ${res.status}`);
     else if (!openAiError.safeParse(res.body).success) problems.push(`${label}: HTTP ${res.status} without an OpenAI error object: ${res.text.slice(0, 120)}`);
   }
-  return problems.length ? { ok: false, figure: `${MALFORMED.length - problems.length}/${MALFORMED.length}`, detail: problems.join('\n') } : { ok: true, figure: `${MALFORMED.length}/${MALFORMED.length} 4xx` };
+  return problems.length
+    ? { ok: false, figure: `${MALFORMED.length - problems.length}/${MALFORMED.length}`, detail: problems.join('\n') }
+    : { ok: true, figure: `${MALFORMED.length}/${MALFORMED.length} 4xx` };
 }

@@ -1,4 +1,4 @@
-import { StartedContainer } from '../../engine/container-runner';
+import type { StartedContainer } from '../../engine/container-runner';
 
 /** Waits for the engine's own verdict on the image's HEALTHCHECK: `healthy`, within `timeoutS`. */
 export async function waitUntilHealthy(container: StartedContainer, timeoutS: number): Promise<{ ok: boolean; figure: string; detail?: string }> {

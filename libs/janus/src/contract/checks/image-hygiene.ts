@@ -1,6 +1,6 @@
 import { SECRET_KEY_PATTERN } from '../../schema/common-fields';
 import { dockerClient } from '../../engine/docker-client';
-import { BaselineTarget } from './target';
+import type { BaselineTarget } from './target';
 
 const ROOT_USER = /^(|root|0)(:(root|0))?$/;
 // `KEY=value` assignments in history lines, e.g. a `RUN export API_KEY=…` or an ENV that set a secret.

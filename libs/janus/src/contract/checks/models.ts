@@ -1,7 +1,7 @@
 import { requestJson } from '../http-json';
 import { modelsList } from '../wire/models-list';
 import { describeZodError } from '../wire/describe-zod-error';
-import { BaselineTarget } from './target';
+import type { BaselineTarget } from './target';
 
 export async function checkModels(t: BaselineTarget) {
   const res = await requestJson(`${t.url}/v1/models`, {}, t.limits.requestTimeoutMs);

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { BaselineTarget } from './target';
+import type { BaselineTarget } from './target';
 
 /** The official client against the container: if it can read the answers, real users' SDKs can too. */
 export async function checkOpenAiClient(t: BaselineTarget) {
@@ -11,5 +11,7 @@ export async function checkOpenAiClient(t: BaselineTarget) {
   const stream = await client.chat.completions.create({ model: t.model, messages: [{ role: 'user', content: 'sdk stream' }], stream: true }, { signal });
   let chunks = 0;
   for await (const chunk of stream) if (chunk.choices[0]) chunks++;
-  return chunks > 0 ? { ok: true, figure: `create + stream (${chunks} chunks)` } : { ok: false, figure: '0 chunks', detail: 'the SDK stream yielded no chunks' };
+  return chunks > 0
+    ? { ok: true, figure: `create + stream (${chunks} chunks)` }
+    : { ok: false, figure: '0 chunks', detail: 'the SDK stream yielded no chunks' };
 }

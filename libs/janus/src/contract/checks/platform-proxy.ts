@@ -4,7 +4,7 @@ import { FakeUpstream, UPSTREAM_REPLY } from '../fake-upstream';
 import { requestJson } from '../http-json';
 import { postAndReadSse } from '../sse-reader';
 import { waitUntilReady } from './readiness';
-import { BaselineTarget, chatBody } from './target';
+import { type BaselineTarget, chatBody } from './target';
 
 /**
  * Starts the image again with JANUS_PLATFORM_URL pointing at a platform this check controls and a fresh
@@ -26,15 +26,22 @@ export async function checkPlatformProxy(t: BaselineTarget, env: Record<string, 
     if (!ready.ok) return { ok: false, figure: 'not ready', detail: ready.detail };
     const res = await requestJson(`${container.url}/v1/chat/completions`, { body: chatBody(t.model, 'via the platform') }, t.limits.requestTimeoutMs);
     const content = (res.body as { choices?: Array<{ message?: { content?: string } }> })?.choices?.[0]?.message?.content ?? '';
-    const stream = await postAndReadSse(`${container.url}/v1/chat/completions`, chatBody(t.model, 'via the platform, streaming', true), t.limits.requestTimeoutMs);
+    const stream = await postAndReadSse(
+      `${container.url}/v1/chat/completions`,
+      chatBody(t.model, 'via the platform, streaming', true),
+      t.limits.requestTimeoutMs,
+    );
     const streamed = stream.events.map((e) => JSON.parse(e)?.choices?.[0]?.delta?.content ?? '').join('');
     const reached = upstream.requests.filter((r) => r.path.endsWith('/chat/completions'));
     const withKey = reached.filter((r) => r.authorization === `Bearer ${key}`);
     const problems = [];
     if (reached.length < 2) problems.push(`the platform received ${reached.length} of 2 requests`);
-    if (withKey.length < reached.length) problems.push(`${reached.length - withKey.length} request(s) reached the platform without 'Bearer <JANUS_LLM_API_KEY>'`);
-    if (res.status !== 200 || !content.includes(UPSTREAM_REPLY)) problems.push(`non-streaming: HTTP ${res.status}, content ${JSON.stringify(content.slice(0, 80))}`);
-    if (!stream.sawDone || !streamed.includes(UPSTREAM_REPLY.split(' ')[0])) problems.push(`streaming: ${stream.events.length} events, [DONE] ${stream.sawDone ? 'seen' : 'missing'}`);
+    if (withKey.length < reached.length)
+      problems.push(`${reached.length - withKey.length} request(s) reached the platform without 'Bearer <JANUS_LLM_API_KEY>'`);
+    if (res.status !== 200 || !content.includes(UPSTREAM_REPLY))
+      problems.push(`non-streaming: HTTP ${res.status}, content ${JSON.stringify(content.slice(0, 80))}`);
+    if (!stream.sawDone || !streamed.includes(UPSTREAM_REPLY.split(' ')[0]))
+      problems.push(`streaming: ${stream.events.length} events, [DONE] ${stream.sawDone ? 'seen' : 'missing'}`);
     return problems.length
       ? { ok: false, figure: `${withKey.length}/2 with key`, detail: problems.join('\n') }
       : { ok: true, figure: `2/2 via platform with key` };

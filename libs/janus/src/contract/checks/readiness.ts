@@ -1,4 +1,4 @@
-import { StartedContainer } from '../../engine/container-runner';
+import type { StartedContainer } from '../../engine/container-runner';
 
 export interface Readiness {
   ok: boolean;
@@ -24,9 +24,17 @@ export async function waitUntilReady(container: StartedContainer, timeoutS: numb
     }
     const state = (await container.inspect()).State;
     if (!state.Running) {
-      return { ok: false, readyMs: Date.now() - t0, detail: `the container exited with code ${state.ExitCode} before /health answered\n${await container.logs(50)}` };
+      return {
+        ok: false,
+        readyMs: Date.now() - t0,
+        detail: `the container exited with code ${state.ExitCode} before /health answered\n${await container.logs(50)}`,
+      };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { ok: false, readyMs: Date.now() - t0, detail: `/health did not answer 200 within ${timeoutS} s (last: ${last})\n--- last 50 log lines ---\n${await container.logs(50)}` };
+  return {
+    ok: false,
+    readyMs: Date.now() - t0,
+    detail: `/health did not answer 200 within ${timeoutS} s (last: ${last})\n--- last 50 log lines ---\n${await container.logs(50)}`,
+  };
 }

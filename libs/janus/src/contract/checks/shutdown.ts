@@ -1,5 +1,5 @@
 import { dockerClient } from '../../engine/docker-client';
-import { BaselineTarget } from './target';
+import type { BaselineTarget } from './target';
 
 const ERROR_IN_LOG = /Traceback|\bERROR\b|\bFATAL\b|panic:/;
 
@@ -19,5 +19,7 @@ export async function checkShutdown(t: BaselineTarget, limitS = 10) {
   if (exited !== 0 && exited !== 143) problems.push(`exit code ${exited}`);
   const errorLine = logs.split('\n').find((l) => ERROR_IN_LOG.test(l));
   if (errorLine) problems.push(`error in the log: ${errorLine.trim()}`);
-  return problems.length ? { ok: false, figure: `${seconds} s, exit ${exited}`, detail: problems.join('\n') } : { ok: true, figure: `${seconds} s, exit ${exited}` };
+  return problems.length
+    ? { ok: false, figure: `${seconds} s, exit ${exited}`, detail: problems.join('\n') }
+    : { ok: true, figure: `${seconds} s, exit ${exited}` };
 }

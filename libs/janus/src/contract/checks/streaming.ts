@@ -1,7 +1,7 @@
 import { postAndReadSse } from '../sse-reader';
 import { chatCompletionChunk } from '../wire/chunk';
 import { describeZodError } from '../wire/describe-zod-error';
-import { BaselineTarget, chatBody } from './target';
+import { type BaselineTarget, chatBody } from './target';
 
 /** `stream: true` must answer as SSE: chunk events with deltas, a final finish_reason, then `data: [DONE]`. */
 export async function checkStreaming(t: BaselineTarget) {

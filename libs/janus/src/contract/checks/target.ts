@@ -1,5 +1,5 @@
-import Docker from 'dockerode';
-import { StartedContainer } from '../../engine/container-runner';
+import type Docker from 'dockerode';
+import type { StartedContainer } from '../../engine/container-runner';
 
 export interface ContractLimits {
   port: number;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** `choices.0.finish_reason: expected string` — short enough for a report cell. */
 export function describeZodError(e: z.ZodError): string {

@@ -1,4 +1,4 @@
-import { PlatformBuildRequest } from './build-engine';
+import type { PlatformBuildRequest } from './build-engine';
 
 /** The build flags docker build, docker buildx build and podman build share. */
 export function commonBuildArgs(req: PlatformBuildRequest, iidFile: string): string[] {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../process/run-command';
-import { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
+import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
 import { commonBuildArgs } from './cli-build-args';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../process/run-command';
-import { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
+import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
 import { commonBuildArgs } from './cli-build-args';
 
 /**
@@ -16,7 +16,10 @@ export class PodmanEngine implements BuildEngine {
     const dir = mkdtempSync(join(tmpdir(), 'janus-build-'));
     const iidFile = join(dir, 'iid');
     try {
-      await runCommand('podman', ['build', ...commonBuildArgs(req, iidFile).filter((a) => a !== '--progress=plain')], { onLine: req.onLine, signal: req.signal });
+      await runCommand('podman', ['build', ...commonBuildArgs(req, iidFile).filter((a) => a !== '--progress=plain')], {
+        onLine: req.onLine,
+        signal: req.signal,
+      });
       return { platform: req.platform, imageId: readFileSync(iidFile, 'utf8').trim() };
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { resolveDockerCli } from '../docker-cli';
 import { runCommand } from '../../process/run-command';
-import { BuildEngine } from './build-engine';
+import type { BuildEngine } from './build-engine';
 import { DockerBuildkitEngine } from './docker-buildkit-engine';
 import { PodmanEngine } from './podman-engine';
 

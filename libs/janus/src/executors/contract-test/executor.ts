@@ -1,11 +1,11 @@
-import { ExecutorContext, logger } from '@nx/devkit';
+import { type ExecutorContext, logger } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { assertEngineRunning } from '../../engine/docker-client';
 import { newRunLabels, removeRunContainers, runContractSuite } from '../../contract/contract-suite';
-import { ContractReport, reportTable, writeReports } from '../../contract/report';
+import { type ContractReport, reportTable, writeReports } from '../../contract/report';
 import { parseOptions } from '../../schema/parse-options';
-import { ContractTestOptions, schema } from './options-schema';
+import { type ContractTestOptions, schema } from './options-schema';
 
 function imageFromMetadata(context: ExecutorContext): string {
   const file = join(context.root, 'dist/docker', context.projectName!, 'metadata.json');
@@ -46,7 +46,14 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
       {
         image,
         kind: o.kind,
-        limits: { port: o.port, readyTimeoutS: o.readyTimeoutS, healthyTimeoutS: o.healthyTimeoutS, concurrency: o.concurrency, sizeBudgetMb: o.sizeBudgetMb, requestTimeoutMs: o.requestTimeoutS * 1000 },
+        limits: {
+          port: o.port,
+          readyTimeoutS: o.readyTimeoutS,
+          healthyTimeoutS: o.healthyTimeoutS,
+          concurrency: o.concurrency,
+          sizeBudgetMb: o.sizeBudgetMb,
+          requestTimeoutMs: o.requestTimeoutS * 1000,
+        },
         env: o.env,
         secretValues: o.buildSecrets.map((s) => secretValue(s, context.root)).filter((v) => v.length >= 4),
         skip: o.skip,

@@ -8,7 +8,10 @@ const seconds = z.number().positive({ error: 'must be a positive number of secon
 export const schema = z
   .object({
     image: z.string().optional().meta({ description: 'Image to check (default: the first tag in dist/docker/<project>/metadata.json from docker-build).' }),
-    kind: z.enum(['baseline', 'runtime']).default('baseline').meta({ description: 'baseline: the OpenAI-compatible server contract; runtime: CLI-agent runtime containers.' }),
+    kind: z
+      .enum(['baseline', 'runtime'])
+      .default('baseline')
+      .meta({ description: 'baseline: the OpenAI-compatible server contract; runtime: CLI-agent runtime containers.' }),
     port: port.default(8080).meta({ description: 'The container port the server listens on.' }),
     readyTimeoutS: seconds.default(30).meta({ description: 'Fail when /health is not 200 this long after start.' }),
     healthyTimeoutS: seconds.default(10).meta({ description: 'Fail when the container is not healthy this long after ready.' }),
@@ -20,7 +23,10 @@ export const schema = z
     versionCommand: z.array(z.string()).default(['agent', '--version']).meta({ description: 'kind=runtime: the CLI version command.' }),
     healthProbeIntervalMs: z.number().int().positive().default(500).meta({ description: "Probe interval for the image's HEALTHCHECK during the test." }),
     reportDir: z.string().optional().meta({ description: 'Where report.json and junit.xml go (default: dist/contract/<project>).' }),
-    skip: z.array(z.string().refine((id) => CHECK_IDS.includes(id), { error: `must be a check id: ${CHECK_IDS.join(', ')}` })).default([]).meta({ description: 'Checks to skip.' }),
+    skip: z
+      .array(z.string().refine((id) => CHECK_IDS.includes(id), { error: `must be a check id: ${CHECK_IDS.join(', ')}` }))
+      .default([])
+      .meta({ description: 'Checks to skip.' }),
   })
   .strict();
 

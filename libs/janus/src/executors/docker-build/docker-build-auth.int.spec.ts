@@ -42,7 +42,11 @@ describe('janus:docker-build against a registry with auth', () => {
   });
   afterAll(async () => {
     const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: [`${registry.host}/${image}`] } })) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    for (const img of await docker.listImages({ filters: { reference: [`${registry.host}/${image}`] } }))
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     await registry.stop();
     rmSync(ws, { recursive: true, force: true });
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import dockerBuildExecutor from './executor';
-import { DockerBuildOptions } from './options-schema';
+import type { DockerBuildOptions } from './options-schema';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../testing/executor-context';
@@ -19,7 +19,15 @@ describe('janus:docker-build faults', () => {
   const image = `janus-test/faults-${randomBytes(3).toString('hex')}`;
   const registry = RegistryClient.forHost(REGISTRY);
   const ctx = executorContext(ws, 'probe', 'apps/probe');
-  const base: DockerBuildOptions = { image, registry: REGISTRY, platforms: 'linux/amd64', push: true, deriveTags: false, tags: ['stable'], secrets: ['id=probe-secret,src=secret.txt'] };
+  const base: DockerBuildOptions = {
+    image,
+    registry: REGISTRY,
+    platforms: 'linux/amd64',
+    push: true,
+    deriveTags: false,
+    tags: ['stable'],
+    secrets: ['id=probe-secret,src=secret.txt'],
+  };
   let errors: string[] = [];
   let goodDigest = '';
   let goodImageId = '';
@@ -43,7 +51,11 @@ describe('janus:docker-build faults', () => {
 
   afterAll(async () => {
     const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } })) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } }))
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     const list = await registry.getManifest(image, 'stable').catch(() => undefined);
     for (const m of (list?.json.manifests as Array<{ digest: string }>) ?? []) await registry.deleteManifest(image, m.digest).catch(() => undefined);
     if (list) await registry.deleteManifest(image, list.digest).catch(() => undefined);

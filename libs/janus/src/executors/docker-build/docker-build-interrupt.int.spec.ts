@@ -29,10 +29,27 @@ describe('janus:docker-build interrupted', () => {
     const docker = dockerClient();
     const containersBefore = (await docker.listContainers({ all: true })).length;
     const danglingBefore = (await docker.listImages({ filters: { dangling: ['true'] } })).length;
-    const options = { image, registry: 'localhost:5000', platforms: 'linux/amd64', push: true, deriveTags: false, tags: ['v1'], secrets: ['id=probe-secret,src=secret.txt'] };
+    const options = {
+      image,
+      registry: 'localhost:5000',
+      platforms: 'linux/amd64',
+      push: true,
+      deriveTags: false,
+      tags: ['v1'],
+      secrets: ['id=probe-secret,src=secret.txt'],
+    };
     const child = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', join(__dirname, '../../testing/run-executor-cli.ts'), join(__dirname, 'executor.ts'), ws, 'probe', 'apps/probe', JSON.stringify(options)],
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, '../../testing/run-executor-cli.ts'),
+        join(__dirname, 'executor.ts'),
+        ws,
+        'probe',
+        'apps/probe',
+        JSON.stringify(options),
+      ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

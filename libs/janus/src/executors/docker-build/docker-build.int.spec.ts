@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import dockerBuildExecutor from './executor';
-import { BuildMetadata } from './lib/metadata';
+import type { BuildMetadata } from './lib/metadata';
 import { dockerClient, assertEngineRunning } from '../../engine/docker-client';
 import { startContainer } from '../../engine/container-runner';
 import { RegistryClient } from '../../registry/registry-client';
@@ -48,7 +48,10 @@ describe('janus:docker-build on the real engine and registry', () => {
   afterAll(async () => {
     const docker = dockerClient();
     for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } })) {
-      await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
     for (const digest of [metadata?.indexDigest, ...(metadata?.platforms ?? []).map((p) => p.digest)]) {
       if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
@@ -65,7 +68,9 @@ describe('janus:docker-build on the real engine and registry', () => {
       const list = await registry.getManifest(image, tag);
       expect(list.mediaType).toBe(MediaType.dockerManifestList);
       expect(list.digest).toBe(metadata.indexDigest);
-      const platforms = (list.json.manifests as Array<{ platform: { os: string; architecture: string } }>).map((m) => `${m.platform.os}/${m.platform.architecture}`);
+      const platforms = (list.json.manifests as Array<{ platform: { os: string; architecture: string } }>).map(
+        (m) => `${m.platform.os}/${m.platform.architecture}`,
+      );
       expect(platforms).toEqual(['linux/amd64', 'linux/arm64']);
     }
   });

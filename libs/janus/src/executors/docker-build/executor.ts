@@ -1,5 +1,5 @@
-import { ExecutorContext, logger } from '@nx/devkit';
-import { DockerBuildOptions } from './options-schema';
+import { type ExecutorContext, logger } from '@nx/devkit';
+import type { DockerBuildOptions } from './options-schema';
 import { normalizeOptions } from './lib/normalize-options';
 import { runDockerBuild } from './lib/run-docker-build';
 

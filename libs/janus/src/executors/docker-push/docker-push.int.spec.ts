@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import dockerBuildExecutor from '../docker-build/executor';
-import { BuildMetadata } from '../docker-build/lib/metadata';
+import type { BuildMetadata } from '../docker-build/lib/metadata';
 import dockerPushExecutor from './executor';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { tagImage } from '../../engine/image-ref';
@@ -43,9 +43,14 @@ describe('janus:docker-push on the real engine and registry', () => {
   afterEach(() => jest.restoreAllMocks());
   afterAll(async () => {
     const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } })) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } }))
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata;
-    for (const digest of [metadata.indexDigest, ...metadata.platforms.map((p) => p.digest)]) if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
+    for (const digest of [metadata.indexDigest, ...metadata.platforms.map((p) => p.digest)])
+      if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
     rmSync(ws, { recursive: true, force: true });
   });
 

@@ -1,12 +1,12 @@
-import { ExecutorContext, logger } from '@nx/devkit';
+import { type ExecutorContext, logger } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
-import { BuildMetadata, writeMetadata } from '../docker-build/lib/metadata';
+import { type BuildMetadata, writeMetadata } from '../docker-build/lib/metadata';
 import { publishImage } from '../docker-build/lib/publish';
 import { summaryTable } from '../docker-build/lib/summary-table';
-import { DockerPushOptions, schema } from './options-schema';
+import { type DockerPushOptions, schema } from './options-schema';
 
 /**
  * Publishes exactly what docker-build built (and contract-test checked): the per-platform images it
@@ -21,9 +21,18 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const metadata = JSON.parse(readFileSync(file, 'utf8')) as BuildMetadata;
     await assertEngineRunning();
     for (const p of metadata.platforms) {
-      const info = await dockerClient().getImage(p.ref).inspect().catch(() => undefined);
-      if (!info) throw new Error(`janus:docker-push: ${p.ref} (${p.platform}) is not in the local engine; rebuild with 'nx run ${context.projectName}:docker-build --skip-nx-cache'`);
-      if (info.Id !== p.imageId) throw new Error(`janus:docker-push: ${p.ref} now points at ${info.Id.slice(0, 19)}, not the ${p.imageId.slice(0, 19)} that was built and checked; rebuild first`);
+      const info = await dockerClient()
+        .getImage(p.ref)
+        .inspect()
+        .catch(() => undefined);
+      if (!info)
+        throw new Error(
+          `janus:docker-push: ${p.ref} (${p.platform}) is not in the local engine; rebuild with 'nx run ${context.projectName}:docker-build --skip-nx-cache'`,
+        );
+      if (info.Id !== p.imageId)
+        throw new Error(
+          `janus:docker-push: ${p.ref} now points at ${info.Id.slice(0, 19)}, not the ${p.imageId.slice(0, 19)} that was built and checked; rebuild first`,
+        );
     }
     const t0 = Date.now();
     const published = await publishImage({

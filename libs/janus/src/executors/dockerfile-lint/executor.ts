@@ -1,10 +1,10 @@
-import { ExecutorContext, logger } from '@nx/devkit';
+import { type ExecutorContext, logger } from '@nx/devkit';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { parseOptions } from '../../schema/parse-options';
 import { formatJson, formatText } from './lib/format';
 import { lintDockerfile } from './lib/lint-dockerfile';
-import { DockerfileLintOptions, schema } from './options-schema';
+import { type DockerfileLintOptions, schema } from './options-schema';
 
 export default async function dockerfileLintExecutor(raw: DockerfileLintOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {

@@ -20,7 +20,10 @@ describe('agent-cli flavor', () => {
     await buildImage({ context: dir, tags: [image] });
   });
   afterAll(async () => {
-    await dockerClient().getImage(image).remove({ force: true }).catch(() => undefined);
+    await dockerClient()
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -34,7 +37,10 @@ describe('agent-cli flavor', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ messages: [{ role: 'user', content: 'hello cli' }] }),
       });
-      return { status: res.status, body: (await res.json()) as Record<string, any> };
+      return {
+        status: res.status,
+        body: (await res.json()) as { choices: Array<{ message: { content: string } }>; error?: { type: string; message: string } },
+      };
     } finally {
       await container.remove();
     }

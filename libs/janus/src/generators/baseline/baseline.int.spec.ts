@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { buildImage } from '../../engine/build-image';
-import { startContainer, StartedContainer } from '../../engine/container-runner';
+import { startContainer, type StartedContainer } from '../../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import { waitUntilReady } from '../../contract/checks/readiness';
+import { chatCompletion } from '../../contract/wire/chat-completion';
 
 // The first vertical slice on the real engine: `nx g janus:baseline probe` in a workspace, a BuildKit build of
 // the unmodified output (its `FROM python:3.11-slim` served by whatever the engine resolves Docker Hub to),
@@ -24,7 +25,10 @@ describe('janus:baseline on the real engine', () => {
 
   afterAll(async () => {
     await container?.remove();
-    await dockerClient().getImage(image).remove({ force: true }).catch(() => undefined);
+    await dockerClient()
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
     ws.dispose();
   });
 
@@ -54,7 +58,7 @@ describe('janus:baseline on the real engine', () => {
       body: JSON.stringify({ model: 'janus-probe', messages: [{ role: 'user', content: 'hello there' }] }),
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, any>;
+    const body = chatCompletion.parse(await res.json());
     expect(body.object).toBe('chat.completion');
     expect(body.choices[0].message.role).toBe('assistant');
     expect(body.choices[0].message.content).toContain('hello there');
@@ -69,7 +73,10 @@ describe('janus:baseline on the real engine', () => {
       body: JSON.stringify({ model: 'janus-probe', stream: true, messages: [{ role: 'user', content: 'stream me' }] }),
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events = (await res.text()).split('\n\n').map((e) => e.trim()).filter(Boolean);
+    const events = (await res.text())
+      .split('\n\n')
+      .map((e) => e.trim())
+      .filter(Boolean);
     expect(events.at(-1)).toBe('data: [DONE]');
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')));
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);

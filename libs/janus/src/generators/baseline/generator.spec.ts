@@ -1,11 +1,13 @@
-import { readProjectConfiguration, Tree } from '@nx/devkit';
+import { readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { baselineGenerator } from './generator';
 import { FLAVORS } from '../../schema/common-fields';
 import { lintDockerfile } from '../../executors/dockerfile-lint/lib/lint-dockerfile';
 
 const SPEC_DOCKERIGNORE = `__pycache__ *.pyc *.pyo *.egg-info .git .gitignore .env .venv venv .pytest_cache .mypy_cache
-  .coverage htmlcov dist build *.md !README.md tests .ruff_cache`.split(/\s+/).filter(Boolean);
+  .coverage htmlcov dist build *.md !README.md tests .ruff_cache`
+  .split(/\s+/)
+  .filter(Boolean);
 
 describe('janus:baseline', () => {
   let tree: Tree;
@@ -56,7 +58,10 @@ describe('janus:baseline', () => {
 
   it('writes a .dockerignore with at least the specs list', async () => {
     await baselineGenerator(tree, { name: 'my-agent' });
-    const lines = tree.read('apps/my-agent/.dockerignore', 'utf8')!.split('\n').map((l) => l.trim());
+    const lines = tree
+      .read('apps/my-agent/.dockerignore', 'utf8')!
+      .split('\n')
+      .map((l) => l.trim());
     for (const pattern of SPEC_DOCKERIGNORE) expect(lines).toContain(pattern);
   });
 
@@ -112,7 +117,11 @@ describe('janus:baseline', () => {
       ['bad base image', { name: 'ok', baseImage: 'Python 3' }, /'baseImage' = "Python 3": must be an image reference/],
       ['unknown option', { name: 'ok', prot: 1 }, /unknown option\(s\) 'prot'/],
     ];
-    const changedPaths = () => tree.listChanges().map((c) => c.path).sort();
+    const changedPaths = () =>
+      tree
+        .listChanges()
+        .map((c) => c.path)
+        .sort();
 
     it.each(cases)('%s', async (_label, options, message) => {
       const before = changedPaths();

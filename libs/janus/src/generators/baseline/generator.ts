@@ -1,15 +1,8 @@
-import {
-  addProjectConfiguration,
-  formatFiles,
-  getProjects,
-  joinPathFragments,
-  logger,
-  Tree,
-} from '@nx/devkit';
+import { addProjectConfiguration, formatFiles, getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
 import { parseOptions, OptionsError } from '../../schema/parse-options';
 import { baselineContext } from '../../rendering/baseline-context';
 import { renderTemplateSet } from '../../rendering/template-renderer';
-import { BaselineGeneratorOptions, NormalizedBaselineOptions, schema } from './options-schema';
+import { type BaselineGeneratorOptions, type NormalizedBaselineOptions, schema } from './options-schema';
 
 export const TEMPLATE_SET = 'baseline';
 

@@ -1,7 +1,9 @@
-import { RuntimeTarget } from './runtime-target';
+import type { RuntimeTarget } from './runtime-target';
 
 export async function checkCliVersion(t: RuntimeTarget) {
   const r = await t.warm.exec(t.versionCommand);
   const first = r.output.trim().split('\n')[0] ?? '';
-  return r.exitCode === 0 && first ? { ok: true, figure: first.slice(0, 60) } : { ok: false, figure: `exit ${r.exitCode}`, detail: `${t.versionCommand.join(' ')}: ${r.output.trim().slice(0, 300)}` };
+  return r.exitCode === 0 && first
+    ? { ok: true, figure: first.slice(0, 60) }
+    : { ok: false, figure: `exit ${r.exitCode}`, detail: `${t.versionCommand.join(' ')}: ${r.output.trim().slice(0, 300)}` };
 }

@@ -1,4 +1,4 @@
-import { StartedContainer } from '../../../engine/container-runner';
+import type { StartedContainer } from '../../../engine/container-runner';
 
 export interface RuntimeTarget {
   image: string;

@@ -1,4 +1,4 @@
-import { RuntimeTarget } from './runtime-target';
+import type { RuntimeTarget } from './runtime-target';
 
 /** Runtime containers run as the user `runtime` with uid 1000, so mounted workspaces have predictable ownership. */
 export async function checkRuntimeUser(t: RuntimeTarget) {

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET_KEY_PATTERN } from '../../../schema/common-fields';
-import { BaseImageInfo } from './base-image';
+import type { BaseImageInfo } from './base-image';
 
 export interface PlatformResult {
   platform: string;

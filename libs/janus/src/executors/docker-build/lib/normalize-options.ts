@@ -1,11 +1,11 @@
-import { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { GitFacts, readGitFacts } from '../../../git/git-facts';
+import { type GitFacts, readGitFacts } from '../../../git/git-facts';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
-import { DockerBuildOptions, ParsedDockerBuildOptions, schema } from '../options-schema';
-import { BuildSecret, resolveSecrets } from './secrets';
-import { deriveTags, DerivedTag } from './tag-rules';
+import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
+import { type BuildSecret, resolveSecrets } from './secrets';
+import { deriveTags, type DerivedTag } from './tag-rules';
 import { ociLabels } from './oci-labels';
 
 export interface NormalizedDockerBuild extends Omit<ParsedDockerBuildOptions, 'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath'> {
@@ -40,7 +40,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   // Relative paths are from the workspace root, as everywhere in project.json, except the defaults.
   const buildContext = o.context ? resolvePath(ws, ws, o.context) : join(ws, projectRoot);
   const file = o.file ? resolvePath(ws, ws, o.file) : join(ws, projectRoot, 'Dockerfile');
-  if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) problems.push(`'context' = ${JSON.stringify(o.context ?? projectRoot)}: no directory at ${buildContext}`);
+  if (!existsSync(buildContext) || !statSync(buildContext).isDirectory())
+    problems.push(`'context' = ${JSON.stringify(o.context ?? projectRoot)}: no directory at ${buildContext}`);
   if (!existsSync(file)) problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: no Dockerfile at ${file}`);
   let secrets: BuildSecret[] = [];
   try {

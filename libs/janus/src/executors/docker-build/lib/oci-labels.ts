@@ -1,5 +1,5 @@
-import { GitFacts } from '../../../git/git-facts';
-import { DerivedTag } from './tag-rules';
+import type { GitFacts } from '../../../git/git-facts';
+import type { DerivedTag } from './tag-rules';
 
 /**
  * The OCI annotation keys as image labels. `created` is the commit time when known, not the wall clock, so
@@ -11,7 +11,8 @@ export function ociLabels(args: { title: string; git: GitFacts; tags: DerivedTag
   const labels: Record<string, string> = {
     'org.opencontainers.image.title': args.title,
     'org.opencontainers.image.version': version,
-    'org.opencontainers.image.created': args.git.commitTime && !args.git.dirty ? new Date(args.git.commitTime).toISOString() : (args.now ?? new Date()).toISOString(),
+    'org.opencontainers.image.created':
+      args.git.commitTime && !args.git.dirty ? new Date(args.git.commitTime).toISOString() : (args.now ?? new Date()).toISOString(),
   };
   if (args.git.sha) labels['org.opencontainers.image.revision'] = args.git.sha;
   if (args.git.remoteUrl) labels['org.opencontainers.image.source'] = args.git.remoteUrl;

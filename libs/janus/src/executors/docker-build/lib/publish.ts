@@ -1,6 +1,6 @@
 import { splitRef } from '../../../engine/image-ref';
-import { PushCredentials, pushImage } from '../../../engine/push-image';
-import { buildManifestList, describePlatformManifest, PlatformManifest } from '../../../registry/manifest-list';
+import { type PushCredentials, pushImage } from '../../../engine/push-image';
+import { buildManifestList, describePlatformManifest, type PlatformManifest } from '../../../registry/manifest-list';
 import { parseImageReference } from '../../../registry/image-reference';
 import { RegistryClient } from '../../../registry/registry-client';
 

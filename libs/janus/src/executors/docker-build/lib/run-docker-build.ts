@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { nativePlatform } from '../../../engine/build-image';
 import { tagImage } from '../../../engine/image-ref';
@@ -8,8 +8,8 @@ import { selectBuildEngine } from '../../../engine/build-engines/select-build-en
 import { parseImageReference } from '../../../registry/image-reference';
 import { RegistryClient } from '../../../registry/registry-client';
 import { finalBaseImage, resolveBaseImage } from './base-image';
-import { BuildMetadata, PlatformResult, redactBuildArgs, writeMetadata } from './metadata';
-import { NormalizedDockerBuild } from './normalize-options';
+import { type BuildMetadata, type PlatformResult, redactBuildArgs, writeMetadata } from './metadata';
+import type { NormalizedDockerBuild } from './normalize-options';
 import { publishImage, registryCredentials } from './publish';
 import { largestLayers, overBudgetMessage } from './size-budget';
 import { summaryTable } from './summary-table';
@@ -19,8 +19,15 @@ const archOf = (platform: string) => platform.split('/').slice(1).join('-');
 /** Removes images this run built but never tagged, so an aborted or failed run leaves nothing behind. */
 async function removeUntagged(docker: Docker, imageIds: string[]): Promise<void> {
   for (const id of imageIds) {
-    const info = await docker.getImage(id).inspect().catch(() => undefined);
-    if (info && (info.RepoTags ?? []).length === 0) await docker.getImage(id).remove({ noprune: false }).catch(() => undefined);
+    const info = await docker
+      .getImage(id)
+      .inspect()
+      .catch(() => undefined);
+    if (info && (info.RepoTags ?? []).length === 0)
+      await docker
+        .getImage(id)
+        .remove({ noprune: false })
+        .catch(() => undefined);
   }
 }
 

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 export interface LayerSize {
   createdBy: string;
@@ -15,7 +15,12 @@ export function formatBytes(n: number): string {
 export async function largestLayers(docker: Docker, imageId: string, count = 5): Promise<LayerSize[]> {
   const history = (await docker.getImage(imageId).history()) as Array<{ CreatedBy: string; Size: number }>;
   return history
-    .map((h) => ({ createdBy: h.CreatedBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/\s+/g, ' ').slice(0, 110), size: h.Size }))
+    .map((h) => ({
+      createdBy: h.CreatedBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+        .replace(/\s+/g, ' ')
+        .slice(0, 110),
+      size: h.Size,
+    }))
     .sort((a, b) => b.size - a.size)
     .slice(0, count);
 }

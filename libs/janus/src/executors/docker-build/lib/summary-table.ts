@@ -1,9 +1,16 @@
-import { BuildMetadata } from './metadata';
+import type { BuildMetadata } from './metadata';
 import { formatBytes } from './size-budget';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function summaryTable(m: BuildMetadata, seconds: number): string {

@@ -1,4 +1,4 @@
-import { GitFacts, gitFactsFromEnv } from '../../../git/git-facts';
+import { type GitFacts, gitFactsFromEnv } from '../../../git/git-facts';
 import { deriveTags, sanitizeTag } from './tag-rules';
 
 const facts = (patch: Partial<GitFacts>): GitFacts => ({ sha: 'abcdef0123456789', defaultBranch: 'main', dirty: false, ...patch });
@@ -52,7 +52,9 @@ describe('tag rules', () => {
 
 describe('git facts from the CI environment', () => {
   it('reads the JANUS_ overrides', () => {
-    expect(gitFactsFromEnv({ JANUS_GIT_SHA: 'f00', JANUS_GIT_BRANCH: 'dev', JANUS_GIT_TAG: 'v1.0.0', JANUS_PR_NUMBER: '7', JANUS_DEFAULT_BRANCH: 'trunk' })).toEqual({
+    expect(
+      gitFactsFromEnv({ JANUS_GIT_SHA: 'f00', JANUS_GIT_BRANCH: 'dev', JANUS_GIT_TAG: 'v1.0.0', JANUS_PR_NUMBER: '7', JANUS_DEFAULT_BRANCH: 'trunk' }),
+    ).toEqual({
       sha: 'f00',
       branch: 'dev',
       tag: 'v1.0.0',

@@ -1,4 +1,4 @@
-import { GitFacts } from '../../../git/git-facts';
+import type { GitFacts } from '../../../git/git-facts';
 
 export const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
 const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -62,7 +62,8 @@ export function deriveTags(facts: GitFacts, options: TagRuleOptions = {}): Deriv
   }
   for (const extra of options.extra ?? []) add(extra, 'extra');
   for (const { tag } of out) {
-    if (!TAG_PATTERN.test(tag)) throw new Error(`tag ${JSON.stringify(tag)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`);
+    if (!TAG_PATTERN.test(tag))
+      throw new Error(`tag ${JSON.stringify(tag)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`);
   }
   return out;
 }

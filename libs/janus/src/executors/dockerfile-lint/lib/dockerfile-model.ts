@@ -1,4 +1,4 @@
-import { Dockerfile, DockerfileParser, From, Instruction } from 'dockerfile-ast';
+import { type Dockerfile, DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
 
 export interface Stage {
   from: From;
@@ -60,7 +60,7 @@ export class DockerfileModel {
     }
     return text.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (m, a: string | undefined, dflt: string | undefined, b: string | undefined) => {
       const name = (a ?? b)!;
-      return name in vars ? vars[name] : dflt ?? m;
+      return name in vars ? vars[name] : (dflt ?? m);
     });
   }
 }
@@ -68,13 +68,19 @@ export class DockerfileModel {
 /** The instruction as written, flags included (the parser's argument views leave out `RUN --mount=…`). */
 export function instructionText(model: DockerfileModel, instruction: Instruction): string {
   const { start, end } = instruction.getRange();
-  return model.text.split('\n').slice(start.line, end.line + 1).join('\n');
+  return model.text
+    .split('\n')
+    .slice(start.line, end.line + 1)
+    .join('\n');
 }
 
 /** `ARG A=1 B` / `ENV A=1 B=2` / legacy `ENV A 1` → { A: '1', ... } (names without a value map to ''). */
 export function assignments(instruction: Instruction): Record<string, string> {
   const out: Record<string, string> = {};
-  const withProps = instruction as unknown as { getProperties?: () => Array<{ getName(): string; getValue(): string | null }>; getProperty?: () => { getName(): string; getValue(): string | null } | null };
+  const withProps = instruction as unknown as {
+    getProperties?: () => Array<{ getName(): string; getValue(): string | null }>;
+    getProperty?: () => { getName(): string; getValue(): string | null } | null;
+  };
   const props = withProps.getProperties?.() ?? (withProps.getProperty?.() ? [withProps.getProperty!()!] : []);
   for (const p of props) out[p.getName()] = (p.getValue() ?? '').replace(/^["']|["']$/g, '');
   return out;

@@ -1,4 +1,4 @@
-import { Finding } from './finding';
+import type { Finding } from './finding';
 
 export function formatText(file: string, findings: Finding[]): string {
   const lines = findings.map((f) => `${file}:${f.line} ${f.rule} ${f.name}: ${f.message} — ${f.reason}`);

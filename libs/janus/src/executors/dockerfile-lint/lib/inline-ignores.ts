@@ -1,5 +1,5 @@
-import { DockerfileModel, lineOf } from './dockerfile-model';
-import { Finding } from './finding';
+import { type DockerfileModel, lineOf } from './dockerfile-model';
+import type { Finding } from './finding';
 
 const DIRECTIVE = /^\s*#\s*janus-lint\s+(global\s+)?ignore=([\w,\s]+)$/;
 
@@ -16,14 +16,20 @@ export interface InlineIgnores {
 export function readInlineIgnores(model: DockerfileModel): InlineIgnores {
   const global = new Set<string>();
   const byLine = new Map<number, Set<string>>();
-  const instructionLines = model.ast.getInstructions().map(lineOf).sort((a, b) => a - b);
+  const instructionLines = model.ast
+    .getInstructions()
+    .map(lineOf)
+    .sort((a, b) => a - b);
   // Read from the text rather than the parser's comments: a directive on the first line would otherwise be
   // taken for a parser directive (`# syntax=…`) and never reach the comment list.
   const textLines = model.text.split('\n');
   for (let index = 0; index < textLines.length; index++) {
     const match = DIRECTIVE.exec(textLines[index]);
     if (!match) continue;
-    const ids = match[2].split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = match[2]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (match[1]) {
       ids.forEach((id) => global.add(id));
       continue;

@@ -83,7 +83,8 @@ describe('dockerfile-lint rules', () => {
   });
 
   it('JD007: a cache mount for apt lists is as good as removing them', () => {
-    const df = 'FROM a:1\nRUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y --no-install-recommends x\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
+    const df =
+      'FROM a:1\nRUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y --no-install-recommends x\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
     expect(lint(df)).toEqual([]);
   });
 

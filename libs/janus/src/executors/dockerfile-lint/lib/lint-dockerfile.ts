@@ -1,5 +1,5 @@
 import { DockerfileModel } from './dockerfile-model';
-import { Finding } from './finding';
+import type { Finding } from './finding';
 import { isIgnored, readInlineIgnores } from './inline-ignores';
 import { RULES } from './rules';
 

@@ -1,6 +1,6 @@
-import { Instruction } from 'dockerfile-ast';
-import { DockerfileModel, lineOf } from './dockerfile-model';
-import { Finding } from './finding';
+import type { Instruction } from 'dockerfile-ast';
+import { type DockerfileModel, lineOf } from './dockerfile-model';
+import type { Finding } from './finding';
 
 export interface LintInput {
   model: DockerfileModel;

@@ -1,5 +1,5 @@
 import { APT_INSTALL, instructionText } from '../dockerfile-model';
-import { reporter, Rule } from '../rule';
+import { reporter, type Rule } from '../rule';
 
 export const aptListsCleaned: Rule = {
   id: 'JD007',

@@ -1,5 +1,5 @@
 import { APT_INSTALL } from '../dockerfile-model';
-import { reporter, Rule } from '../rule';
+import { reporter, type Rule } from '../rule';
 
 export const aptNoRecommends: Rule = {
   id: 'JD008',
@@ -10,9 +10,7 @@ export const aptNoRecommends: Rule = {
     return model
       .find('RUN')
       .filter(({ instruction }) =>
-        (instruction.getRawArgumentsContent() ?? '')
-          .split(/&&|;|\|\|/)
-          .some((cmd) => APT_INSTALL.test(cmd) && !/--no-install-recommends/.test(cmd)),
+        (instruction.getRawArgumentsContent() ?? '').split(/&&|;|\|\|/).some((cmd) => APT_INSTALL.test(cmd) && !/--no-install-recommends/.test(cmd)),
       )
       .map(({ instruction }) => report(instruction, 'apt-get install without --no-install-recommends'));
   },

@@ -1,5 +1,5 @@
-import { JSONInstruction } from 'dockerfile-ast';
-import { reporter, Rule } from '../rule';
+import type { JSONInstruction } from 'dockerfile-ast';
+import { reporter, type Rule } from '../rule';
 
 export const execForm: Rule = {
   id: 'JD004',

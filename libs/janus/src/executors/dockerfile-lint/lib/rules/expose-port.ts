@@ -1,4 +1,4 @@
-import { reporter, Rule } from '../rule';
+import { reporter, type Rule } from '../rule';
 
 export const exposePort: Rule = {
   id: 'JD003',

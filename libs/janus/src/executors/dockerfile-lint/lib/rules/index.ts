@@ -1,4 +1,4 @@
-import { Rule } from '../rule';
+import type { Rule } from '../rule';
 import { aptListsCleaned } from './apt-lists-cleaned';
 import { aptNoRecommends } from './apt-no-recommends';
 import { dockerignore } from './dockerignore';

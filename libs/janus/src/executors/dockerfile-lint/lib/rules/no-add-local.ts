@@ -1,4 +1,4 @@
-import { reporter, Rule } from '../rule';
+import { reporter, type Rule } from '../rule';
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2?)$/i;
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
@@ -6,11 +6,15 @@ const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 export const noAddLocal: Rule = {
   id: 'JD005',
   name: 'no-add-local',
-  reason: "ADD silently unpacks archives and fetches URLs; COPY does only what it says (ADD stays for local tar archives)",
+  reason: 'ADD silently unpacks archives and fetches URLs; COPY does only what it says (ADD stays for local tar archives)',
   check({ model }) {
     const report = reporter(this);
     return model.find('ADD').flatMap(({ stage, instruction: i }) => {
-      const sources = i.getArguments().map((a) => a.getValue()).filter((v) => !v.startsWith('--')).slice(0, -1);
+      const sources = i
+        .getArguments()
+        .map((a) => a.getValue())
+        .filter((v) => !v.startsWith('--'))
+        .slice(0, -1);
       const local = sources.filter((s) => !REMOTE.test(s) && !ARCHIVE.test(model.resolve(s, stage, i)));
       return local.length ? [report(i, `ADD of local ${local.join(', ')}; use COPY`)] : [];
     });

@@ -1,6 +1,6 @@
 import { SECRET_KEY_PATTERN } from '../../../../schema/common-fields';
 import { assignments } from '../dockerfile-model';
-import { reporter, Rule } from '../rule';
+import { reporter, type Rule } from '../rule';
 
 export const noSecretValues: Rule = {
   id: 'JD009',
