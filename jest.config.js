@@ -26,6 +26,7 @@ module.exports = {
       testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/apps/*/src/**/*.int.spec.ts', '<rootDir>/tools/**/*.int.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
+      globalSetup: '<rootDir>/tools/testing/integration-global-setup.js',
       globalTeardown: '<rootDir>/tools/testing/assert-no-test-containers.js',
     },
   ],

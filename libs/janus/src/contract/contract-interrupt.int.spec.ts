@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildImage } from '../engine/build-image';
-import { TEST_LABEL } from '../engine/container-runner';
+import { testContainerFilter } from '../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
 import { REPO_ROOT } from '../testing/temp-workspace';
 
@@ -43,12 +43,12 @@ describe('contract-test interrupted', () => {
     );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 60_000;
-    while ((await docker.listContainers({ filters: { label: [TEST_LABEL], ancestor: [image] } })).length === 0) {
+    while ((await docker.listContainers({ filters: { label: testContainerFilter(), ancestor: [image] } })).length === 0) {
       if (Date.now() > deadline) throw new Error('the contract run never started a container');
       await new Promise((r) => setTimeout(r, 200));
     }
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } })).toEqual([]);
+    expect(await docker.listContainers({ all: true, filters: { label: testContainerFilter() } })).toEqual([]);
   });
 });

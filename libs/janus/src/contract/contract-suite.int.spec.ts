@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { logger } from '@nx/devkit';
 import { buildImage } from '../engine/build-image';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
-import { TEST_LABEL } from '../engine/container-runner';
+import { testContainerFilter } from '../engine/container-runner';
 import contractTestExecutor from '../executors/contract-test/executor';
 import type { ContractTestOptions } from '../executors/contract-test/options-schema';
 import { renderBaselineTo } from '../testing/render-baseline';
@@ -60,7 +60,7 @@ describe('contract-test on the real engine', () => {
   });
 
   afterEach(async () => {
-    expect(await dockerClient().listContainers({ all: true, filters: { label: [TEST_LABEL] } })).toEqual([]);
+    expect(await dockerClient().listContainers({ all: true, filters: { label: testContainerFilter() } })).toEqual([]);
   });
 
   it('passes the generated baseline on every check, and writes report.json and junit.xml', async () => {

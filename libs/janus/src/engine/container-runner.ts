@@ -4,6 +4,17 @@ import { dockerClient } from './docker-client';
 
 /** Every container Janus starts for checks or tests carries this label, so leftovers can always be found. */
 export const TEST_LABEL = 'org.janus.test';
+/** Set by the integration tests' global setup: one id per test run, so runs sharing an engine never judge or remove each other's containers. */
+export const TEST_RUN_LABEL = 'org.janus.test.run';
+
+export function testLabels(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return { [TEST_LABEL]: 'true', ...(env.JANUS_TEST_RUN ? { [TEST_RUN_LABEL]: env.JANUS_TEST_RUN } : {}) };
+}
+
+/** The label filter that finds this test run's containers (every Janus test container outside a test run). */
+export function testContainerFilter(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [env.JANUS_TEST_RUN ? `${TEST_RUN_LABEL}=${env.JANUS_TEST_RUN}` : TEST_LABEL];
+}
 
 export interface StartOptions {
   /** Published on a free loopback port; omit for containers that serve nothing. */
@@ -76,7 +87,7 @@ export async function startContainer(image: string, options: StartOptions, docke
   const container = await docker.createContainer({
     Image: image,
     Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
-    Labels: { [TEST_LABEL]: 'true', ...options.labels },
+    Labels: { ...testLabels(), ...options.labels },
     ExposedPorts: portKey ? { [portKey]: {} } : undefined,
     User: options.user,
     Cmd: options.cmd,
