@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startContainer } from '../../libs/janus/src/engine/container-runner';
 import { assertEngineRunning } from '../../libs/janus/src/engine/docker-client';
-import type { BuildMetadata } from '../../libs/janus/src/executors/docker-build/lib/metadata';
+import type { BuildRecord } from '../../libs/janus/src/image/build-record';
 import { parseImageReference } from '../../libs/janus/src/registry/image-reference';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { runCommand } from '../../libs/janus/src/process/run-command';
@@ -31,7 +31,7 @@ async function main() {
 
   step('dockerfile-lint → docker-build (linux/amd64 + linux/arm64) → contract-test → docker-push, as CI runs them');
   await nx(['run', `${PROJECT}:docker-push`]);
-  const metadata = JSON.parse(readFileSync(join(ROOT, 'dist/docker', PROJECT, 'metadata.json'), 'utf8')) as BuildMetadata;
+  const metadata = JSON.parse(readFileSync(join(ROOT, 'dist/docker', PROJECT, 'metadata.json'), 'utf8')) as BuildRecord;
 
   step(`the registry's manifest list for ${metadata.image}:${metadata.tags[0]}`);
   const ref = parseImageReference(`${metadata.image}:${metadata.tags[0]}`);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildImage } from '../engine/build-image';
+import { buildImage } from '../testing/build-test-image';
 import { testContainerFilter } from '../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
 import { REPO_ROOT } from '../testing/temp-workspace';

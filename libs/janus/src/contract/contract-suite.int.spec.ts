@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { logger } from '@nx/devkit';
-import { buildImage } from '../engine/build-image';
+import { buildImage } from '../testing/build-test-image';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
 import { testContainerFilter } from '../engine/container-runner';
 import contractTestExecutor from '../executors/contract-test/executor';
@@ -23,14 +23,25 @@ const STREAMING_CHECKS = ['streaming', 'concurrency', 'openai-client', 'platform
 // image fails the check it breaks, promptly, with no container left behind.
 describe('contract-test on the real engine', () => {
   const ws = mkdtempSync(join(tmpdir(), 'janus-contract-'));
+  const secretValue = `baked-${randomBytes(8).toString('hex')}`;
+  const secretFile = join(ws, 'probe-secret.txt');
+  writeFileSync(secretFile, `${secretValue}\n`);
   const built: string[] = [];
 
+  let run = 0;
+  /** One run in its own report dir: the executor's verdict must match the report it wrote, never an older one. */
   async function check(image: string, options: Partial<ContractTestOptions> = {}): Promise<ContractReport> {
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     jest.spyOn(logger, 'error').mockImplementation(() => undefined);
-    await contractTestExecutor({ image, reportDir: 'report', readyTimeoutS: 5, requestTimeoutS: 4, ...options }, executorContext(ws, 'probe', 'apps/probe'));
+    const reportDir = `report-${++run}`;
+    const result = await contractTestExecutor(
+      { image, reportDir, readyTimeoutS: 5, requestTimeoutS: 4, ...options },
+      executorContext(ws, 'probe', 'apps/probe'),
+    );
     jest.restoreAllMocks();
-    return JSON.parse(readFileSync(join(ws, 'report/report.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(ws, reportDir, 'report.json'), 'utf8')) as ContractReport;
+    expect(result.success).toBe(report.ok);
+    return report;
   }
   const failed = (r: ContractReport) => r.checks.filter((c) => !c.ok && c.figure !== 'not run').map((c) => c.id);
   const result = (r: ContractReport, checkId: string) => r.checks.find((c) => c.id === checkId)!;
@@ -44,8 +55,17 @@ describe('contract-test on the real engine', () => {
       await buildImage({ context: dir, tags: [tag(name)] });
       built.push(tag(name));
     }
-    for (const name of ['never-ready', 'crashes-on-start', 'plain-json-stream', 'runs-as-root', 'no-healthcheck', 'never-done', 'runtime-agent']) {
-      await buildImage({ context: join(FIXTURES, name), tags: [tag(name)], buildArgs: { BASE: tag('baseline') } });
+    for (const name of [
+      'never-ready',
+      'crashes-on-start',
+      'plain-json-stream',
+      'runs-as-root',
+      'no-healthcheck',
+      'never-done',
+      'runtime-agent',
+      'bakes-secret',
+    ]) {
+      await buildImage({ context: join(FIXTURES, name), tags: [tag(name)], buildArgs: { BASE: tag('baseline') }, secrets: [`id=probe,src=${secretFile}`] });
       built.push(tag(name));
     }
   });
@@ -80,7 +100,7 @@ describe('contract-test on the real engine', () => {
       'image-hygiene',
       'shutdown',
     ]);
-    const junit = readFileSync(join(ws, 'report/junit.xml'), 'utf8');
+    const junit = readFileSync(join(ws, `report-${run}/junit.xml`), 'utf8');
     expect(junit).toMatch(/<testsuite name="contract-test probe" tests="11" failures="0"/);
   });
 
@@ -130,6 +150,34 @@ describe('contract-test on the real engine', () => {
     expect(result(report, 'streaming')).toMatchObject({ ok: false, detail: expect.stringMatching(/still open after 2000 ms .*no \[DONE\]/) });
     expect(failed(report).filter((c) => !STREAMING_CHECKS.includes(c))).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(40_000);
+  });
+
+  it('bakes-secret: image hygiene finds a build secret written into a layer, given as env= or src=', async () => {
+    process.env.JANUS_PROBE_SECRET = secretValue;
+    try {
+      for (const spec of ['id=probe,env=JANUS_PROBE_SECRET', `id=probe,src=${secretFile}`]) {
+        const report = await check(tag('bakes-secret'), { buildSecrets: [spec] });
+        expect(failed(report)).toEqual(['image-hygiene']);
+        expect(result(report, 'image-hygiene').detail).toMatch(/build secret #1 is baked into the image \(found in .*\)/);
+      }
+      // The same image with a secret it does not hold passes: the check searches for values, not for the spec text.
+      process.env.JANUS_PROBE_SECRET = 'a-value-never-baked';
+      expect(failed(await check(tag('bakes-secret'), { buildSecrets: ['id=probe,env=JANUS_PROBE_SECRET'] }))).toEqual([]);
+    } finally {
+      delete process.env.JANUS_PROBE_SECRET;
+    }
+  });
+
+  it('a run that fails before its verdict leaves no report behind', async () => {
+    const passed = await check(tag('baseline'), { skip: ['platform-proxy', 'concurrency', 'openai-client'] });
+    expect(passed.ok).toBe(true);
+    const dir = `report-${run}`;
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const result = await contractTestExecutor({ image: 'janus-test/does-not-exist:nope', reportDir: dir }, executorContext(ws, 'probe', 'apps/probe'));
+    jest.restoreAllMocks();
+    expect(result.success).toBe(false);
+    expect(existsSync(join(ws, dir, 'report.json'))).toBe(false);
   });
 
   it('kind=runtime: checks the CLI version, user, credentials and warm pool', async () => {

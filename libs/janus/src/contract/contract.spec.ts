@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runCheck } from './check-result';
+import { runCheck } from './check';
 import { allOverlap } from './checks/concurrency';
 import { junitXml, reportTable, type ContractReport } from './report';
 import { postAndReadSse } from './sse-reader';
@@ -68,6 +68,7 @@ describe('reports', () => {
   const report: ContractReport = {
     project: 'p',
     image: 'img:1',
+    imageId: `sha256:${'c'.repeat(64)}`,
     kind: 'baseline',
     ok: false,
     durationMs: 2500,

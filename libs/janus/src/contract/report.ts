@@ -1,15 +1,31 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckResult } from './check-result';
+import { z } from 'zod';
 
-export interface ContractReport {
-  project: string;
-  image: string;
-  kind: string;
-  ok: boolean;
-  durationMs: number;
-  checks: CheckResult[];
-}
+const checkResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  ok: z.boolean(),
+  figure: z.string(),
+  detail: z.string().optional(),
+  durationMs: z.number(),
+});
+
+/** What one contract run found, as report.json records it: docker-push reads it to ship only what passed. */
+export const contractReportSchema = z.object({
+  project: z.string(),
+  image: z.string(),
+  /** The image id (config digest) that was started and checked. */
+  imageId: z.string(),
+  kind: z.string(),
+  ok: z.boolean(),
+  durationMs: z.number(),
+  checks: z.array(checkResultSchema),
+});
+
+export type ContractReport = z.infer<typeof contractReportSchema>;
+
+export const REPORT_FILE = 'report.json';
 
 export function reportTable(report: ContractReport): string {
   const rows = [['check', 'result', 'figure'], ...report.checks.map((c) => [c.id, c.ok ? 'pass' : 'FAIL', c.figure])];
@@ -49,8 +65,40 @@ export function junitXml(report: ContractReport): string {
   ].join('\n');
 }
 
+function writeAtomically(file: string, content: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Each file goes through a rename, so a reader never sees half a report or a previous run's verdict in a new run's file. */
 export function writeReports(dir: string, report: ContractReport): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(dir, 'junit.xml'), junitXml(report));
+  writeAtomically(join(dir, 'junit.xml'), junitXml(report));
+  writeAtomically(join(dir, REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
+}
+
+/** Removes a previous run's reports first, so a run that fails before its verdict never leaves an old pass behind. */
+export function clearReports(dir: string): void {
+  for (const f of [REPORT_FILE, 'junit.xml']) rmSync(join(dir, f), { force: true });
+}
+
+/** The report of the last contract run, or undefined when there is none; a malformed one is an error naming the file. */
+export function readContractReport(dir: string): ContractReport | undefined {
+  const file = join(dir, REPORT_FILE);
+  if (!existsSync(file)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`janus: contract report ${file} is not valid JSON (${(e as Error).message}); run contract-test again`);
+  }
+  const parsed = contractReportSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`janus: contract report ${file} is not a contract-test report; run contract-test again`);
+  return parsed.data;
 }

@@ -1,11 +1,15 @@
 import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { dockerClient } from './docker-client';
+import { type HistoryEntry, imageHistory } from './image-store';
 
 /** Every container Janus starts for checks or tests carries this label, so leftovers can always be found. */
 export const TEST_LABEL = 'org.janus.test';
 /** Set by the integration tests' global setup: one id per test run, so runs sharing an engine never judge or remove each other's containers. */
 export const TEST_RUN_LABEL = 'org.janus.test.run';
+/** One value per scope (a contract run): Ctrl-C or a crash removes exactly that scope's containers. */
+export const SCOPE_LABEL = 'org.janus.scope';
 
 export function testLabels(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return { [TEST_LABEL]: 'true', ...(env.JANUS_TEST_RUN ? { [TEST_RUN_LABEL]: env.JANUS_TEST_RUN } : {}) };
@@ -34,10 +38,15 @@ export interface ExecResult {
   output: string;
 }
 
+export type ContainerInfo = Docker.ContainerInspectInfo;
+
+/** A container that was started: what checks and tests may do with it, without seeing the Engine API. */
 export class StartedContainer {
   constructor(
     private readonly container: Docker.Container,
     readonly hostPort: number,
+    private readonly image: string,
+    private readonly docker: Docker,
   ) {}
 
   get id(): string {
@@ -48,8 +57,28 @@ export class StartedContainer {
     return `http://127.0.0.1:${this.hostPort}`;
   }
 
-  async inspect(): Promise<Docker.ContainerInspectInfo> {
+  async inspect(): Promise<ContainerInfo> {
     return this.container.inspect();
+  }
+
+  /** The layer history of the image it runs: what `docker history` shows anyone who can pull the image. */
+  async history(): Promise<HistoryEntry[]> {
+    return imageHistory(this.image, this.docker);
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.container.kill({ signal }).catch(ignoreNotRunning);
+  }
+
+  /** The exit code once it has exited, or null if it is still running after `timeoutMs`. */
+  async waitForExit(timeoutMs: number): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+    try {
+      return await Promise.race([this.container.wait().then((r: { StatusCode: number }) => r.StatusCode), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async exec(cmd: string[]): Promise<ExecResult> {
@@ -99,14 +128,62 @@ export async function startContainer(image: string, options: StartOptions, docke
   });
   try {
     await container.start();
-    if (!portKey) return new StartedContainer(container, 0);
+    if (!portKey) return new StartedContainer(container, 0, image, docker);
     const info = await container.inspect();
     const binding = info.NetworkSettings.Ports?.[portKey]?.[0];
     if (!binding) throw new Error(`janus: container ${container.id.slice(0, 12)} published no port for ${portKey}`);
-    return new StartedContainer(container, Number(binding.HostPort));
+    return new StartedContainer(container, Number(binding.HostPort), image, docker);
   } catch (e) {
     await container.remove({ force: true }).catch(ignoreMissing);
     throw e;
+  }
+}
+
+/**
+ * The containers of one run (a contract test): each carries the scope's label, and `close()` removes them
+ * all. A container whose creation was still in flight when the scope closed (Ctrl-C mid-start) is removed
+ * as soon as it exists, so nothing started after the cleanup can outlive it.
+ */
+export class ContainerScope {
+  readonly id = randomBytes(6).toString('hex');
+  private closed = false;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  get labels(): Record<string, string> {
+    return { [SCOPE_LABEL]: this.id };
+  }
+
+  async start(image: string, options: StartOptions, docker = dockerClient()): Promise<StartedContainer> {
+    if (this.closed) throw new ScopeClosedError();
+    const starting = startContainer(image, { ...options, labels: { ...options.labels, ...this.labels } }, docker);
+    this.pending.add(starting);
+    try {
+      const started = await starting;
+      if (this.closed) {
+        await started.remove();
+        throw new ScopeClosedError();
+      }
+      return started;
+    } finally {
+      this.pending.delete(starting);
+    }
+  }
+
+  /**
+   * Removes every container of the scope; returns how many there were. Starts still in flight are waited
+   * for first, so a container the engine creates after the signal is removed too, not left behind.
+   */
+  async close(docker = dockerClient()): Promise<number> {
+    this.closed = true;
+    await Promise.allSettled([...this.pending]);
+    return removeLabelledContainers(docker, `${SCOPE_LABEL}=${this.id}`);
+  }
+}
+
+export class ScopeClosedError extends Error {
+  constructor() {
+    super('janus: the run was stopped; no further containers are started');
+    this.name = 'ScopeClosedError';
   }
 }
 
@@ -135,5 +212,5 @@ function ignoreMissing(e: { statusCode?: number }): void {
 }
 
 function ignoreNotRunning(e: { statusCode?: number }): void {
-  if (e?.statusCode !== 304 && e?.statusCode !== 404) throw e;
+  if (e?.statusCode !== 304 && e?.statusCode !== 404 && e?.statusCode !== 409) throw e;
 }

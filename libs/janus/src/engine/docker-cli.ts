@@ -7,22 +7,25 @@ export interface DockerCli {
   buildx: boolean;
 }
 
-let cached: Promise<DockerCli> | undefined;
+const cached = new Map<string, Promise<DockerCli>>();
 
 /**
  * Finds a docker client that builds with BuildKit. A client with the buildx plugin is preferred; without it,
  * newer clients (23+) fall back to the legacy builder, so the classic client (20.10, e.g. /usr/bin/docker on
  * Debian 12) with DOCKER_BUILDKIT=1 is the next best.
  */
-export function resolveDockerCli(): Promise<DockerCli> {
-  cached ??= (async () => {
-    const override = process.env.JANUS_DOCKER_CLI;
+export function resolveDockerCli(env: NodeJS.ProcessEnv = process.env): Promise<DockerCli> {
+  const override = env.JANUS_DOCKER_CLI ?? '';
+  let found = cached.get(override);
+  if (found) return found;
+  found = (async () => {
     if (override) return { bin: override, buildx: await hasBuildx(override) };
     if (await hasBuildx('docker')) return { bin: 'docker', buildx: true };
     if (existsSync('/usr/bin/docker') && (await isClassicBuildkitClient('/usr/bin/docker'))) return { bin: '/usr/bin/docker', buildx: false };
     return { bin: 'docker', buildx: false };
   })();
-  return cached;
+  cached.set(override, found);
+  return found;
 }
 
 async function hasBuildx(bin: string): Promise<boolean> {

@@ -8,14 +8,30 @@ export function dockerClient(): Docker {
   return client;
 }
 
+const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+/** Whether an error means the engine itself is not there (stopped, crashed, wrong socket), not a refusal. */
+export function isEngineGone(e: unknown): boolean {
+  return GONE.has((e as { code?: string })?.code ?? '');
+}
+
+function engineAddress(): string {
+  return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+}
+
+/** Says "the engine is not reachable" in words, with what to do, instead of a raw `connect ENOENT`. */
+export function engineUnreachable(e: unknown, doing?: string): Error {
+  return new Error(
+    `janus: the Docker engine at ${engineAddress()} is not reachable${doing ? ` while ${doing}` : ''} (${(e as Error).message}). ` +
+      `Start it with 'npm run bootstrap' (Debian, as root) or 'dockerd &', or point DOCKER_HOST at a running engine.`,
+  );
+}
+
 /** Fails with instructions instead of an ECONNREFUSED stack when no engine answers. */
 export async function assertEngineRunning(docker = dockerClient()): Promise<void> {
   try {
     await docker.ping();
   } catch (e) {
-    throw new Error(
-      `janus: the Docker engine is not reachable (${(e as Error).message}). ` +
-        `Start it with 'npm run bootstrap' (Debian, as root) or 'dockerd &', or point DOCKER_HOST at a running engine.`,
-    );
+    throw engineUnreachable(e);
   }
 }

@@ -8,8 +8,6 @@ export interface GitFacts {
   tag?: string;
   prNumber?: number;
   defaultBranch: string;
-  /** Whether the work tree has uncommitted changes (then the sha does not describe the content). */
-  dirty: boolean;
   /** Committer date of HEAD (ISO 8601): a reproducible "created" time for images built from it. */
   commitTime?: string;
   /** The origin remote, without credentials. */
@@ -58,11 +56,10 @@ export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'mai
   let facts = cache.get(key);
   if (!facts) {
     facts = (async () => {
-      const [sha, branch, tag, status, originHead, commitTime, remote] = await Promise.all([
+      const [sha, branch, tag, originHead, commitTime, remote] = await Promise.all([
         git(workspaceRoot, ['rev-parse', 'HEAD']),
         git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'HEAD']),
         git(workspaceRoot, ['describe', '--tags', '--exact-match', 'HEAD']),
-        git(workspaceRoot, ['status', '--porcelain', '--untracked-files=no']),
         git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD']),
         git(workspaceRoot, ['show', '-s', '--format=%cI', 'HEAD']),
         git(workspaceRoot, ['config', '--get', 'remote.origin.url']),
@@ -71,7 +68,6 @@ export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'mai
         sha: sha ?? '',
         branch,
         tag,
-        dirty: Boolean(status),
         defaultBranch: originHead?.replace(/^origin\//, '') ?? fallbackDefaultBranch,
         commitTime,
         remoteUrl: remote?.replace(/\/\/[^@/]+@/, '//'),

@@ -1,4 +1,4 @@
-import { parseImageReference } from './image-reference';
+import { parseImageReference, repositoryAndTag } from './image-reference';
 
 describe('image references', () => {
   it.each([
@@ -10,5 +10,15 @@ describe('image references', () => {
     ['localhost:5000/x', { registry: 'localhost:5000', repository: 'x', tag: 'latest' }],
   ])('%s', (ref, expected) => {
     expect(parseImageReference(ref)).toEqual(expected);
+  });
+});
+
+describe('repository and tag for the engine', () => {
+  it.each([
+    ['localhost:5000/team/app:1.2', { repo: 'localhost:5000/team/app', tag: '1.2' }],
+    ['localhost:5000/app', { repo: 'localhost:5000/app', tag: 'latest' }],
+    ['app:sha-1@sha256:' + 'b'.repeat(64), { repo: 'app', tag: 'sha-1' }],
+  ])('%s', (ref, expected) => {
+    expect(repositoryAndTag(ref)).toEqual(expected);
   });
 });

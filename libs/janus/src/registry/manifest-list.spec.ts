@@ -1,4 +1,4 @@
-import { buildManifestList, formatPlatform, parsePlatform, type PlatformManifest } from './manifest-list';
+import { buildManifestList, type PlatformManifest } from './manifest-list';
 import { MediaType } from './media-types';
 import { sha256Digest } from './registry-client';
 
@@ -33,11 +33,5 @@ describe('manifest list assembly', () => {
   it('refuses an empty list and duplicate platforms', () => {
     expect(() => buildManifestList([])).toThrow(/at least one/);
     expect(() => buildManifestList([entry('amd64'), entry('amd64')])).toThrow(/linux\/amd64 appears twice/);
-  });
-
-  it('parses and formats platform strings', () => {
-    expect(parsePlatform('linux/arm64/v8')).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
-    expect(formatPlatform(parsePlatform('linux/amd64'))).toBe('linux/amd64');
-    expect(() => parsePlatform('amd64')).toThrow(/expected os\/arch/);
   });
 });

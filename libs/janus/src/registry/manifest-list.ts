@@ -1,11 +1,6 @@
+import { formatPlatform, type Platform } from '../image/platform';
 import { MediaType } from './media-types';
 import type { FetchedManifest, RegistryClient } from './registry-client';
-
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
 
 export interface PlatformManifest {
   digest: string;
@@ -17,17 +12,6 @@ export interface PlatformManifest {
 export interface ManifestList {
   mediaType: string;
   body: string;
-}
-
-/** `linux/arm64/v8` → { os, architecture, variant }. */
-export function parsePlatform(spec: string): Platform {
-  const [os, architecture, variant] = spec.split('/');
-  if (!os || !architecture) throw new Error(`platform ${JSON.stringify(spec)}: expected os/arch[/variant], e.g. linux/amd64`);
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
-export function formatPlatform(p: Platform): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 
 /**

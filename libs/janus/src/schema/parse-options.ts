@@ -40,6 +40,8 @@ export function describeIssues(error: z.ZodError, raw: unknown): string[] {
     const value = describeValue('input' in issue && issue.input !== undefined ? issue.input : valueAt(raw, issue.path));
     let message = issue.message;
     if (issue.code === 'invalid_value') message = `must be one of ${issue.values.map((x) => JSON.stringify(x)).join(', ')}`;
+    // A record key that fails its schema: zod nests the key's own issue, whose message says what is allowed.
+    if (issue.code === 'invalid_key') message = issue.issues.map((i) => i.message).join('; ');
     if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     return `'${field}' = ${value}: ${message}`;
   });

@@ -1,7 +1,8 @@
 import type { StartedContainer } from '../../engine/container-runner';
+import type { BaselineCheck, CheckOutcome } from '../check';
 
 /** Waits for the engine's own verdict on the image's HEALTHCHECK: `healthy`, within `timeoutS`. */
-export async function waitUntilHealthy(container: StartedContainer, timeoutS: number): Promise<{ ok: boolean; figure: string; detail?: string }> {
+export async function waitUntilHealthy(container: StartedContainer, timeoutS: number): Promise<CheckOutcome> {
   const t0 = Date.now();
   let status = 'none';
   while (Date.now() - t0 < timeoutS * 1000) {
@@ -14,3 +15,14 @@ export async function waitUntilHealthy(container: StartedContainer, timeoutS: nu
   }
   return { ok: false, figure: `${status} after ${timeoutS} s`, detail: `the container was still ${status} ${timeoutS} s after /health answered` };
 }
+
+export const healthStatus: BaselineCheck = {
+  id: 'health-status',
+  title: 'HEALTHCHECK turns healthy',
+  kind: 'baseline',
+  needs: ['readiness'],
+  async run(t) {
+    if (!t.healthcheck) return { ok: false, figure: 'no HEALTHCHECK', detail: 'the image declares no HEALTHCHECK' };
+    return waitUntilHealthy(t.container, t.limits.healthyTimeoutS);
+  },
+};

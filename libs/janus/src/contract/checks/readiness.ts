@@ -1,4 +1,5 @@
 import type { StartedContainer } from '../../engine/container-runner';
+import type { BaselineCheck } from '../check';
 
 export interface Readiness {
   ok: boolean;
@@ -38,3 +39,14 @@ export async function waitUntilReady(container: StartedContainer, timeoutS: numb
     detail: `/health did not answer 200 within ${timeoutS} s (last: ${last})\n--- last 50 log lines ---\n${await container.logs(50)}`,
   };
 }
+
+export const readiness: BaselineCheck = {
+  id: 'readiness',
+  title: 'GET /health answers 200',
+  kind: 'baseline',
+  needs: [],
+  async run(t) {
+    const r = await waitUntilReady(t.container, t.limits.readyTimeoutS);
+    return { ok: r.ok, figure: `${r.readyMs} ms`, detail: r.detail };
+  },
+};

@@ -8,6 +8,10 @@ export interface PlatformBuildRequest {
   secrets: string[];
   network?: string;
   platform: string;
+  /** Build every step afresh (`--no-cache`). */
+  noCache?: boolean;
+  /** Look up a newer base image even when the engine has one (`--pull`). */
+  pull?: boolean;
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }

@@ -13,7 +13,7 @@ export class DockerBuildkitEngine implements BuildEngine {
   readonly name: 'docker' | 'buildx';
 
   constructor(
-    private readonly bin: string,
+    readonly bin: string,
     private readonly buildx = false,
   ) {
     this.name = buildx ? 'buildx' : 'docker';

@@ -17,6 +17,8 @@ export async function selectBuildEngine(choice: EngineChoice): Promise<BuildEngi
   if (choice === 'buildx' && !cli.buildx) {
     throw new Error("engine 'buildx': no docker CLI with the buildx plugin was found; use --engine=auto to build per platform with BuildKit");
   }
-  if (choice === 'docker') return new DockerBuildkitEngine(cli.buildx ? 'docker' : cli.bin, false);
+  // The classic builder of the CLI that was found (or JANUS_DOCKER_CLI), never a bare `docker` from PATH,
+  // which may be a newer client without BuildKit.
+  if (choice === 'docker') return new DockerBuildkitEngine(cli.bin, false);
   return new DockerBuildkitEngine(cli.bin, cli.buildx);
 }

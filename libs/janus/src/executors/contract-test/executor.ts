@@ -1,36 +1,47 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
+import { runContractSuite } from '../../contract/contract-suite';
+import { clearReports, type ContractReport, reportTable, writeReports } from '../../contract/report';
+import { ContainerScope } from '../../engine/container-runner';
 import { assertEngineRunning } from '../../engine/docker-client';
-import { newRunLabels, removeRunContainers, runContractSuite } from '../../contract/contract-suite';
-import { type ContractReport, reportTable, writeReports } from '../../contract/report';
-import { parseOptions } from '../../schema/parse-options';
+import { inspectImage } from '../../engine/image-store';
+import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
+import { nativePlatform } from '../../image/platform';
+import { resolveSecrets, searchableSecretValues } from '../../image/secret-spec';
+import { OptionsError, parseOptions } from '../../schema/parse-options';
+import { workspacePath } from '../../workspace/target-options';
 import { type ContractTestOptions, schema } from './options-schema';
 
-function imageFromMetadata(context: ExecutorContext): string {
-  const file = join(context.root, 'dist/docker', context.projectName!, 'metadata.json');
-  if (!existsSync(file)) {
-    throw new Error(`janus:contract-test: no image given and no ${file}; run 'nx run ${context.projectName}:docker-build' first or pass --image`);
-  }
-  const metadata = JSON.parse(readFileSync(file, 'utf8')) as { image: string; tags: string[] };
-  return `${metadata.image}:${metadata.tags[0]}`;
-}
+/** Where contract-test writes its reports unless `reportDir` says otherwise (workspace-relative). */
+export const defaultReportDir = (projectName: string) => join('dist/contract', projectName);
 
-function secretValue(spec: string, root: string): string {
-  const src = /(?:^|,)(?:src|source)=([^,]+)/.exec(spec)?.[1];
-  if (!src) return spec;
-  const path = isAbsolute(src) ? src : join(root, src);
-  return existsSync(path) ? readFileSync(path, 'utf8').trim() : spec;
+/**
+ * The image a build recorded for this machine's platform: by id when the engine still has exactly that image
+ * (a moved tag cannot swap it), else by registry digest, else by its per-platform tag (pulled if need be).
+ */
+async function recordedImage(record: BuildRecord): Promise<{ ref: string; shown: string }> {
+  const platform = record.platforms.find((p) => p.platform === nativePlatform()) ?? (record.platforms.length === 1 ? record.platforms[0] : undefined);
+  if (!platform) {
+    throw new Error(
+      `janus:contract-test: the build recorded ${record.platforms.map((p) => p.platform).join(', ')}, not this machine's ${nativePlatform()}; add it to platforms`,
+    );
+  }
+  const shown = `${record.image}:${record.tags[0]} (${platform.platform})`;
+  if ((await inspectImage(platform.imageId))?.Id === platform.imageId) return { ref: platform.imageId, shown };
+  if (platform.digest) return { ref: `${record.image}@${platform.digest}`, shown };
+  return { ref: platform.ref, shown };
 }
 
 export default async function contractTestExecutor(raw: ContractTestOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  const labels = newRunLabels();
-  // Ctrl-C or a kill must not leave containers behind: remove this run's, then exit as interrupted. The
-  // suite may notice its container vanish and finish first; it then waits here for the same exit.
+  const scope = new ContainerScope();
+  // Ctrl-C or a kill must not leave containers behind: close this run's scope (which also catches containers
+  // still being created), then exit as interrupted. The suite may notice its container vanish and finish
+  // first; it then waits here for the same exit.
   let interrupted: Promise<never> | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     logger.warn(`janus:contract-test: ${sig}, removing this run's containers`);
-    interrupted ??= removeRunContainers(labels)
+    interrupted ??= scope
+      .close()
       .catch(() => 0)
       .then(() => process.exit(130));
   };
@@ -39,12 +50,31 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
   const t0 = Date.now();
   try {
     const o = parseOptions(schema, raw, 'janus:contract-test');
+    const reportDir = workspacePath(context.root, o.reportDir ?? defaultReportDir(context.projectName!));
+    clearReports(reportDir);
+    const record = o.image
+      ? undefined
+      : readBuildRecord(
+          join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE),
+          `run 'nx run ${context.projectName}:${o.buildTarget}' first or pass --image`,
+        );
+    const resolved = resolveSecrets(
+      [...o.buildSecrets.filter((s) => s.startsWith('id=')), ...(record?.secrets ?? []).map((s) => s.spec)],
+      context.root,
+      'buildSecrets',
+    );
+    if (resolved.problems.length)
+      throw new OptionsError(
+        'janus:contract-test',
+        resolved.problems.map((p) => `${p} (the contract cannot prove a secret absent without its value)`),
+      );
+    const literal = o.buildSecrets.filter((s) => !s.startsWith('id=')).map((value) => ({ value }));
     await assertEngineRunning();
-    const image = o.image ?? imageFromMetadata(context);
-    logger.info(`janus:contract-test: checking ${image} (${o.kind})`);
-    const checks = await runContractSuite(
+    const image = o.image ? { ref: o.image, shown: o.image } : await recordedImage(record!);
+    logger.info(`janus:contract-test: checking ${image.shown} (${o.kind})`);
+    const result = await runContractSuite(
       {
-        image,
+        image: image.ref,
         kind: o.kind,
         limits: {
           port: o.port,
@@ -55,15 +85,23 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
           requestTimeoutMs: o.requestTimeoutS * 1000,
         },
         env: o.env,
-        secretValues: o.buildSecrets.map((s) => secretValue(s, context.root)).filter((v) => v.length >= 4),
+        secretValues: searchableSecretValues([...resolved.secrets, ...literal]),
         skip: o.skip,
         versionCommand: o.versionCommand,
         healthProbeIntervalMs: o.healthProbeIntervalMs,
       },
-      labels,
+      scope,
     );
-    const report: ContractReport = { project: context.projectName!, image, kind: o.kind, ok: checks.every((c) => c.ok), durationMs: Date.now() - t0, checks };
-    writeReports(join(context.root, o.reportDir ?? join('dist/contract', context.projectName!)), report);
+    const report: ContractReport = {
+      project: context.projectName!,
+      image: image.shown,
+      imageId: result.imageId,
+      kind: o.kind,
+      ok: result.checks.every((c) => c.ok),
+      durationMs: Date.now() - t0,
+      checks: result.checks,
+    };
+    writeReports(reportDir, report);
     (report.ok ? logger.info : logger.error)(reportTable(report));
     return { success: report.ok };
   } catch (e) {

@@ -1,28 +1,42 @@
 import { z } from 'zod';
+import { CHECK_IDS } from '../../contract/checks';
 import { port } from '../../schema/common-fields';
-import { BASELINE_CHECKS, RUNTIME_CHECKS } from '../../contract/contract-suite';
 
-const CHECK_IDS: readonly string[] = [...BASELINE_CHECKS, ...RUNTIME_CHECKS];
 const seconds = z.number().positive({ error: 'must be a positive number of seconds' });
 
 export const schema = z
   .object({
-    image: z.string().optional().meta({ description: 'Image to check (default: the first tag in dist/docker/<project>/metadata.json from docker-build).' }),
+    image: z.string().min(1, { error: 'must not be empty: give an image reference or leave the option out' }).optional().meta({
+      description: "Image to check (default: the local platform's image that the project's docker-build recorded).",
+    }),
+    buildTarget: z
+      .string()
+      .min(1)
+      .default('docker-build')
+      .meta({ description: 'The target whose build record names the image (and whose outputPath holds it).' }),
     kind: z
       .enum(['baseline', 'runtime'])
       .default('baseline')
       .meta({ description: 'baseline: the OpenAI-compatible server contract; runtime: CLI-agent runtime containers.' }),
     port: port.default(8080).meta({ description: 'The container port the server listens on.' }),
-    readyTimeoutS: seconds.default(30).meta({ description: 'Fail when /health is not 200 this long after start.' }),
+    readyTimeoutS: seconds
+      .default(30)
+      .meta({ description: 'Fail when /health is not 200 this long after start (runtime: the longest a container may take to exit without credentials).' }),
     healthyTimeoutS: seconds.default(10).meta({ description: 'Fail when the container is not healthy this long after ready.' }),
     requestTimeoutS: seconds.default(15).meta({ description: 'Longest a single request or stream may take before it counts as hung.' }),
     concurrency: z.number().int().min(2, { error: 'must be an integer of at least 2' }).default(4).meta({ description: 'Streaming requests sent at once.' }),
     sizeBudgetMb: z.number().positive().default(500).meta({ description: 'Largest allowed image size.' }),
     env: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra environment for the container.' }),
-    buildSecrets: z.array(z.string()).default([]).meta({ description: 'Build secrets (values, or id=…,src=… specs) that must appear nowhere in the image.' }),
+    buildSecrets: z.array(z.string()).default([]).meta({
+      description:
+        'Build secrets that must appear nowhere in the image (config, history, any layer): id=…,src=<file> / id=…,env=<VAR> specs resolved as docker-build resolves them, or literal values. The secrets the build record lists are always included.',
+    }),
     versionCommand: z.array(z.string()).default(['agent', '--version']).meta({ description: 'kind=runtime: the CLI version command.' }),
     healthProbeIntervalMs: z.number().int().positive().default(500).meta({ description: "Probe interval for the image's HEALTHCHECK during the test." }),
-    reportDir: z.string().optional().meta({ description: 'Where report.json and junit.xml go (default: dist/contract/<project>).' }),
+    reportDir: z
+      .string()
+      .optional()
+      .meta({ description: 'Where report.json and junit.xml go (default: dist/contract/<project>; relative to the workspace root, absolute allowed).' }),
     skip: z
       .array(z.string().refine((id) => CHECK_IDS.includes(id), { error: `must be a check id: ${CHECK_IDS.join(', ')}` }))
       .default([])

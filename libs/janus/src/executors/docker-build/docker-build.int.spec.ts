@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import dockerBuildExecutor from './executor';
-import type { BuildMetadata } from './lib/metadata';
+import type { BuildRecord } from '../../image/build-record';
 import { dockerClient, assertEngineRunning } from '../../engine/docker-client';
 import { startContainer } from '../../engine/container-runner';
 import { RegistryClient } from '../../registry/registry-client';
@@ -21,7 +21,7 @@ describe('janus:docker-build on the real engine and registry', () => {
   const image = `janus-test/build-${randomBytes(3).toString('hex')}`;
   const registry = RegistryClient.forHost(REGISTRY);
   let sha = '';
-  let metadata: BuildMetadata;
+  let metadata: BuildRecord;
 
   beforeAll(async () => {
     await assertEngineRunning();

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { SUPPORTED_PLATFORMS } from '../../image/platform';
+import { rejoinSplitSpecs } from '../../image/secret-spec';
 import { SECRET_KEY_PATTERN } from '../../schema/common-fields';
 import { TAG_PATTERN } from './lib/tag-rules';
-
-export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'] as const;
 
 const platforms = z
   .union([z.string(), z.array(z.string())])
@@ -14,25 +14,59 @@ const platforms = z
       .refine((ps) => new Set(ps).size === ps.length, { error: 'lists a platform twice' }),
   );
 
-// `id=<name>,src=<file>` as docker/buildx accept it; `env=` sources are allowed too.
-const secret = z.string().regex(/^id=[\w.-]+,(src|source|env)=[^,]+$/, { error: 'must look like id=<name>,src=<file> or id=<name>,env=<VAR>' });
-
+const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Nx parses `--buildArgs.VERSION=123` as a number and `--buildArgs.DEBUG=true` as a boolean: both are what
+// the user typed, so they become the strings BuildKit takes.
+const buildArgValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const buildArgs = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-  .refine((args) => Object.entries(args).every(([k, v]) => v === '' || !SECRET_KEY_PATTERN.test(k)), {
-    error: 'secret-looking build args end up in the image history: pass them as "secrets" instead',
+  .record(z.string().regex(ARG_NAME, { error: 'build arg names are letters, digits and _, not starting with a digit' }), buildArgValue)
+  .superRefine((args, ctx) => {
+    for (const [k, v] of Object.entries(args)) {
+      if (v !== '' && SECRET_KEY_PATTERN.test(k)) {
+        ctx.addIssue({ code: 'custom', path: [k], input: v, message: 'secret-looking build args end up in the image history: pass them as "secrets" instead' });
+      }
+    }
   });
+
+const labels = z.record(z.string().min(1), z.string()).superRefine((all, ctx) => {
+  for (const [k, v] of Object.entries(all)) {
+    if (v !== '' && SECRET_KEY_PATTERN.test(k)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [k],
+        input: v,
+        message: 'secret-looking labels are readable by anyone who can pull the image: pass secrets at run time',
+      });
+    }
+  }
+});
+
+// `host[:port]`, as the engine names a registry; empty means "no registry".
+const REGISTRY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
 
 export const schema = z
   .object({
-    file: z.string().optional().meta({ description: 'Dockerfile path (default: <project root>/Dockerfile).' }),
-    context: z.string().optional().meta({ description: 'Build context (default: the project root; the workspace root is allowed).' }),
-    target: z.string().optional().meta({ description: 'Multi-stage target to build, e.g. prod.' }),
+    file: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .optional()
+      .meta({ description: 'Dockerfile path, relative to the workspace root (default: <project root>/Dockerfile).' }),
+    context: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .optional()
+      .meta({ description: 'Build context, relative to the workspace root (default: the project root; the workspace root is allowed).' }),
+    target: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .optional()
+      .meta({ description: 'Multi-stage target to build, e.g. prod; must be a stage the Dockerfile names.' }),
     buildArgs: buildArgs.default({}).meta({ description: 'Build arguments (never secrets: use "secrets").' }),
     secrets: z
-      .array(secret)
+      .union([z.string(), z.array(z.string())])
+      .transform((s) => rejoinSplitSpecs(Array.isArray(s) ? s : [s]))
       .default([])
-      .meta({ description: 'BuildKit secrets, e.g. id=npmrc,src=/root/.npmrc: mounted into RUN steps, never stored in a layer.' }),
+      .meta({ description: 'BuildKit secrets, e.g. id=npmrc,src=~/.npmrc or id=token,env=NPM_TOKEN: mounted into RUN steps, never stored in a layer.' }),
     network: z.enum(['default', 'host', 'none']).optional().meta({ description: 'Network for RUN steps (host for steps that need apt or npm here).' }),
     platforms: platforms.default(['linux/amd64', 'linux/arm64']).meta({ description: 'Target platforms, comma-separated.' }),
     image: z
@@ -42,7 +76,11 @@ export const schema = z
       })
       .optional()
       .meta({ description: 'Image repository name (default: the project name).' }),
-    registry: z.string().default('localhost:5000').meta({ description: 'Registry host[:port] to tag for and push to; empty for none.' }),
+    registry: z
+      .string()
+      .refine((r) => r === '' || REGISTRY.test(r), { error: 'must be a registry host[:port] like "localhost:5000" or "ghcr.io", or empty for none' })
+      .default('localhost:5000')
+      .meta({ description: 'Registry host[:port] to tag for and push to; empty for none.' }),
     push: z.boolean().default(false).meta({ description: 'Push every platform and a manifest list under every tag.' }),
     load: z
       .boolean()
@@ -53,7 +91,9 @@ export const schema = z
       .default([])
       .meta({ description: 'Extra tags, added to the derived ones.' }),
     deriveTags: z.boolean().default(true).meta({ description: 'Derive tags from git: sha-<7>, branch, pr-<n>, latest, semver.' }),
-    labels: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra image labels (OCI labels are added automatically).' }),
+    labels: labels.default({}).meta({ description: 'Extra image labels (OCI labels are added automatically); never secrets.' }),
+    noCache: z.boolean().default(false).meta({ description: 'Build every step afresh, as docker build --no-cache.' }),
+    pull: z.boolean().default(false).meta({ description: 'Look up a newer base image even when the engine has one, as docker build --pull.' }),
     sizeBudgetMb: z
       .number()
       .positive({ error: 'must be a positive number of megabytes' })
@@ -63,7 +103,11 @@ export const schema = z
       .enum(['auto', 'buildx', 'docker', 'podman'])
       .default('auto')
       .meta({ description: 'auto: buildx when the docker CLI has it, else per-platform BuildKit builds plus a manifest list.' }),
-    outputPath: z.string().optional().meta({ description: 'Where metadata.json goes (default: dist/docker/<project>).' }),
+    outputPath: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .optional()
+      .meta({ description: 'Where metadata.json goes (default: dist/docker/<project>; relative to the workspace root, absolute allowed).' }),
   })
   .strict();
 

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import dockerBuildExecutor from '../docker-build/executor';
-import type { BuildMetadata } from '../docker-build/lib/metadata';
 import dockerPushExecutor from './executor';
+import { type ContractReport, writeReports } from '../../contract/report';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
-import { tagImage } from '../../engine/image-ref';
+import { tagImage } from '../../engine/image-store';
+import type { BuildRecord } from '../../image/build-record';
+import { nativePlatform } from '../../image/platform';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../testing/executor-context';
 
@@ -15,14 +17,31 @@ const REGISTRY = 'localhost:5000';
 const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
 
 // Build without pushing, then publish what was built: the registry must serve exactly the recorded images,
-// and a local tag that moved in between must stop the push.
+// and a local tag that moved in between, or a contract that did not pass on this build, must stop the push.
 describe('janus:docker-push on the real engine and registry', () => {
   const ws = mkdtempSync(join(tmpdir(), 'janus-push-'));
   const image = `janus-test/push-${randomBytes(3).toString('hex')}`;
   const ctx = executorContext(ws, 'probe', 'apps/probe');
   const registry = RegistryClient.forHost(REGISTRY);
   const metadataFile = join(ws, 'dist/docker/probe/metadata.json');
+  const reportDir = join(ws, 'dist/contract/probe');
+  const record = () => JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildRecord;
   let errors: string[] = [];
+
+  /** What contract-test writes after a run: here stated directly, since the probe image is not a server. */
+  function contractReport(imageId: string, ok = true): void {
+    const report: ContractReport = {
+      project: 'probe',
+      image,
+      imageId,
+      kind: 'baseline',
+      ok,
+      durationMs: 1,
+      checks: [{ id: 'readiness', title: 'r', ok, figure: '1 ms', durationMs: 1 }],
+    };
+    writeReports(reportDir, report);
+  }
+  const nativeImageId = () => record().platforms.find((p) => p.platform === nativePlatform())!.imageId;
 
   beforeAll(async () => {
     await assertEngineRunning();
@@ -48,7 +67,7 @@ describe('janus:docker-push on the real engine and registry', () => {
         .getImage(img.Id)
         .remove({ force: true })
         .catch(() => undefined);
-    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata;
+    const metadata = record();
     for (const digest of [metadata.indexDigest, ...metadata.platforms.map((p) => p.digest)])
       if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
     rmSync(ws, { recursive: true, force: true });
@@ -56,12 +75,27 @@ describe('janus:docker-push on the real engine and registry', () => {
 
   it('docker-build alone pushes nothing', async () => {
     expect(await registry.headManifest(image, 'v1')).toBeNull();
-    expect((JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata).pushed).toBe(false);
+    expect(record().pushed).toBe(false);
+  });
+
+  it('refuses without a contract report, or with one for another image or a failed one', async () => {
+    expect((await dockerPushExecutor({}, ctx)).success).toBe(false);
+    contractReport(`sha256:${'d'.repeat(64)}`);
+    expect((await dockerPushExecutor({}, ctx)).success).toBe(false);
+    contractReport(nativeImageId(), false);
+    expect((await dockerPushExecutor({}, ctx)).success).toBe(false);
+    expect(errors).toEqual([
+      expect.stringMatching(/no contract report in .*dist\/contract\/probe; run 'nx run probe:contract-test' first/),
+      expect.stringMatching(/the contract report .* is for sha256:dddddddddddd, not an image of this build/),
+      expect.stringMatching(/failed the contract \(readiness\); nothing was published/),
+    ]);
+    expect(await registry.headManifest(image, 'v1')).toBeNull();
   });
 
   it('publishes the recorded platform images and the list, and records the digests', async () => {
+    contractReport(nativeImageId());
     expect((await dockerPushExecutor({}, ctx)).success).toBe(true);
-    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata;
+    const metadata = record();
     expect(metadata.pushed).toBe(true);
     const list = await registry.getManifest(image, 'v1');
     expect(list.digest).toBe(metadata.indexDigest);
@@ -69,16 +103,15 @@ describe('janus:docker-push on the real engine and registry', () => {
   });
 
   it('refuses when a recorded tag now points at another image', async () => {
-    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildMetadata;
-    const [amd, arm] = metadata.platforms;
+    const [amd, arm] = record().platforms;
     await tagImage(arm.imageId, amd.ref);
     expect((await dockerPushExecutor({}, ctx)).success).toBe(false);
     expect(errors.join('\n')).toMatch(/now points at .* not the .* that was built and checked/);
     await tagImage(amd.imageId, amd.ref);
   });
 
-  it('says what to run when there is no build to push', async () => {
+  it('names the file and what to run when there is no build to push', async () => {
     expect((await dockerPushExecutor({ metadata: 'dist/none/metadata.json' }, ctx)).success).toBe(false);
-    expect(errors.join('\n')).toMatch(/no .*dist\/none\/metadata.json; run 'nx run probe:docker-build' first/);
+    expect(errors.join('\n')).toMatch(/build record .*dist\/none\/metadata.json: not found; run 'nx run probe:docker-build' first/);
   });
 });

@@ -2,7 +2,21 @@ import { z } from 'zod';
 
 export const schema = z
   .object({
-    metadata: z.string().optional().meta({ description: 'The docker-build metadata.json to publish (default: dist/docker/<project>/metadata.json).' }),
+    buildTarget: z
+      .string()
+      .min(1)
+      .default('docker-build')
+      .meta({ description: 'The target whose build record is published (its outputPath is where the record is read).' }),
+    metadata: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .optional()
+      .meta({ description: "The build record to publish (default: the build target's metadata.json; relative to the workspace root, absolute allowed)." }),
+    contractTarget: z.string().min(1).default('contract-test').meta({ description: 'The target whose report must show the built image passed the contract.' }),
+    requireContract: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Refuse to publish unless the contract report names this build's image and says it passed." }),
   })
   .strict();
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildImage } from '../../engine/build-image';
+import { buildImage } from '../../testing/build-test-image';
 import { startContainer } from '../../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { waitUntilReady } from '../../contract/checks/readiness';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buildImage } from '../../engine/build-image';
+import { buildImage } from '../../testing/build-test-image';
 import { startContainer, type StartedContainer } from '../../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { TempWorkspace } from '../../testing/temp-workspace';

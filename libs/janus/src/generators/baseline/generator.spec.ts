@@ -27,7 +27,7 @@ describe('janus:baseline', () => {
     expect(project.targets?.['docker-build']).toMatchObject({
       executor: 'janus:docker-build',
       dependsOn: ['dockerfile-lint'],
-      outputs: ['{workspaceRoot}/dist/docker/{projectName}'],
+      outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
       options: { platforms: 'linux/amd64,linux/arm64' },
     });
     expect(project.targets?.['docker-build']?.options?.push).toBeUndefined();

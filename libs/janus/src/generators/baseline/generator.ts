@@ -2,6 +2,7 @@ import { addProjectConfiguration, formatFiles, getProjects, joinPathFragments, l
 import { parseOptions, OptionsError } from '../../schema/parse-options';
 import { baselineContext } from '../../rendering/baseline-context';
 import { renderTemplateSet } from '../../rendering/template-renderer';
+import { janusTargets } from '../../targets/janus-targets';
 import { type BaselineGeneratorOptions, type NormalizedBaselineOptions, schema } from './options-schema';
 
 export const TEMPLATE_SET = 'baseline';
@@ -31,33 +32,7 @@ export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOption
     projectType: 'application',
     sourceRoot: joinPathFragments(options.directory, 'app'),
     tags: [...new Set([...options.tags, 'janus:baseline', `janus:flavor:${options.flavor}`])],
-    targets: {
-      'dockerfile-lint': {
-        executor: 'janus:dockerfile-lint',
-        cache: true,
-        inputs: ['{projectRoot}/Dockerfile', '{projectRoot}/.dockerignore'],
-        options: { port: options.port },
-      },
-      'docker-build': {
-        executor: 'janus:docker-build',
-        dependsOn: ['dockerfile-lint'],
-        cache: true,
-        inputs: ['default', { env: 'JANUS_GIT_SHA' }, { env: 'JANUS_GIT_TAG' }, { env: 'JANUS_PR_NUMBER' }],
-        outputs: ['{workspaceRoot}/dist/docker/{projectName}'],
-        options: { platforms: 'linux/amd64,linux/arm64' },
-      },
-      'contract-test': {
-        executor: 'janus:contract-test',
-        dependsOn: ['docker-build'],
-        outputs: ['{workspaceRoot}/dist/contract/{projectName}'],
-        options: { port: options.port },
-      },
-      // Publishes what docker-build built and contract-test checked, so nothing ships untested.
-      'docker-push': {
-        executor: 'janus:docker-push',
-        dependsOn: ['contract-test'],
-      },
-    },
+    targets: janusTargets({ port: options.port }),
   });
   // Records what the project was rendered from, so template updates can be re-applied to it later.
   tree.write(

@@ -1,4 +1,5 @@
-import type { StartedContainer } from '../../../engine/container-runner';
+import type { ContainerScope, StartedContainer } from '../../../engine/container-runner';
+import type { ContractLimits } from '../target';
 
 export interface RuntimeTarget {
   image: string;
@@ -7,5 +8,6 @@ export interface RuntimeTarget {
   /** The CLI's version command, e.g. ["codex", "--version"]. */
   versionCommand: string[];
   env: Record<string, string>;
-  labels: Record<string, string>;
+  limits: ContractLimits;
+  scope: ContainerScope;
 }

@@ -31,6 +31,20 @@ describe('docker-build options', () => {
     expect(o.outputPath).toBe(join(ws, 'dist/docker/app'));
   });
 
+  it('takes options the way Nx passes them from a command line', async () => {
+    writeFileSync(join(ws, 'token.txt'), 't0ken');
+    const o = await normalizeOptions({ buildArgs: { VERSION: 123 as never, DEBUG: true as never }, secrets: ['id=tok', 'src=token.txt'] }, ctx());
+    expect(o.buildArgs).toEqual({ VERSION: '123', DEBUG: 'true' });
+    expect(o.secrets.map((s) => [s.id, s.value])).toEqual([['tok', 't0ken']]);
+  });
+
+  it('keeps absolute output paths and stamps created with a stable time', async () => {
+    const o = await normalizeOptions({ outputPath: '/tmp/janus-out' }, ctx());
+    expect(o.outputPath).toBe('/tmp/janus-out');
+    process.env.SOURCE_DATE_EPOCH = '1700000000';
+    expect((await normalizeOptions({}, ctx())).labels['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
+  });
+
   it('allows the workspace root as context with the project Dockerfile', async () => {
     const o = await normalizeOptions({ context: '.', file: 'apps/app/Dockerfile' }, ctx());
     expect(o.context).toBe(ws);
@@ -40,12 +54,18 @@ describe('docker-build options', () => {
     ['unknown platform', { platforms: 'linux/amd64,windows/amd64' }, /'platforms.1' = "windows\/amd64": must be one of "linux\/amd64", "linux\/arm64"/],
     ['missing Dockerfile', { file: 'apps/app/Nope.Dockerfile' }, /'file' = "apps\/app\/Nope.Dockerfile": no Dockerfile at/],
     ['missing secret source', { secrets: ['id=npmrc,src=missing/.npmrc'] }, /'secrets' = "id=npmrc,src=missing\/.npmrc": the source file .* does not exist/],
-    ['malformed secret', { secrets: ['npmrc'] }, /'secrets.0' = "npmrc": must look like id=<name>,src=<file>/],
-    ['secret as a build arg', { buildArgs: { NPM_TOKEN: 'abc' } }, /secret-looking build args/],
+    ['malformed secret', { secrets: ['npmrc'] }, /'secrets' = "npmrc": field "npmrc" is not key=value; a secret looks like id=<name>,src=<file>/],
+    ['secret as a build arg', { buildArgs: { NPM_TOKEN: 'abc' } }, /'buildArgs.NPM_TOKEN' = "abc": secret-looking build args/],
     ['bad size budget', { sizeBudgetMb: 0 }, /'sizeBudgetMb' = 0: must be a positive number/],
     ['unknown engine', { engine: 'kaniko' }, /'engine' = "kaniko": must be one of "auto", "buildx", "docker", "podman"/],
     ['invalid extra tag', { tags: ['no spaces'] }, /'tags.0' = "no spaces": must be a valid tag/],
     ['push without a registry', { push: true, registry: '' }, /'push' = true needs a 'registry'/],
+    ['a registry that is not a host', { registry: 'not a host' }, /'registry' = "not a host": must be a registry host\[:port\]/],
+    ['a build arg name that is not one', { buildArgs: { 'bad-name': 'x' } }, /'buildArgs.bad-name' = .*build arg names are letters, digits and _/],
+    ['a secret-looking label', { labels: { API_TOKEN: 'abc' } }, /'labels.API_TOKEN' = "abc": secret-looking labels/],
+    ['a target the Dockerfile does not have', { target: 'nope' }, /'target' = "nope": the Dockerfile has no stage of that name/],
+    ['a directory as the Dockerfile', { file: 'apps/app' }, /'file' = "apps\/app": .* is a directory; give the Dockerfile's path/],
+    ['a directory as a secret source', { secrets: ['id=x,src=apps'] }, /'secrets' = "id=x,src=apps": the source .*apps is not a file/],
   ])('rejects %s', async (_label, options, message) => {
     await expect(normalizeOptions(options as never, ctx())).rejects.toThrow(message);
   });

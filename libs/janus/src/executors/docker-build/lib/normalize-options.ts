@@ -1,12 +1,15 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { DockerfileParser } from 'dockerfile-ast';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { type GitFacts, readGitFacts } from '../../../git/git-facts';
+import { defaultBuildRecordDir } from '../../../image/build-record';
+import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
+import { workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
-import { type BuildSecret, resolveSecrets } from './secrets';
-import { deriveTags, type DerivedTag } from './tag-rules';
-import { ociLabels } from './oci-labels';
+import { createdTime, ociLabels } from './oci-labels';
+import { type DerivedTag, deriveTags } from './tag-rules';
 
 export interface NormalizedDockerBuild extends Omit<ParsedDockerBuildOptions, 'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath'> {
   projectName: string;
@@ -14,21 +17,48 @@ export interface NormalizedDockerBuild extends Omit<ParsedDockerBuildOptions, 's
   workspaceRoot: string;
   context: string;
   file: string;
-  secrets: BuildSecret[];
+  dockerfile: string;
+  secrets: ResolvedSecret[];
   /** `<registry>/<image>`, or just `<image>` without a registry. */
   repository: string;
   tags: DerivedTag[];
   /** The tag per-platform images are pushed under as `<primaryTag>-<arch>` before the list points at them. */
   primaryTag: string;
   labels: Record<string, string>;
+  /** Where `org.opencontainers.image.created` came from, for the summary. */
+  createdFrom: string;
   outputPath: string;
   git: GitFacts;
 }
 
-function resolvePath(workspaceRoot: string, base: string, p: string): string {
-  return isAbsolute(p) ? p : join(base, p);
+const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', '.nx']);
+
+/** The newest modification time under a build context: the created time of last resort, stable across no-change rebuilds. */
+export function newestMtime(dir: string, limit = 20_000): Date {
+  let newest = 0;
+  let seen = 0;
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      if (++seen > limit) return;
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) walk(join(d, entry.name));
+      } else if (entry.isFile()) {
+        newest = Math.max(newest, statSync(join(d, entry.name)).mtimeMs);
+      }
+    }
+  };
+  walk(dir);
+  return new Date(Math.floor(newest / 1000) * 1000);
 }
 
+function stageNames(dockerfile: string): string[] {
+  return DockerfileParser.parse(dockerfile)
+    .getFROMs()
+    .map((f) => f.getBuildStage())
+    .filter((n): n is string => Boolean(n));
+}
+
+/** Checks everything that can be known before a build starts, and reports every problem at once. */
 export async function normalizeOptions(raw: DockerBuildOptions, context: ExecutorContext): Promise<NormalizedDockerBuild> {
   const o = parseOptions(schema, raw, 'janus:docker-build');
   const projectName = context.projectName;
@@ -37,18 +67,24 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   const ws = context.root;
   const problems: string[] = [];
 
-  // Relative paths are from the workspace root, as everywhere in project.json, except the defaults.
-  const buildContext = o.context ? resolvePath(ws, ws, o.context) : join(ws, projectRoot);
-  const file = o.file ? resolvePath(ws, ws, o.file) : join(ws, projectRoot, 'Dockerfile');
-  if (!existsSync(buildContext) || !statSync(buildContext).isDirectory())
-    problems.push(`'context' = ${JSON.stringify(o.context ?? projectRoot)}: no directory at ${buildContext}`);
-  if (!existsSync(file)) problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: no Dockerfile at ${file}`);
-  let secrets: BuildSecret[] = [];
-  try {
-    secrets = resolveSecrets(o.secrets, ws);
-  } catch (e) {
-    problems.push((e as Error).message);
+  const buildContext = o.context ? workspacePath(ws, o.context) : join(ws, projectRoot);
+  const file = o.file ? workspacePath(ws, o.file) : join(ws, projectRoot, 'Dockerfile');
+  if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) {
+    problems.push(`'context' = ${JSON.stringify(o.context ?? projectRoot)}: no directory at ${buildContext}; give the build context directory`);
   }
+  let dockerfile = '';
+  if (!existsSync(file)) problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: no Dockerfile at ${file}`);
+  else if (!statSync(file).isFile())
+    problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: ${file} is a directory; give the Dockerfile's path`);
+  else dockerfile = readFileSync(file, 'utf8');
+  if (dockerfile && o.target) {
+    const stages = stageNames(dockerfile);
+    if (!stages.some((s) => s.toLowerCase() === o.target!.toLowerCase())) {
+      problems.push(`'target' = ${JSON.stringify(o.target)}: the Dockerfile has no stage of that name (stages: ${stages.join(', ') || 'none named'})`);
+    }
+  }
+  const resolved = resolveSecrets(o.secrets, ws, 'secrets');
+  problems.push(...resolved.problems);
   if (o.push && !o.registry) problems.push(`'push' = true needs a 'registry' to push to`);
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
@@ -58,7 +94,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;
   const image = o.image ?? projectName;
-  const labels = { ...ociLabels({ title: projectName, git, tags }), ...o.labels };
+  const created = createdTime({ git, newestInputMtime: () => newestMtime(buildContext) });
+  const labels = { ...ociLabels({ title: projectName, git, tags, created: created.iso }), ...o.labels };
 
   return {
     ...o,
@@ -67,12 +104,14 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     workspaceRoot: ws,
     context: buildContext,
     file,
-    secrets,
+    dockerfile,
+    secrets: resolved.secrets,
     repository: o.registry ? `${o.registry}/${image}` : image,
     tags,
     primaryTag,
     labels,
-    outputPath: join(ws, o.outputPath ?? join('dist/docker', projectName)),
+    createdFrom: created.source,
+    outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
     git,
   };
 }

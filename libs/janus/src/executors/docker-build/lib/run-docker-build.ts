@@ -1,53 +1,43 @@
 import { logger } from '@nx/devkit';
-import type Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
-import { nativePlatform } from '../../../engine/build-image';
-import { tagImage } from '../../../engine/image-ref';
-import { dockerClient, assertEngineRunning } from '../../../engine/docker-client';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
-import { parseImageReference } from '../../../registry/image-reference';
-import { RegistryClient } from '../../../registry/registry-client';
+import { assertEngineRunning } from '../../../engine/docker-client';
+import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
+import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
+import { buildSummary } from '../../../image/build-summary';
+import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
+import { registryClientFor, stagePublication } from '../../../image/publish-image';
+import { searchableSecretValues } from '../../../image/secret-spec';
 import { finalBaseImage, resolveBaseImage } from './base-image';
-import { type BuildMetadata, type PlatformResult, redactBuildArgs, writeMetadata } from './metadata';
 import type { NormalizedDockerBuild } from './normalize-options';
-import { publishImage, registryCredentials } from './publish';
 import { largestLayers, overBudgetMessage } from './size-budget';
-import { summaryTable } from './summary-table';
 
-const archOf = (platform: string) => platform.split('/').slice(1).join('-');
-
-/** Removes images this run built but never tagged, so an aborted or failed run leaves nothing behind. */
-async function removeUntagged(docker: Docker, imageIds: string[]): Promise<void> {
-  for (const id of imageIds) {
-    const info = await docker
-      .getImage(id)
-      .inspect()
-      .catch(() => undefined);
-    if (info && (info.RepoTags ?? []).length === 0)
-      await docker
-        .getImage(id)
-        .remove({ noprune: false })
-        .catch(() => undefined);
-  }
+function redact(line: string, secrets: string[]): string {
+  return secrets.reduce((l, s) => l.split(s).join('***'), line);
 }
 
-export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildMetadata> {
-  const docker = dockerClient();
-  await assertEngineRunning(docker);
+/** The image ids the refs name now, so the ones a build moves its tags away from can be cleaned up after. */
+async function currentIds(refs: string[]): Promise<Set<string>> {
+  const ids = await Promise.all(refs.map(async (ref) => (await inspectImage(ref))?.Id));
+  return new Set(ids.filter((id): id is string => Boolean(id)));
+}
+
+/**
+ * Build every platform, check them, push them under build-specific tags, stage the record, and only then move
+ * the release tags (registry first, then local) and commit the record. Any failure before the last steps
+ * leaves the previous image, its tags and its record as they were; images this run made but never tagged
+ * are removed, and so are the previous images its tags moved away from (no dangling image per rebuild).
+ */
+export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildRecord> {
+  await assertEngineRunning();
   const started = Date.now();
-  if (o.push) {
-    // Fail before a long build, not after it, when the registry is down or refuses.
-    const registry = parseImageReference(`${o.repository}:x`).registry;
-    const credentials = registryCredentials(registry);
-    await RegistryClient.forHost(registry, { credentials: credentials && { username: credentials.username, password: credentials.password } }).ping();
-  }
+  // Fail before a long build, not after it, when the registry is down or refuses.
+  if (o.push) await registryClientFor(o.repository).client.ping();
   const engine = await selectBuildEngine(o.engine);
-  const secretValues = o.secrets.map((s) => s.value.trim()).filter((v) => v.length >= 4);
+  const secretValues = searchableSecretValues(o.secrets);
   const built: PlatformResult[] = [];
   const producedIds: string[] = [];
+  let staged: ReturnType<typeof stageBuildRecord> | undefined;
   try {
-    // Every platform is built before anything is tagged or pushed: a failing step on one platform must
-    // leave the previous image and tags untouched everywhere.
     for (const platform of o.platforms) {
       const t0 = Date.now();
       logger.info(`[${platform}] building ${o.repository} with ${engine.name}`);
@@ -59,62 +49,70 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         labels: o.labels,
         secrets: o.secrets.map((s) => s.spec),
         network: o.network,
+        noCache: o.noCache,
+        pull: o.pull,
         platform,
         signal,
         onLine: (line) => logger.info(`[${platform}] ${redact(line, secretValues)}`),
       });
       producedIds.push(imageId);
-      const info = await docker.getImage(imageId).inspect();
-      if (info.Os !== platform.split('/')[0] || info.Architecture !== platform.split('/')[1]) {
+      const info = (await inspectImage(imageId))!;
+      if (!isPlatform(platform, info)) {
         throw new Error(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
       }
-      built.push({ platform, ref: `${o.repository}:${o.primaryTag}-${archOf(platform)}`, imageId, size: info.Size, buildSeconds: (Date.now() - t0) / 1000 });
+      built.push({
+        platform,
+        ref: `${o.repository}:${o.primaryTag}-${platformTagSuffix(platform)}`,
+        imageId,
+        size: info.Size,
+        buildSeconds: (Date.now() - t0) / 1000,
+      });
     }
     const over = built.filter((b) => b.size > o.sizeBudgetMb * 1e6);
     if (over.length) {
-      const messages = await Promise.all(over.map(async (b) => overBudgetMessage(b.platform, b.size, o.sizeBudgetMb, await largestLayers(docker, b.imageId))));
+      const messages = await Promise.all(over.map(async (b) => overBudgetMessage(b.platform, b.size, o.sizeBudgetMb, await largestLayers(b.imageId))));
       throw new Error(messages.join('\n'));
     }
 
-    for (const b of built) await tagImage(b.imageId, b.ref, docker);
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
-    if (o.load && local) for (const t of o.tags) await tagImage(local.imageId, `${o.repository}:${t.tag}`, docker);
+    const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
+    const previous = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
+    for (const b of built) await tagImage(b.imageId, b.ref);
 
-    let indexDigest: string | undefined;
-    if (o.push) {
-      const published = await publishImage({
-        repository: o.repository,
-        tags: o.tags.map((t) => t.tag),
-        platformRefs: built.map((b) => ({ platform: b.platform, ref: b.ref })),
-        onLine: (l) => logger.info(l),
-      });
-      indexDigest = published.indexDigest;
-      built.forEach((b, i) => (b.digest = published.platforms[i].digest));
-    }
-
-    const mirrors = ((await docker.info()) as { RegistryConfig?: { Mirrors?: string[] } }).RegistryConfig?.Mirrors ?? [];
-    const baseRef = finalBaseImage(readFileSync(o.file, 'utf8'), o.buildArgs, o.target);
-    const metadata: BuildMetadata = {
+    const publication = o.push
+      ? await stagePublication({
+          repository: o.repository,
+          tags: o.tags.map((t) => t.tag),
+          platformRefs: built.map((b) => ({ platform: b.platform, ref: b.ref })),
+          onLine: (l) => logger.info(l),
+        })
+      : undefined;
+    publication?.platforms.forEach((p, i) => (built[i].digest = p.digest));
+    const baseRef = finalBaseImage(o.dockerfile, o.buildArgs, o.target);
+    const record: BuildRecord = {
       project: o.projectName,
       image: o.repository,
       tags: o.tags.map((t) => t.tag),
       pushed: o.push,
-      indexDigest,
+      indexDigest: publication?.indexDigest,
       platforms: built,
       buildArgs: redactBuildArgs(o.buildArgs),
       labels: o.labels,
-      baseImage: baseRef ? await resolveBaseImage(baseRef, mirrors) : undefined,
+      secrets: o.secrets.map((s) => ({ id: s.id, spec: s.spec })),
+      baseImage: baseRef ? await resolveBaseImage(baseRef, await engineMirrors()) : undefined,
       engine: engine.name,
-      git: { sha: o.git.sha, branch: o.git.branch, tag: o.git.tag, prNumber: o.git.prNumber, dirty: o.git.dirty },
+      git: { sha: o.git.sha, branch: o.git.branch, tag: o.git.tag, prNumber: o.git.prNumber },
     };
-    writeMetadata(o.outputPath, metadata);
-    logger.info('\n' + summaryTable(metadata, (Date.now() - started) / 1000));
-    return metadata;
+    staged = stageBuildRecord(o.outputPath, record);
+    await publication?.publish((l) => logger.info(l));
+    for (const ref of releaseRefs) await tagImage(local!.imageId, ref);
+    staged.commit();
+    const kept = new Set(built.map((b) => b.imageId));
+    for (const id of previous) if (!kept.has(id)) await removeIfUntagged(id);
+    logger.info('\n' + buildSummary(record, (Date.now() - started) / 1000, o.createdFrom));
+    return record;
   } finally {
-    await removeUntagged(docker, producedIds);
+    staged?.discard();
+    for (const id of producedIds) await removeIfUntagged(id);
   }
-}
-
-function redact(line: string, secrets: string[]): string {
-  return secrets.reduce((l, s) => l.split(s).join('***'), line);
 }

@@ -1,25 +1,19 @@
-import type Docker from 'dockerode';
+import { imageHistory } from '../../../engine/image-store';
+import { formatBytes } from '../../../image/format-bytes';
 
 export interface LayerSize {
   createdBy: string;
   size: number;
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
-}
-
-export async function largestLayers(docker: Docker, imageId: string, count = 5): Promise<LayerSize[]> {
-  const history = (await docker.getImage(imageId).history()) as Array<{ CreatedBy: string; Size: number }>;
-  return history
+export async function largestLayers(imageId: string, count = 5): Promise<LayerSize[]> {
+  return (await imageHistory(imageId))
     .map((h) => ({
-      createdBy: h.CreatedBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+      createdBy: h.createdBy
+        .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
         .replace(/\s+/g, ' ')
         .slice(0, 110),
-      size: h.Size,
+      size: h.size,
     }))
     .sort((a, b) => b.size - a.size)
     .slice(0, count);

@@ -1,7 +1,7 @@
 import { type GitFacts, gitFactsFromEnv } from '../../../git/git-facts';
 import { deriveTags, sanitizeTag } from './tag-rules';
 
-const facts = (patch: Partial<GitFacts>): GitFacts => ({ sha: 'abcdef0123456789', defaultBranch: 'main', dirty: false, ...patch });
+const facts = (patch: Partial<GitFacts>): GitFacts => ({ sha: 'abcdef0123456789', defaultBranch: 'main', ...patch });
 const tags = (patch: Partial<GitFacts>, extra?: string[]) => deriveTags(facts(patch), { extra }).map((t) => t.tag);
 
 describe('tag rules', () => {

@@ -1,5 +1,6 @@
-import { selectBuildEngine } from './build-engines/select-build-engine';
-import { tagImage } from './image-ref';
+import { selectBuildEngine } from '../engine/build-engines/select-build-engine';
+import { tagImage } from '../engine/image-store';
+import { nativePlatform } from '../image/platform';
 
 export interface BuildImageRequest {
   context: string;
@@ -9,13 +10,12 @@ export interface BuildImageRequest {
   target?: string;
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
+  secrets?: string[];
   network?: string;
   onLine?: (line: string) => void;
 }
 
-export const nativePlatform = () => `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
-
-/** One BuildKit build for one platform (the engine's own by default), tagged in the local engine. */
+/** For tests and fixtures: one BuildKit build for one platform (the engine's own by default), tagged locally. */
 export async function buildImage(req: BuildImageRequest): Promise<string> {
   const engine = await selectBuildEngine('auto');
   const { imageId } = await engine.buildPlatform({
@@ -24,7 +24,7 @@ export async function buildImage(req: BuildImageRequest): Promise<string> {
     target: req.target,
     buildArgs: req.buildArgs ?? {},
     labels: req.labels ?? {},
-    secrets: [],
+    secrets: req.secrets ?? [],
     network: req.network,
     platform: req.platform ?? nativePlatform(),
     onLine: req.onLine ?? (() => undefined),

@@ -1,5 +1,5 @@
-import type { BuildMetadata } from './metadata';
-import { formatBytes } from './size-budget';
+import type { BuildRecord } from './build-record';
+import { formatBytes } from './format-bytes';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -13,15 +13,18 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-export function summaryTable(m: BuildMetadata, seconds: number): string {
+/** The table docker-build and docker-push print: tags, the list digest, and per platform its digest, size and build time. */
+export function buildSummary(m: BuildRecord, seconds: number, createdFrom?: string): string {
   const rows = [['platform', 'digest', 'size', 'build']];
   for (const p of m.platforms) {
     rows.push([p.platform, (p.digest ?? p.imageId).slice(0, 19), formatBytes(p.size), `${p.buildSeconds.toFixed(1)} s`]);
   }
+  const created = m.labels['org.opencontainers.image.created'];
   return [
     `image   ${m.image}`,
     `tags    ${m.tags.join(', ')}`,
     m.indexDigest ? `index   ${m.indexDigest}` : `index   (not pushed)`,
+    ...(created ? [`created ${created}${createdFrom ? ` (${createdFrom})` : ''}`] : []),
     '',
     table(rows),
     '',

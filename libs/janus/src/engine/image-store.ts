@@ -1,0 +1,82 @@
+import type Docker from 'dockerode';
+import { repositoryAndTag } from '../registry/image-reference';
+import { dockerClient } from './docker-client';
+import { followProgress } from './progress-stream';
+
+/** The engine's local image store, as the rest of the plugin sees it: no dockerode types beyond inspect data. */
+export type ImageInfo = Docker.ImageInspectInfo;
+
+export interface HistoryEntry {
+  createdBy: string;
+  size: number;
+}
+
+export interface PushCredentials {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
+const status = (e: unknown) => (e as { statusCode?: number })?.statusCode;
+
+/** The image as the engine has it, or undefined when it has none by that name or id. */
+export async function inspectImage(ref: string, docker: Docker = dockerClient()): Promise<ImageInfo | undefined> {
+  try {
+    return await docker.getImage(ref).inspect();
+  } catch (e) {
+    if (status(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+export async function tagImage(imageId: string, ref: string, docker: Docker = dockerClient()): Promise<void> {
+  await docker.getImage(imageId).tag(repositoryAndTag(ref));
+}
+
+/** Removes an image only while nothing names it, so a shared layer or a user's tag is never taken away. */
+export async function removeIfUntagged(imageId: string, docker: Docker = dockerClient()): Promise<boolean> {
+  const info = await inspectImage(imageId, docker).catch(() => undefined);
+  if (!info || (info.RepoTags ?? []).length > 0) return false;
+  return docker
+    .getImage(imageId)
+    .remove({ noprune: false })
+    .then(() => true)
+    .catch(() => false);
+}
+
+export async function imageHistory(ref: string, docker: Docker = dockerClient()): Promise<HistoryEntry[]> {
+  const history = (await docker.getImage(ref).history()) as Array<{ CreatedBy?: string; Size?: number }>;
+  return history.map((h) => ({ createdBy: h.CreatedBy ?? '', size: h.Size ?? 0 }));
+}
+
+/** Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. */
+export async function pushImage(ref: string, auth?: PushCredentials, onLine?: (line: string) => void, docker: Docker = dockerClient()): Promise<void> {
+  const { repo, tag } = repositoryAndTag(ref);
+  const stream = await docker.getImage(repo).push({ tag, authconfig: auth });
+  await followProgress(docker, stream, `push ${ref}`, (event) => {
+    if (onLine && event.status && !/Preparing|Waiting|Pushing/.test(event.status)) onLine(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+  });
+}
+
+/** The image as the local engine has it, pulled first when only the registry has it (e.g. after an Nx cache hit). */
+export async function ensureImage(ref: string, docker: Docker = dockerClient()): Promise<ImageInfo> {
+  const present = await inspectImage(ref, docker);
+  if (present) return present;
+  try {
+    await followProgress(docker, await docker.pull(ref), `pull ${ref}`);
+  } catch (e) {
+    throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${(e as Error).message.replace(/^pull \S+ failed: /, '')}`);
+  }
+  return docker.getImage(ref).inspect();
+}
+
+/** The registry mirrors the engine uses for Docker Hub names (where a build's `FROM python:…` really came from). */
+export async function engineMirrors(docker: Docker = dockerClient()): Promise<string[]> {
+  const info = (await docker.info()) as { RegistryConfig?: { Mirrors?: string[] } };
+  return info.RegistryConfig?.Mirrors ?? [];
+}
+
+/** `docker save` of one image: a tar of its config and layers, streamed (layers can be hundreds of MB). */
+export async function saveImage(ref: string, docker: Docker = dockerClient()): Promise<NodeJS.ReadableStream> {
+  return docker.getImage(ref).get();
+}

@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { executorContext } from '../testing/executor-context';
+import { type BuildRecord, buildRecordDir, readBuildRecord, writeBuildRecord } from './build-record';
+
+const record = (): BuildRecord => ({
+  project: 'app',
+  image: 'localhost:5000/app',
+  tags: ['sha-abc1234'],
+  pushed: false,
+  platforms: [{ platform: 'linux/amd64', ref: 'localhost:5000/app:sha-abc1234-amd64', imageId: `sha256:${'a'.repeat(64)}`, size: 1, buildSeconds: 1 }],
+  buildArgs: {},
+  labels: {},
+  secrets: [],
+  engine: 'docker',
+  git: { sha: 'abc1234' },
+});
+
+describe('build record', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'janus-record-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('round-trips through an atomic write that leaves no temp file', () => {
+    const file = writeBuildRecord(dir, record());
+    expect(readBuildRecord(file)).toEqual(record());
+    expect(readdirSync(dir)).toEqual(['metadata.json']);
+  });
+
+  it.each([
+    ['a missing file', undefined, /metadata.json: not found; run the project's docker-build target first/],
+    ['a truncated file', '{"project": "app", "ima', /metadata.json: is not valid JSON/],
+    ['no platforms', JSON.stringify({ ...record(), platforms: undefined }), /metadata.json: is not a docker-build record \(platforms: /],
+    ['no tags', JSON.stringify({ ...record(), tags: [] }), /tags: must list at least one tag/],
+  ])('names the file and the problem for %s', (_label, content, message) => {
+    const file = join(dir, 'metadata.json');
+    if (content !== undefined) writeFileSync(file, content);
+    expect(() => readBuildRecord(file)).toThrow(message);
+  });
+
+  it('refuses a directory where the record should be', () => {
+    mkdirSync(join(dir, 'metadata.json'));
+    expect(() => readBuildRecord(join(dir, 'metadata.json'))).toThrow(/is a directory, not a file/);
+  });
+
+  it("follows the build target's configured outputPath, absolute or workspace-relative", () => {
+    const ctx = executorContext('/ws', 'app', 'apps/app');
+    expect(buildRecordDir(ctx)).toBe('/ws/dist/docker/app');
+    ctx.projectsConfigurations.projects.app.targets = { 'docker-build': { options: { outputPath: 'out/app' } } };
+    expect(buildRecordDir(ctx)).toBe('/ws/out/app');
+    ctx.projectsConfigurations.projects.app.targets = { 'docker-build': { options: { outputPath: '/abs/app' } } };
+    expect(buildRecordDir(ctx)).toBe('/abs/app');
+    expect(buildRecordDir(ctx, 'other-build')).toBe('/ws/dist/docker/app');
+  });
+});

@@ -1,0 +1,121 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SECRET_KEY_PATTERN } from '../schema/common-fields';
+import { siblingTargetPath } from '../workspace/target-options';
+
+/**
+ * What docker-build records about one build, and what contract-test and docker-push act on: the image, its
+ * tags, each platform's image id, size and (once pushed) registry digest. It is the build target's Nx output,
+ * so a cache hit restores it; readers validate it, since a file on disk can be anything.
+ */
+export const buildRecordSchema = z.object({
+  project: z.string().min(1),
+  image: z.string().min(1),
+  tags: z.array(z.string().min(1)).min(1, { error: 'must list at least one tag' }),
+  pushed: z.boolean(),
+  indexDigest: z.string().optional(),
+  platforms: z
+    .array(
+      z.object({
+        platform: z.string().min(1),
+        /** Local tag of this platform's image (`<repository>:<primary>-<arch>`). */
+        ref: z.string().min(1),
+        imageId: z.string().startsWith('sha256:'),
+        size: z.number().nonnegative(),
+        /** Registry manifest digest, once pushed. */
+        digest: z.string().optional(),
+        buildSeconds: z.number().nonnegative(),
+      }),
+    )
+    .min(1, { error: 'must list at least one platform' }),
+  buildArgs: z.record(z.string(), z.string()),
+  labels: z.record(z.string(), z.string()),
+  /** Ids and sources of the build secrets, never their values: the contract proves the values are absent. */
+  secrets: z.array(z.object({ id: z.string(), spec: z.string() })).default([]),
+  baseImage: z.object({ ref: z.string(), digest: z.string().optional(), resolvedVia: z.string().optional(), error: z.string().optional() }).optional(),
+  engine: z.string(),
+  git: z.object({ sha: z.string(), branch: z.string().optional(), tag: z.string().optional(), prNumber: z.number().optional() }),
+});
+
+export type BuildRecord = z.infer<typeof buildRecordSchema>;
+export type PlatformResult = BuildRecord['platforms'][number];
+
+export const BUILD_RECORD_FILE = 'metadata.json';
+export const DEFAULT_BUILD_TARGET = 'docker-build';
+
+/** Where docker-build writes its record unless its `outputPath` says otherwise (workspace-relative). */
+export function defaultBuildRecordDir(projectName: string): string {
+  return join('dist/docker', projectName);
+}
+
+/** Where a project's build target writes its record: that target's configured `outputPath`, else the default. */
+export function buildRecordDir(context: ExecutorContext, buildTarget = DEFAULT_BUILD_TARGET): string {
+  return siblingTargetPath(context, buildTarget, 'outputPath', defaultBuildRecordDir(context.projectName!));
+}
+
+export class BuildRecordError extends Error {
+  constructor(file: string, problem: string, hint = '') {
+    super(`janus: build record ${file}: ${problem}${hint ? `; ${hint}` : ''}`);
+    this.name = 'BuildRecordError';
+  }
+}
+
+/** Reads and validates a record; every failure names the file and says what to do. */
+export function readBuildRecord(file: string, rebuildHint = "run the project's docker-build target first"): BuildRecord {
+  if (!existsSync(file)) throw new BuildRecordError(file, 'not found', rebuildHint);
+  if (!statSync(file).isFile()) throw new BuildRecordError(file, 'is a directory, not a file');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new BuildRecordError(file, `is not valid JSON (${(e as Error).message})`, rebuildHint);
+  }
+  const parsed = buildRecordSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
+    throw new BuildRecordError(file, `is not a docker-build record (${problems})`, rebuildHint);
+  }
+  return parsed.data;
+}
+
+/** A record written to a temp file beside its final place, waiting to be committed (renamed) or discarded. */
+export interface StagedBuildRecord {
+  file: string;
+  commit(): void;
+  discard(): void;
+}
+
+/**
+ * Writes the record to a temp file first, so a full disk fails the build before anything is published; the
+ * rename that commits it cannot run out of space. A reader or the Nx cache never sees half a record.
+ */
+export function stageBuildRecord(dir: string, record: BuildRecord): StagedBuildRecord {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, BUILD_RECORD_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  const discard = () => rmSync(tmp, { force: true });
+  try {
+    writeFileSync(tmp, JSON.stringify(buildRecordSchema.parse(record), null, 2) + '\n');
+  } catch (e) {
+    discard();
+    throw new Error(`janus: could not write the build record ${file} (${(e as Error).message}); nothing was published`);
+  }
+  return { file, commit: () => renameSync(tmp, file), discard };
+}
+
+export function writeBuildRecord(dir: string, record: BuildRecord): string {
+  const staged = stageBuildRecord(dir, record);
+  try {
+    staged.commit();
+  } finally {
+    staged.discard();
+  }
+  return staged.file;
+}
+
+/** Build args are recorded for reproducibility, but never a value whose name says it is secret. */
+export function redactBuildArgs(args: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, SECRET_KEY_PATTERN.test(k) ? '<redacted>' : v]));
+}
