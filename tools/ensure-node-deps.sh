@@ -1,8 +1,12 @@
-# Sourced by the entry scripts: installs node dependencies when the lockfile is newer than the install.
+# Sourced by the entry scripts: installs node dependencies when the lock file's content differs from what was
+# last installed. Content, not mtime: a fresh clone makes package-lock.json newer than any install.
 ensure_node_deps() {
-  local stamp=node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-    echo "[janus] installing node dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+  local stamp=node_modules/.janus-lock-sha256 want
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -d node_modules/.bin ]; then
+    return 0
   fi
+  echo "[janus] installing node dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
 }

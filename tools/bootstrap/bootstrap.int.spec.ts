@@ -8,14 +8,12 @@ const SCRIPT = join(__dirname, 'bootstrap.sh');
 // The real script on this machine: a second run finds everything in place and changes nothing; a caller
 // who cannot install is told exactly what to install instead.
 describe('engine bootstrap', () => {
-  it('is idempotent and fast when nothing is missing', async () => {
-    const t0 = Date.now();
+  it('is idempotent: with nothing missing it installs, builds and restarts nothing', async () => {
     const { stdout } = await runCommand('bash', [SCRIPT]);
     expect(stdout).toMatch(/packages: all present/);
     expect(stdout).toMatch(/registry: already answering/);
     expect(stdout).toMatch(/dockerd: already running/);
-    expect(stdout).not.toMatch(/building the root filesystem|pushed|published/);
-    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(stdout).not.toMatch(/building the root filesystem|pushed|published|installing node dependencies|started/);
   });
 
   it('refuses to run without root and lists what to install', async () => {

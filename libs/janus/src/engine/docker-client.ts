@@ -8,13 +8,6 @@ export function dockerClient(): Docker {
   return client;
 }
 
-const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
-
-/** Whether an error means the engine itself is not there (stopped, crashed, wrong socket), not a refusal. */
-export function isEngineGone(e: unknown): boolean {
-  return GONE.has((e as { code?: string })?.code ?? '');
-}
-
 function engineAddress(): string {
   return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 }

@@ -48,7 +48,3 @@ export function repositoryAndTag(ref: string): { repo: string; tag: string } {
   const { name, tag } = splitReference(ref);
   return { repo: name, tag: tag ?? 'latest' };
 }
-
-export function formatImageReference(r: ImageReference): string {
-  return `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
-}

@@ -45,11 +45,3 @@ export async function describePlatformManifest(client: RegistryClient, repo: str
     : { os: blob.os, architecture: blob.architecture };
   return { digest: manifest.digest, size: manifest.size, mediaType: manifest.mediaType, platform, manifest };
 }
-
-/** Reads the platforms a tag serves: the entries of its list, or the one platform of a single manifest. */
-export async function listPlatforms(client: RegistryClient, repo: string, ref: string): Promise<PlatformManifest[]> {
-  const top = await client.getManifest(repo, ref);
-  if (Array.isArray(top.json.manifests)) return top.json.manifests as PlatformManifest[];
-  const single = await describePlatformManifest(client, repo, ref);
-  return [{ digest: single.digest, size: single.size, mediaType: single.mediaType, platform: single.platform }];
-}

@@ -104,6 +104,37 @@ describe('janus:docker-build on the real engine and registry', () => {
     }
   });
 
+  it('rebuilds a dirty tree into the same image, leaving no dangling image per rebuild', async () => {
+    // Uncommitted changes outside the context: the image content is the same, so must be its id.
+    writeFileSync(join(ws, '.gitignore'), 'dist\nprobe-secret.txt\n# local edit\n');
+    const ctx = executorContext(ws, 'probe', 'apps/probe');
+    const options = {
+      image,
+      registry: REGISTRY,
+      platforms: 'linux/amd64',
+      tags: ['dirty'],
+      deriveTags: false,
+      secrets: ['id=probe-secret,src=probe-secret.txt'],
+    };
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      expect((await dockerBuildExecutor(options, ctx)).success).toBe(true);
+      ids.add((await dockerClient().getImage(`${REGISTRY}/${image}:dirty`).inspect()).Id);
+    }
+    expect(ids.size).toBe(1);
+    // A source change makes a new image; the previous one, now without tags, is removed rather than left dangling.
+    const before = [...ids][0];
+    writeFileSync(join(ws, 'apps/probe/extra.txt'), 'changed');
+    cpSync(join(ws, 'apps/probe/Dockerfile'), join(ws, 'apps/probe/Dockerfile.orig'));
+    writeFileSync(join(ws, 'apps/probe/Dockerfile'), readFileSync(join(ws, 'apps/probe/Dockerfile.orig'), 'utf8') + 'COPY extra.txt /extra.txt\n');
+    expect((await dockerBuildExecutor(options, ctx)).success).toBe(true);
+    const after = (await dockerClient().getImage(`${REGISTRY}/${image}:dirty`).inspect()).Id;
+    expect(after).not.toBe(before);
+    const leftovers = await dockerClient().listImages({ all: true, filters: { label: ['org.opencontainers.image.title=probe'], dangling: ['true'] } });
+    expect(leftovers.map((i) => i.Id)).not.toContain(before);
+    cpSync(join(ws, 'apps/probe/Dockerfile.orig'), join(ws, 'apps/probe/Dockerfile'));
+  });
+
   it('built a real arm64 image that runs under qemu and reports aarch64', async () => {
     const arm = metadata.platforms.find((p) => p.platform === 'linux/arm64')!;
     const container = await startContainer(arm.ref, {});
