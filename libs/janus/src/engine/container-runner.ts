@@ -21,8 +21,10 @@ export function testContainerFilter(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 export interface StartOptions {
-  /** Published on a free loopback port; omit for containers that serve nothing. */
+  /** Published on loopback; omit for containers that serve nothing. */
   containerPort?: number;
+  /** The loopback port to publish it on (default: a free one the engine chooses). */
+  hostPort?: number;
   env?: Record<string, string>;
   labels?: Record<string, string>;
   /** Extra hosts, e.g. { 'host.docker.internal': 'host-gateway' } to reach a fake upstream on the host. */
@@ -101,6 +103,19 @@ export class StartedContainer {
     return demuxBuffer(buf);
   }
 
+  /** Streams its output as it comes until it exits (or the stream is destroyed); resolves when it ends. */
+  async followLogs(onChunk: (text: string) => void): Promise<void> {
+    const stream = (await this.container.logs({ stdout: true, stderr: true, follow: true })) as NodeJS.ReadableStream;
+    const sink = new PassThrough();
+    sink.on('data', (c: Buffer) => onChunk(c.toString('utf8')));
+    this.container.modem.demuxStream(stream, sink, sink);
+    await new Promise<void>((resolve) => {
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      stream.on('error', () => resolve());
+    });
+  }
+
   async stop(timeoutS = 10): Promise<void> {
     await this.container.stop({ t: timeoutS }).catch(ignoreNotRunning);
   }
@@ -122,7 +137,7 @@ export async function startContainer(image: string, options: StartOptions, docke
     Cmd: options.cmd,
     Healthcheck: options.healthcheck,
     HostConfig: {
-      PortBindings: portKey ? { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] } : undefined,
+      PortBindings: portKey ? { [portKey]: [{ HostIp: '127.0.0.1', HostPort: options.hostPort ? String(options.hostPort) : '' }] } : undefined,
       ExtraHosts: options.extraHosts,
     },
   });

@@ -17,33 +17,50 @@ export const DOCKER_BUILD_FACT_INPUTS = [
   },
 ];
 
-/** The janus targets of a container project, as the generator writes them. */
+const technologies = ['docker'];
+
+/** The janus targets of a container project, as inference gives them (and as older generators wrote them). */
 export function janusTargets(options: { port: number }): Record<string, TargetConfiguration> {
   return {
     'dockerfile-lint': {
       executor: 'janus:dockerfile-lint',
       cache: true,
-      inputs: ['{projectRoot}/Dockerfile', '{projectRoot}/.dockerignore', '{projectRoot}/.hadolint.yaml'],
+      inputs: ['{projectRoot}/Dockerfile', '{projectRoot}/.dockerignore', '{projectRoot}/.hadolint.yaml', '{workspaceRoot}/.hadolint.yaml'],
       options: { port: options.port },
+      metadata: { technologies, description: 'Check the Dockerfile and .dockerignore against the container conventions (hadolint ids reported too).' },
     },
     'docker-build': {
       executor: 'janus:docker-build',
-      dependsOn: ['dockerfile-lint'],
+      dependsOn: ['dockerfile-lint', '^docker-build'],
       cache: true,
       inputs: ['default', ...DOCKER_BUILD_FACT_INPUTS],
       outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
       options: { platforms: 'linux/amd64,linux/arm64' },
+      // CI looks base images up afresh, so a moved base tag is noticed; tags come from the CI facts it states.
+      configurations: { ci: { pull: true } },
+      metadata: { technologies, description: 'Build the image for every platform with BuildKit, tag it from git, record it in metadata.json.' },
     },
     'contract-test': {
       executor: 'janus:contract-test',
       dependsOn: ['docker-build'],
       outputs: ['{options.reportDir}', '{workspaceRoot}/dist/contract/{projectName}'],
       options: { port: options.port },
+      configurations: { ci: {} },
+      metadata: { technologies, description: 'Start the built image and prove the container contract (report.json, junit.xml).' },
     },
     // Publishes what docker-build built and contract-test checked, so nothing ships untested.
     'docker-push': {
       executor: 'janus:docker-push',
       dependsOn: ['contract-test'],
+      configurations: { ci: {} },
+      metadata: { technologies, description: 'Publish the built and checked images and their manifest list under every tag.' },
+    },
+    'docker-run': {
+      executor: 'janus:docker-run',
+      dependsOn: ['docker-build'],
+      continuous: true,
+      options: { port: options.port },
+      metadata: { technologies, description: "Run the built image for this machine's platform on localhost, following its logs until Ctrl-C." },
     },
   };
 }

@@ -1,4 +1,4 @@
-import { readProjectConfiguration, type Tree } from '@nx/devkit';
+import { readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { baselineGenerator } from './generator';
 import { FLAVORS } from '../../schema/common-fields';
@@ -23,16 +23,9 @@ describe('janus:baseline', () => {
     const project = readProjectConfiguration(tree, 'my-agent');
     expect(project.root).toBe('apps/my-agent');
     expect(project.projectType).toBe('application');
-    expect(project.targets?.['dockerfile-lint']).toMatchObject({ executor: 'janus:dockerfile-lint', options: { port: 8080 } });
-    expect(project.targets?.['docker-build']).toMatchObject({
-      executor: 'janus:docker-build',
-      dependsOn: ['dockerfile-lint'],
-      outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
-      options: { platforms: 'linux/amd64,linux/arm64' },
-    });
-    expect(project.targets?.['docker-build']?.options?.push).toBeUndefined();
-    expect(project.targets?.['docker-push']).toMatchObject({ executor: 'janus:docker-push', dependsOn: ['contract-test'] });
-    expect(project.targets?.['contract-test']).toMatchObject({ executor: 'janus:contract-test', dependsOn: ['docker-build'], options: { port: 8080 } });
+    // No target block: the plugin infers the targets from janus.json, and the generator registered it.
+    expect(project.targets ?? {}).toEqual({});
+    expect(readNxJson(tree)?.plugins).toEqual([{ plugin: 'janus/plugin', options: {} }]);
     expect(project.tags).toEqual(expect.arrayContaining(['janus:baseline', 'janus:flavor:plain']));
   });
 

@@ -2,7 +2,7 @@ import { addProjectConfiguration, formatFiles, getProjects, joinPathFragments, l
 import { parseOptions, OptionsError } from '../../schema/parse-options';
 import { baselineContext } from '../../rendering/baseline-context';
 import { renderTemplateSet } from '../../rendering/template-renderer';
-import { janusTargets } from '../../targets/janus-targets';
+import { initGenerator } from '../init/generator';
 import { type BaselineGeneratorOptions, type NormalizedBaselineOptions, schema } from './options-schema';
 
 export const TEMPLATE_SET = 'baseline';
@@ -32,7 +32,6 @@ export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOption
     projectType: 'application',
     sourceRoot: joinPathFragments(options.directory, 'app'),
     tags: [...new Set([...options.tags, 'janus:baseline', `janus:flavor:${options.flavor}`])],
-    targets: janusTargets({ port: options.port }),
   });
   // Records what the project was rendered from, so template updates can be re-applied to it later.
   tree.write(
@@ -47,6 +46,8 @@ export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOption
     ) + '\n',
   );
   for (const file of files) tree.write(joinPathFragments(options.directory, file.path), file.content);
+  // Targets are inferred from janus.json by the plugin, so the project carries none of its own.
+  await initGenerator(tree, { skipFormat: true });
 
   if (!options.skipFormat) await formatFiles(tree);
   return () => {

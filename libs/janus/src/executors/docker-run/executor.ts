@@ -1,0 +1,53 @@
+import { type ExecutorContext, logger } from '@nx/devkit';
+import { join } from 'node:path';
+import { ContainerScope } from '../../engine/container-runner';
+import { assertEngineRunning } from '../../engine/docker-client';
+import { ensureImage } from '../../engine/image-store';
+import { buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
+import { nativePlatform } from '../../image/platform';
+import { parseOptions } from '../../schema/parse-options';
+import { type DockerRunOptions, schema } from './options-schema';
+
+/** Runs the image a build recorded until Ctrl-C; the container is removed however the run ends. */
+export default async function dockerRunExecutor(raw: DockerRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const scope = new ContainerScope();
+  let stopping = false;
+  const onSignal = () => {
+    stopping = true;
+    void scope.close();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const o = parseOptions(schema, raw, 'janus:docker-run');
+    let image = o.image;
+    if (!image) {
+      const record = readBuildRecord(
+        join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE),
+        `run 'nx run ${context.projectName}:${o.buildTarget}' first`,
+      );
+      const local = record.platforms.find((p) => p.platform === nativePlatform()) ?? record.platforms[0];
+      image = local.imageId;
+    }
+    await assertEngineRunning();
+    await ensureImage(image);
+    const env = { ...o.env, ...Object.fromEntries(o.envFrom.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])) };
+    const container = await scope.start(image, {
+      containerPort: o.port,
+      hostPort: o.hostPort ?? o.port,
+      env,
+      labels: { 'org.janus.run': context.projectName ?? '' },
+    });
+    logger.info(`janus:docker-run: ${context.projectName} on ${container.url} (Ctrl-C stops and removes it)`);
+    await container.followLogs((text) => process.stdout.write(text));
+    const exit = stopping ? 0 : await container.waitForExit(1000);
+    return { success: stopping || exit === 0 };
+  } catch (e) {
+    if (!stopping) logger.error((e as Error).message);
+    return { success: stopping };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await scope.close();
+  }
+}

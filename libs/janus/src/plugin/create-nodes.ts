@@ -1,0 +1,215 @@
+import {
+  type CreateDependencies,
+  type CreateNodes,
+  type CreateNodesContext,
+  createNodesFromFiles,
+  DependencyType,
+  type RawProjectGraphDependency,
+  type TargetConfiguration,
+  validateDependency,
+} from '@nx/devkit';
+import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { minimatch } from 'minimatch';
+import { parseImageReference } from '../registry/image-reference';
+import { templatesDir } from '../rendering/templates-dir';
+import { templateSources } from '../rendering/template-sources';
+import { DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
+import { contextFilesRead } from './context-files';
+import { dockerfileSources } from './dockerfile-sources';
+import { type NormalizedPluginOptions, normalizePluginOptions } from './plugin-options';
+
+const PLUGIN_ROOT = join(__dirname, '../..');
+const PLUGIN_VERSION = (JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** What inference learned about one project, kept in its metadata so createDependencies need not parse again. */
+export interface JanusProjectFacts {
+  /** The repository this project's image is pushed as, without registry: `team/app`, `library/python`. */
+  repository: string;
+  baseImages: string[];
+  /** Workspace-relative paths of the context files its build reads. */
+  readsFiles: string[];
+  problems: string[];
+}
+
+interface JanusJson {
+  template?: string;
+  options?: { flavor?: string; port?: number };
+}
+
+function readJson<T>(path: string): T | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+/** Docker-build options a project.json sets for itself: inference must read the files the real build will read. */
+function configuredBuildOptions(workspaceRoot: string, projectRoot: string, buildTarget: string): Record<string, unknown> {
+  const project = readJson<{ targets?: Record<string, { options?: Record<string, unknown> }> }>(join(workspaceRoot, projectRoot, 'project.json'));
+  return project?.targets?.[buildTarget]?.options ?? {};
+}
+
+/** The project's name: the one project.json or package.json gives, else one derived from its path (then inference names it). */
+function projectName(workspaceRoot: string, projectRoot: string): { name: string; declared: boolean } {
+  const declared =
+    readJson<{ name?: string }>(join(workspaceRoot, projectRoot, 'project.json'))?.name ??
+    readJson<{ name?: string }>(join(workspaceRoot, projectRoot, 'package.json'))?.name;
+  return declared ? { name: declared, declared: true } : { name: projectRoot.replace(/[\\/\s]+/g, '-').toLowerCase(), declared: false };
+}
+
+/** The plugin's own code and templates as a task input: a project in this workspace, or an installed package. */
+function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
+  const real = realpathSync(PLUGIN_ROOT);
+  if (!relative(workspaceRoot, real).startsWith('..') && !real.includes(`${'/'}node_modules${'/'}`)) return [{ input: 'production', projects: ['janus'] }];
+  const pkg = readJson<{ dependencies?: object; devDependencies?: object }>(join(workspaceRoot, 'package.json'));
+  return pkg && ('janus' in (pkg.dependencies ?? {}) || 'janus' in (pkg.devDependencies ?? {})) ? [{ externalDependencies: ['janus'] }] : [];
+}
+
+function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
+  const ws = context.workspaceRoot;
+  const projectRoot = dirname(dockerfilePath);
+  const janus = readJson<JanusJson>(join(ws, projectRoot, 'janus.json'));
+  const port = janus?.options?.port ?? 8080;
+  const names = options.targetNames;
+  const configured = configuredBuildOptions(ws, projectRoot, names.build);
+  const contextDir = typeof configured.context === 'string' ? join(ws, configured.context) : join(ws, projectRoot);
+  const file = typeof configured.file === 'string' ? configured.file : dockerfilePath;
+  const buildArgs = (configured.buildArgs ?? {}) as Record<string, string>;
+  const fromWs = (p: string) => relative(ws, p).split('\\').join('/');
+
+  const facts: JanusProjectFacts = { repository: '', baseImages: [], readsFiles: [], problems: [] };
+  let sources = { baseImages: [] as string[], contextSources: [] as string[], unresolved: [] as string[] };
+  try {
+    sources = dockerfileSources(readFileSync(join(ws, file), 'utf8'), buildArgs);
+  } catch (e) {
+    facts.problems.push(`${file} could not be read as a Dockerfile: ${(e as Error).message}`);
+  }
+  const read = contextFilesRead(contextDir, sources.contextSources, sources.unresolved);
+  facts.problems.push(...read.problems.map((p) => `${file}: ${p}`));
+  facts.baseImages = sources.baseImages;
+  facts.readsFiles = read.files.map((f) => fromWs(join(contextDir, f)));
+  const project = projectName(ws, projectRoot);
+  const image = typeof configured.image === 'string' ? configured.image : project.name;
+  facts.repository = parseImageReference(image).repository;
+
+  const templateRoot = templatesDir();
+  const templatesInWorkspace = !relative(ws, templateRoot).startsWith('..');
+  const templateInputs =
+    janus?.template && templatesInWorkspace
+      ? templateSources(templateRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(templateRoot, f))}`)
+      : [];
+
+  const targets = janusTargets({ port });
+  const rename: Record<string, string> = {
+    'dockerfile-lint': names.lint,
+    'docker-build': names.build,
+    'contract-test': names.contract,
+    'docker-push': names.push,
+    'docker-run': names.run,
+  };
+  const build = targets['docker-build'];
+  build.options = { ...build.options, platforms: options.platforms };
+  build.inputs = [
+    `{workspaceRoot}/${fromWs(join(ws, file))}`,
+    `{workspaceRoot}/${fromWs(join(contextDir, '.dockerignore'))}`,
+    `{projectRoot}/janus.json`,
+    ...facts.readsFiles.map((f) => `{workspaceRoot}/${f}`),
+    ...templateInputs,
+    ...(pluginInputs(ws) ?? []),
+    ...DOCKER_BUILD_FACT_INPUTS,
+  ];
+  if (facts.problems.length) {
+    // The project stays in the graph and the rest of it is unaffected; `nx show project` says what is wrong.
+    for (const target of [build, targets['dockerfile-lint']]) {
+      target.metadata = { ...target.metadata, description: `${target.metadata?.description ?? ''} Problems: ${facts.problems.join('; ')}`.trim() };
+    }
+  }
+  const renamed: Record<string, TargetConfiguration> = {};
+  for (const [name, target] of Object.entries(targets)) {
+    renamed[rename[name] ?? name] = {
+      ...target,
+      dependsOn: target.dependsOn?.map((d) => (typeof d === 'string' ? d.replace(/^(\^?)(.+)$/, (_m, up: string, n: string) => up + (rename[n] ?? n)) : d)),
+    };
+  }
+  return {
+    projects: {
+      [projectRoot]: {
+        root: projectRoot,
+        ...(project.declared ? {} : { name: project.name }),
+        targets: renamed,
+        metadata: { janus: facts, targetGroups: { Janus: Object.keys(renamed) } },
+      },
+    },
+  };
+}
+
+function owned(dockerfilePath: string, options: NormalizedPluginOptions, workspaceRoot: string): boolean {
+  if (options.exclude.some((p) => minimatch(dockerfilePath, p, { dot: true }))) return false;
+  return existsSync(join(workspaceRoot, dirname(dockerfilePath), 'janus.json')) || options.include.some((p) => minimatch(dockerfilePath, p, { dot: true }));
+}
+
+/**
+ * Every Dockerfile janus owns (a janus.json beside it, or opted in by `include`) gets the janus targets with
+ * exact inputs. Results are cached by a hash of the project's files, the options and the plugin's version,
+ * since the cache key does not cover the plugin's code.
+ */
+export const createNodes: CreateNodes<unknown> = [
+  '**/Dockerfile',
+  async (dockerfiles, rawOptions, context) => {
+    const options = normalizePluginOptions(rawOptions);
+    const mine = dockerfiles.filter((f) => owned(f, options, context.workspaceRoot));
+    const cache = new PluginCache<ReturnType<typeof inferTargets>>(join(workspaceDataDirectory, `janus-${hashObject({ options, PLUGIN_VERSION })}.hash`));
+    const hashes = await calculateHashesForCreateNodes(
+      mine.map((f) => dirname(f)),
+      { options, PLUGIN_VERSION },
+      context,
+    );
+    try {
+      return await createNodesFromFiles(
+        (file, _options, ctx, i) => {
+          const key = hashes[i] + file;
+          if (!cache.has(key)) cache.set(key, inferTargets(file, options, ctx));
+          return cache.get(key)!;
+        },
+        mine,
+        rawOptions,
+        context,
+      );
+    } finally {
+      cache.writeToDisk();
+    }
+  },
+];
+
+/**
+ * Edges the Dockerfiles imply: a FROM naming an image another workspace project builds (it must build first,
+ * and its change affects this one), and a COPY of files that belong to another project (a shared library).
+ */
+export const createDependencies: CreateDependencies = (_options, context) => {
+  const facts = Object.entries(context.projects)
+    .map(([name, p]) => ({ name, root: p.root, janus: (p.metadata as { janus?: JanusProjectFacts } | undefined)?.janus }))
+    .filter((p): p is { name: string; root: string; janus: JanusProjectFacts } => Boolean(p.janus));
+  const byRepository = new Map(facts.map((p) => [p.janus.repository, p.name]));
+  const roots = Object.entries(context.projects)
+    .map(([name, p]) => ({ name, root: p.root }))
+    .sort((a, b) => b.root.length - a.root.length);
+  const owner = (file: string) => roots.find((r) => r.root === '.' || file === r.root || file.startsWith(`${r.root}/`))?.name;
+  const deps: RawProjectGraphDependency[] = [];
+  for (const p of facts) {
+    const sourceFile = join(p.root, 'Dockerfile');
+    for (const image of p.janus.baseImages) {
+      const target = byRepository.get(parseImageReference(image).repository);
+      if (target && target !== p.name) deps.push({ source: p.name, target, type: DependencyType.static, sourceFile });
+    }
+    const copied = new Set(p.janus.readsFiles.map(owner).filter((o): o is string => Boolean(o) && o !== p.name));
+    for (const target of copied) deps.push({ source: p.name, target, type: DependencyType.static, sourceFile });
+  }
+  const unique = new Map(deps.map((d) => [`${d.source}>${d.target}`, d]));
+  return [...unique.values()].filter((d) => {
+    try {
+      validateDependency(d, context);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+};
