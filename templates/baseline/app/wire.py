@@ -10,17 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+JSON_MEDIA_TYPE = "application/json"
 
 
 class RequestError(Exception):
     """A client error, answered as an OpenAI-shaped error body."""
 
-    def __init__(self, message: str, param: Optional[str] = None, status: int = 400, type: str = "invalid_request_error"):
+    def __init__(self, message: str, param: Optional[str] = None, status: int = 400, type: str = "invalid_request_error", code: Optional[str] = None):
         super().__init__(message)
         self.message = message
         self.param = param
         self.status = status
         self.type = type
+        self.code = code
 
 
 @dataclass
@@ -52,6 +54,19 @@ def _content_text(content: Any, index: int) -> str:
                 parts.append(part["text"])
         return "".join(parts)
     raise RequestError(f"messages[{index}].content must be a string or a list of content parts", f"messages[{index}].content")
+
+
+def check_content_type(content_type: Optional[str]) -> None:
+    # A body declared as anything but JSON is refused rather than parsed anyway: the client has a bug worth
+    # hearing about, and browsers send text/plain cross-origin without asking first.
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        given = f"Content-Type {content_type!r}" if content_type else "a request without Content-Type"
+        raise RequestError(
+            f"{given} is not supported: send the body as JSON with 'Content-Type: {JSON_MEDIA_TYPE}' (parameters such as charset are allowed)",
+            status=415,
+            code="unsupported_media_type",
+        )
 
 
 def parse_chat_request(raw: bytes, default_model: str) -> ChatRequest:

@@ -6,6 +6,10 @@ import { TempWorkspace } from '../../testing/temp-workspace';
 import { waitUntilReady } from '../../contract/checks/readiness';
 import { chatCompletion } from '../../contract/wire/chat-completion';
 
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const chat = (url: string, body: object, headers: Record<string, string> = JSON_HEADERS) =>
+  fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) });
+
 // The first vertical slice on the real engine: `nx g janus:baseline probe` in a workspace, a BuildKit build of
 // the unmodified output (its `FROM python:3.11-slim` served by whatever the engine resolves Docker Hub to),
 // then the running container answers the contract's endpoints as uid 1000.
@@ -82,5 +86,29 @@ describe('janus:baseline on the real engine', () => {
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks.map((c) => c.choices[0].delta.content ?? '').join('')).toContain('stream me');
     expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+  });
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['no Content-Type', undefined],
+  ])('refuses a JSON body sent as %s with a 415 saying what is allowed', async (_label, type) => {
+    const body = JSON.stringify({ messages: [{ role: 'user', content: 'x' }] });
+    // A Blob without a type makes fetch send no Content-Type at all.
+    const res = await fetch(`${container!.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: type ? body : new Blob([body]),
+      headers: type ? { 'content-type': type } : {},
+    });
+    expect(res.status).toBe(415);
+    const { error } = (await res.json()) as { error: { message: string; type: string; param: unknown; code: unknown } };
+    expect(error).toMatchObject({ type: 'invalid_request_error', param: null, code: 'unsupported_media_type' });
+    expect(error.message).toContain(type ?? 'without Content-Type');
+    expect(error.message).toContain('application/json');
+  });
+
+  it('accepts application/json with parameters', async () => {
+    const res = await chat(container!.url, { messages: [{ role: 'user', content: 'x' }] }, { 'content-type': 'Application/JSON; charset=utf-8' });
+    expect(res.status).toBe(200);
   });
 });
