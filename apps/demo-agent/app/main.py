@@ -11,7 +11,7 @@ from . import __version__
 from .agent import build_agent
 from .config import Settings
 from .upstream import UpstreamError
-from .wire import RequestError, error_body, now, parse_chat_request
+from .wire import RequestError, check_content_type, error_body, now, parse_chat_request
 
 log = logging.getLogger("app")
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestError)
     async def request_error(_request: Request, exc: RequestError):
-        return JSONResponse(error_body(exc.message, exc.type, exc.param), status_code=exc.status)
+        return JSONResponse(error_body(exc.message, exc.type, exc.param, exc.code), status_code=exc.status)
 
     @app.exception_handler(UpstreamError)
     async def upstream_error(_request: Request, exc: UpstreamError):
@@ -68,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request):
+        check_content_type(request.headers.get("content-type"))
         chat = parse_chat_request(await request.body(), settings.model_id)
         if chat.stream:
             return StreamingResponse(

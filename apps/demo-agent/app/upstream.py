@@ -5,7 +5,6 @@ from typing import Any, AsyncIterator, Dict
 import httpx
 
 from .config import Settings
-from .wire import SSE_DONE
 
 
 class UpstreamError(Exception):
@@ -36,7 +35,8 @@ class Upstream:
         except ValueError:
             raise UpstreamError("the platform answered with something that is not JSON") from None
 
-    async def stream(self, payload: Dict[str, Any]) -> AsyncIterator[bytes]:
+    async def stream(self, payload: Dict[str, Any]) -> AsyncIterator[Dict[str, Any]]:
+        """The platform's chunks, parsed; [DONE] ends them (the caller sends its own)."""
         try:
             async with self.client.stream("POST", self.url, json={**payload, "stream": True}) as response:
                 if response.status_code >= 400:
@@ -48,16 +48,16 @@ class Upstream:
                     data = line[len("data:"):].strip()
                     if data == "[DONE]":
                         break
-                    json.loads(data)  # pass through only well-formed events
-                    yield f"data: {data}\n\n".encode("utf-8")
+                    chunk = json.loads(data)
+                    if not isinstance(chunk, dict):
+                        raise ValueError(data)
+                    yield chunk
         except httpx.TimeoutException:
             raise UpstreamError("the platform did not answer in time (JANUS_TIMEOUT)", 504, "upstream_timeout") from None
         except httpx.HTTPError as exc:
             raise UpstreamError(f"the platform is unreachable: {exc.__class__.__name__}") from None
         except ValueError:
             raise UpstreamError("the platform sent a malformed event") from None
-        # Clients always get a terminator, whether or not the platform sent one.
-        yield SSE_DONE
 
     async def aclose(self) -> None:
         await self.client.aclose()

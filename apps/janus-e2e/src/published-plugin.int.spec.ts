@@ -38,6 +38,8 @@ describe('the published janus plugin', () => {
 
   it('installs from the registry with its templates', () => {
     expect(existsSync(join(ws, 'node_modules/janus/templates/partials/healthcheck.hbs'))).toBe(true);
+    // Files without the .hbs suffix (verbatim sources) ship too.
+    expect(existsSync(join(ws, 'node_modules/janus/templates/baseline/app/wire.py'))).toBe(true);
     expect(existsSync(join(ws, 'node_modules/janus/src/generators/baseline/generator.js'))).toBe(true);
   });
 

@@ -9,6 +9,8 @@ export interface RecordedRequest {
 }
 
 export const UPSTREAM_REPLY = 'hello from the platform';
+/** The platform's own figures, unlike anything the agent would count, so a test can tell whose usage it got. */
+export const UPSTREAM_USAGE = { prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 };
 
 /**
  * An OpenAI-compatible platform the contract test controls: it answers chat completions (streaming and not)
@@ -17,6 +19,8 @@ export const UPSTREAM_REPLY = 'hello from the platform';
  */
 export class FakeUpstream {
   readonly requests: RecordedRequest[] = [];
+  /** Answer `stream_options.include_usage` with a usage chunk, as OpenAI does; off: a platform that ignores it. */
+  honoursStreamOptions = true;
   private server?: Server;
 
   async start(): Promise<number> {
@@ -49,6 +53,10 @@ export class FakeUpstream {
       res.write(chunk({ role: 'assistant', content: '' }, null));
       for (const word of UPSTREAM_REPLY.split(' ')) res.write(chunk({ content: `${word} ` }, null));
       res.write(chunk({}, 'stop'));
+      if (this.honoursStreamOptions && (body as { stream_options?: { include_usage?: boolean } })?.stream_options?.include_usage === true)
+        res.write(
+          `data: ${JSON.stringify({ id: 'chatcmpl-upstream', object: 'chat.completion.chunk', created, model, choices: [], usage: UPSTREAM_USAGE })}\n\n`,
+        );
       res.end('data: [DONE]\n\n');
       return;
     }
@@ -59,7 +67,7 @@ export class FakeUpstream {
         created,
         model,
         choices: [{ index: 0, message: { role: 'assistant', content: UPSTREAM_REPLY }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1, completion_tokens: 4, total_tokens: 5 },
+        usage: UPSTREAM_USAGE,
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelope } from './envelope';
+import { tokenUsage } from './usage';
 
 export const chatCompletion = envelope('chat.completion').extend({
   choices: z
@@ -11,5 +12,5 @@ export const chatCompletion = envelope('chat.completion').extend({
       }),
     )
     .min(1),
-  usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }),
+  usage: tokenUsage,
 });

@@ -27,7 +27,7 @@ describe('agent-cli flavor', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function ask(command: string) {
+  async function post(command: string, fields: object = {}) {
     const container = await startContainer(image, { containerPort: 8080, env: { JANUS_AGENT_COMMAND: command } });
     try {
       const ready = await waitUntilReady(container, 30);
@@ -35,21 +35,37 @@ describe('agent-cli flavor', () => {
       const res = await fetch(`${container.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ messages: [{ role: 'user', content: 'hello cli' }] }),
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hello cli' }], ...fields }),
       });
-      return {
-        status: res.status,
-        body: (await res.json()) as { choices: Array<{ message: { content: string } }>; error?: { type: string; message: string } },
-      };
+      return { status: res.status, text: await res.text() };
     } finally {
       await container.remove();
     }
+  }
+
+  async function ask(command: string) {
+    const { status, text } = await post(command);
+    return { status, body: JSON.parse(text) as { choices: Array<{ message: { content: string } }>; error?: { type: string; message: string } } };
   }
 
   it('answers with the CLI output for the last user message', async () => {
     const { status, body } = await ask('echo agent says:');
     expect(status).toBe(200);
     expect(body.choices[0].message.content.trim()).toBe('agent says: hello cli');
+  });
+
+  it('streams the CLI output and, asked for it, one usage chunk before [DONE]', async () => {
+    const { status, text } = await post('echo agent says:', { stream: true, stream_options: { include_usage: true } });
+    expect(status).toBe(200);
+    const events = text
+      .split('\n\n')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')));
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('agent says: hello cli\n');
+    expect(chunks.filter((c) => c.usage)).toEqual([chunks.at(-1)]);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 2, completion_tokens: 4, total_tokens: 6 } });
   });
 
   it('turns a failing CLI into a 502 with an OpenAI error object', async () => {

@@ -4,7 +4,33 @@ import { startContainer, type StartedContainer } from '../../engine/container-ru
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import { waitUntilReady } from '../../contract/checks/readiness';
+import { FakeUpstream, UPSTREAM_REPLY, UPSTREAM_USAGE } from '../../contract/fake-upstream';
 import { chatCompletion } from '../../contract/wire/chat-completion';
+
+type Chunk = { id: string; choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: unknown };
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const chat = (url: string, body: object, headers: Record<string, string> = JSON_HEADERS) =>
+  fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(body) });
+
+/** The SSE events of a finished stream: the chunks, and whether `data: [DONE]` came last. */
+async function readStream(res: Response): Promise<{ chunks: Chunk[]; doneLast: boolean }> {
+  const events = (await res.text())
+    .split('\n\n')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const doneLast = events.at(-1) === 'data: [DONE]';
+  return { chunks: events.filter((e) => e !== 'data: [DONE]').map((e) => JSON.parse(e.replace(/^data: /, ''))), doneLast };
+}
+
+/** Asserts OpenAI's include_usage shape (one usage chunk, no choices, right after the finish chunk, then [DONE]) and returns its usage. */
+function usageOf({ chunks, doneLast }: { chunks: Chunk[]; doneLast: boolean }): unknown {
+  expect(doneLast).toBe(true);
+  expect(chunks.filter((c) => c.usage != null)).toHaveLength(1);
+  expect(chunks.at(-1)!.choices).toEqual([]);
+  expect(chunks.at(-2)!.choices[0].finish_reason).toBe('stop');
+  return chunks.at(-1)!.usage;
+}
 
 // The first vertical slice on the real engine: `nx g janus:baseline probe` in a workspace, a BuildKit build of
 // the unmodified output (its `FROM python:3.11-slim` served by whatever the engine resolves Docker Hub to),
@@ -82,5 +108,89 @@ describe('janus:baseline on the real engine', () => {
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks.map((c) => c.choices[0].delta.content ?? '').join('')).toContain('stream me');
     expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+    expect(chunks.some((c) => 'usage' in c)).toBe(false);
+  });
+
+  it('ends a stream with one usage chunk when stream_options.include_usage is true', async () => {
+    const res = await chat(container!.url, {
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'count these tokens' }],
+    });
+    expect(res.status).toBe(200);
+    // The echo model answers "echo: count these tokens": 3 prompt and 4 completion words.
+    expect(usageOf(await readStream(res))).toEqual({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
+  });
+
+  it.each([
+    ['stream_options not an object', { stream: true, stream_options: true }, 'stream_options'],
+    ['include_usage not a boolean', { stream: true, stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage'],
+    ['stream_options without stream', { stream_options: { include_usage: true } }, 'stream_options'],
+  ])('refuses %s with a 400 naming the param', async (_label, fields, param) => {
+    const res = await chat(container!.url, { ...fields, messages: [{ role: 'user', content: 'x' }] });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { message: expect.stringContaining('stream_options'), type: 'invalid_request_error', param, code: null } });
+  });
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['no Content-Type', undefined],
+  ])('refuses a JSON body sent as %s with a 415 saying what is allowed', async (_label, type) => {
+    const body = JSON.stringify({ messages: [{ role: 'user', content: 'x' }] });
+    // A Blob without a type makes fetch send no Content-Type at all.
+    const res = await fetch(`${container!.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: type ? body : new Blob([body]),
+      headers: type ? { 'content-type': type } : {},
+    });
+    expect(res.status).toBe(415);
+    const { error } = (await res.json()) as { error: { message: string; type: string; param: unknown; code: unknown } };
+    expect(error).toMatchObject({ type: 'invalid_request_error', param: null, code: 'unsupported_media_type' });
+    expect(error.message).toContain(type ?? 'without Content-Type');
+    expect(error.message).toContain('application/json');
+  });
+
+  it('accepts application/json with parameters', async () => {
+    const res = await chat(container!.url, { messages: [{ role: 'user', content: 'x' }] }, { 'content-type': 'Application/JSON; charset=utf-8' });
+    expect(res.status).toBe(200);
+  });
+
+  describe('proxying to JANUS_PLATFORM_URL', () => {
+    const upstream = new FakeUpstream();
+    let proxy: StartedContainer | undefined;
+    const ask = async (content: string) =>
+      readStream(await chat(proxy!.url, { stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content }] }));
+
+    beforeAll(async () => {
+      const port = await upstream.start();
+      proxy = await startContainer(image, {
+        containerPort: 8080,
+        env: { JANUS_PLATFORM_URL: `http://host.docker.internal:${port}/v1` },
+        extraHosts: ['host.docker.internal:host-gateway'],
+      });
+      const ready = await waitUntilReady(proxy, 30);
+      if (!ready.ok) throw new Error(ready.detail);
+    });
+    afterAll(async () => {
+      await proxy?.remove();
+      await upstream.stop();
+    });
+
+    it("forwards stream_options and passes the platform's own usage chunk through", async () => {
+      upstream.honoursStreamOptions = true;
+      const stream = await ask('via the platform');
+      expect(upstream.requests.at(-1)!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+      expect(usageOf(stream)).toEqual(UPSTREAM_USAGE);
+    });
+
+    it('counts the usage itself when the platform ignores stream_options', async () => {
+      upstream.honoursStreamOptions = false;
+      const stream = await ask('count me please');
+      const completionWords = UPSTREAM_REPLY.split(' ').length;
+      expect(usageOf(stream)).toEqual({ prompt_tokens: 3, completion_tokens: completionWords, total_tokens: 3 + completionWords });
+      // One completion: the usage chunk carries the platform's id like every other chunk.
+      expect(new Set(stream.chunks.map((c) => c.id))).toEqual(new Set(['chatcmpl-upstream']));
+    });
   });
 });

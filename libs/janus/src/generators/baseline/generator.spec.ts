@@ -29,6 +29,19 @@ describe('janus:baseline', () => {
     expect(project.tags).toEqual(expect.arrayContaining(['janus:baseline', 'janus:flavor:plain']));
   });
 
+  it('documents in its README only targets and configurations the project has', async () => {
+    await baselineGenerator(tree, { name: 'my-agent' });
+    const readme = tree.read('apps/my-agent/README.md', 'utf8')!;
+    const targets = readProjectConfiguration(tree, 'my-agent').targets ?? {};
+    const runs = [...readme.matchAll(/nx run my-agent:([\w-]+)(.*)/g)];
+    for (const [line, target, rest] of runs) {
+      expect({ line, target: target in targets }).toEqual({ line, target: true });
+      const configurations = [...rest.matchAll(/(?:-c|--configuration)[ =]([\w-]+)/g)].map(([, c]) => c);
+      for (const c of configurations) expect({ line, configuration: c in (targets[target].configurations ?? {}) }).toEqual({ line, configuration: true });
+    }
+    expect(runs.map(([, target]) => target)).toEqual(['dockerfile-lint', 'docker-build', 'contract-test', 'docker-push']);
+  });
+
   it('renders a multi-stage, non-root Dockerfile with the contract settings', async () => {
     await baselineGenerator(tree, { name: 'my-agent', port: 9090, uid: 1234 });
     const dockerfile = tree.read('apps/my-agent/Dockerfile', 'utf8')!;

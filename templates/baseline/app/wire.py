@@ -10,17 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+JSON_MEDIA_TYPE = "application/json"
 
 
 class RequestError(Exception):
     """A client error, answered as an OpenAI-shaped error body."""
 
-    def __init__(self, message: str, param: Optional[str] = None, status: int = 400, type: str = "invalid_request_error"):
+    def __init__(self, message: str, param: Optional[str] = None, status: int = 400, type: str = "invalid_request_error", code: Optional[str] = None):
         super().__init__(message)
         self.message = message
         self.param = param
         self.status = status
         self.type = type
+        self.code = code
 
 
 @dataclass
@@ -30,6 +32,10 @@ class ChatRequest:
     stream: bool
     # The request as received, forwarded untouched to an upstream.
     payload: Dict[str, Any] = field(repr=False)
+    include_usage: bool = False
+
+    def prompt_tokens(self) -> int:
+        return sum(count_tokens(m["content"]) for m in self.messages)
 
     def last_user_text(self) -> str:
         for message in reversed(self.messages):
@@ -52,6 +58,34 @@ def _content_text(content: Any, index: int) -> str:
                 parts.append(part["text"])
         return "".join(parts)
     raise RequestError(f"messages[{index}].content must be a string or a list of content parts", f"messages[{index}].content")
+
+
+def check_content_type(content_type: Optional[str]) -> None:
+    # A body declared as anything but JSON is refused rather than parsed anyway: the client has a bug worth
+    # hearing about, and browsers send text/plain cross-origin without asking first.
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        given = f"Content-Type {content_type!r}" if content_type else "a request without Content-Type"
+        raise RequestError(
+            f"{given} is not supported: send the body as JSON with 'Content-Type: {JSON_MEDIA_TYPE}' (parameters such as charset are allowed)",
+            status=415,
+            code="unsupported_media_type",
+        )
+
+
+def _include_usage(body: Dict[str, Any], stream: bool) -> bool:
+    options = body.get("stream_options")
+    if options is None:
+        return False
+    if not isinstance(options, dict):
+        raise RequestError("'stream_options' must be an object", "stream_options")
+    if not stream:
+        # As OpenAI answers: the options only shape a stream.
+        raise RequestError("'stream_options' is only allowed when 'stream' is true", "stream_options")
+    include_usage = options.get("include_usage")
+    if include_usage is not None and not isinstance(include_usage, bool):
+        raise RequestError("'stream_options.include_usage' must be a boolean", "stream_options.include_usage")
+    return bool(include_usage)
 
 
 def parse_chat_request(raw: bytes, default_model: str) -> ChatRequest:
@@ -78,7 +112,7 @@ def parse_chat_request(raw: bytes, default_model: str) -> ChatRequest:
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise RequestError("'stream' must be a boolean", "stream")
-    return ChatRequest(model=model, messages=parsed, stream=stream, payload=body)
+    return ChatRequest(model=model, messages=parsed, stream=stream, payload=body, include_usage=_include_usage(body, stream))
 
 
 def new_completion_id() -> str:
@@ -94,19 +128,19 @@ def count_tokens(text: str) -> int:
     return len(text.split())
 
 
-def completion_body(completion_id: str, created: int, model: str, content: str, prompt_tokens: int) -> Dict[str, Any]:
+def usage_body(prompt_tokens: int, content: str) -> Dict[str, int]:
     completion_tokens = count_tokens(content)
+    return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens}
+
+
+def completion_body(completion_id: str, created: int, model: str, content: str, prompt_tokens: int) -> Dict[str, Any]:
     return {
         "id": completion_id,
         "object": "chat.completion",
         "created": created,
         "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        },
+        "usage": usage_body(prompt_tokens, content),
     }
 
 
@@ -118,6 +152,20 @@ def chunk_body(completion_id: str, created: int, model: str, delta: Dict[str, An
         "model": model,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
     }
+
+
+def usage_chunk_body(completion_id: str, created: int, model: str, usage: Dict[str, int]) -> Dict[str, Any]:
+    # What OpenAI sends for stream_options.include_usage: no choices, the figures for the whole completion.
+    return {**chunk_body(completion_id, created, model, {}), "choices": [], "usage": usage}
+
+
+def streamed_text(chunk: Dict[str, Any]) -> str:
+    """The content a chunk adds, whoever wrote it (the platform's chunks are passed through as they came)."""
+    choices = chunk.get("choices")
+    if not isinstance(choices, list):
+        return ""
+    deltas = [c.get("delta") for c in choices if isinstance(c, dict)]
+    return "".join(d["content"] for d in deltas if isinstance(d, dict) and isinstance(d.get("content"), str))
 
 
 def error_body(message: str, type: str, param: Optional[str] = None, code: Optional[str] = None) -> Dict[str, Any]:

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { buildImage } from '../../engine/build-image';
+import { startContainer, type StartedContainer } from '../../engine/container-runner';
+import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { renderBaselineTo } from '../../testing/render-baseline';
+import { waitUntilReady } from './readiness';
+import { checkStreamUsage } from './stream-usage';
+import type { BaselineTarget } from './target';
+
+// The include_usage check against what the generator really produces, so check and server agree on the shape.
+describe('checkStreamUsage on the generated baseline', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'janus-stream-usage-'));
+  const image = `janus-test/stream-usage:${randomBytes(3).toString('hex')}`;
+  let container: StartedContainer | undefined;
+
+  beforeAll(async () => {
+    await assertEngineRunning();
+    renderBaselineTo(dir, 'plain');
+    await buildImage({ context: dir, tags: [image] });
+    container = await startContainer(image, { containerPort: 8080 });
+    const ready = await waitUntilReady(container, 30);
+    if (!ready.ok) throw new Error(ready.detail);
+  });
+  afterAll(async () => {
+    await container?.remove();
+    await dockerClient()
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes', async () => {
+    const target = { url: container!.url, model: 'janus-probe', limits: { requestTimeoutMs: 10_000 } } as BaselineTarget;
+    expect(await checkStreamUsage(target)).toMatchObject({ ok: true, figure: '2 + 3 = 5 tokens before [DONE]' });
+  });
+});
