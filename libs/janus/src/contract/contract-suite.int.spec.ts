@@ -17,7 +17,7 @@ const FIXTURES = join(__dirname, '../testing/fixtures/contract');
 const id = randomBytes(3).toString('hex');
 const tag = (name: string) => `janus-test/contract-${name}:${id}`;
 // A broken stream also breaks the checks that need one: concurrent streams, the SDK's stream, the proxied stream.
-const STREAMING_CHECKS = ['streaming', 'concurrency', 'openai-client', 'platform-proxy'];
+const STREAMING_CHECKS = ['streaming', 'stream-usage', 'concurrency', 'openai-client', 'platform-proxy'];
 
 // The contract on the real engine: the generated baseline passes every check, and each deliberately broken
 // image fails the check it breaks, promptly, with no container left behind.
@@ -93,6 +93,7 @@ describe('contract-test on the real engine', () => {
       'models',
       'chat-completion',
       'streaming',
+      'stream-usage',
       'errors',
       'openai-client',
       'concurrency',
@@ -101,7 +102,7 @@ describe('contract-test on the real engine', () => {
       'shutdown',
     ]);
     const junit = readFileSync(join(ws, `report-${run}/junit.xml`), 'utf8');
-    expect(junit).toMatch(/<testsuite name="contract-test probe" tests="11" failures="0"/);
+    expect(junit).toMatch(/<testsuite name="contract-test probe" tests="12" failures="0"/);
   });
 
   it.each(['agent-cli', 'langchain'])('passes the %s flavor too: flavors differ in wiring, not in the contract', async (flavor) => {

@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { DockerfileModel } from '../executors/dockerfile-lint/lib/dockerfile-model';
+import { DockerfileModel, instructionText } from '../executors/dockerfile-lint/lib/dockerfile-model';
 
 /** What a Dockerfile reads from outside itself: the images its stages start from and the context paths it copies. */
 export interface DockerfileSources {
@@ -13,8 +13,15 @@ export interface DockerfileSources {
 
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 
-function sourcesOf(instruction: Instruction): string[] {
-  const raw = (instruction.getRawArgumentsContent() ?? '').trim();
+/** The instruction's arguments as written, flags included (the parser's own views leave some flags out). */
+function argumentsText(model: DockerfileModel, instruction: Instruction): string {
+  return instructionText(model, instruction)
+    .replace(/\\\n/g, ' ')
+    .replace(/^\s*\w+\s+/, '')
+    .trim();
+}
+
+function sourcesOf(raw: string): string[] {
   // Flags come first: --from=, --chown=, --chmod=, --link, --parents, --exclude=…
   const withoutFlags = raw.replace(/^(--[\w-]+(=("[^"]*"|\S+))?\s+)+/, '');
   let parts: string[];
@@ -45,10 +52,12 @@ export function dockerfileSources(text: string, buildArgs: Record<string, string
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword !== 'COPY' && keyword !== 'ADD') continue;
-      if (/(^|\s)--from=/.test(instruction.getRawArgumentsContent() ?? '')) continue;
-      for (const source of sourcesOf(instruction)) {
-        const resolved = model.resolve(source, stage, instruction);
-        (resolved.includes('$') ? unresolved : contextSources).push(resolved);
+      const args = argumentsText(model, instruction);
+      if (/^(--[\w-]+(=\S+)?\s+)*--from=/.test(args)) continue;
+      for (const source of sourcesOf(args)) {
+        const resolved = model.resolve(source, stage, instruction).trim();
+        // An ARG without a default resolves to nothing here, but a build arg can name any file with it.
+        (resolved.includes('$') || resolved === '' ? unresolved : contextSources).push(resolved || source);
       }
     }
   }

@@ -14,6 +14,7 @@ import { runtimeUser } from './runtime/runtime-user';
 import { warmPool } from './runtime/warm-pool';
 import { shutdown } from './shutdown';
 import { streaming } from './streaming';
+import { streamUsage } from './stream-usage';
 
 /**
  * Every contract check, in the order a run takes them: the id, title, kind, prerequisites and body each live
@@ -26,6 +27,7 @@ export const CHECKS: readonly ContractCheck[] = [
   models,
   chatCompletion,
   streaming,
+  streamUsage,
   errors,
   openAiClient,
   concurrency,

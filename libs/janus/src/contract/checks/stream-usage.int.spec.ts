@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildImage } from '../../engine/build-image';
+import { buildImage } from '../../testing/build-test-image';
 import { startContainer, type StartedContainer } from '../../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { renderBaselineTo } from '../../testing/render-baseline';
@@ -34,7 +34,7 @@ describe('checkStreamUsage on the generated baseline', () => {
   });
 
   it('passes', async () => {
-    const target = { url: container!.url, model: 'janus-probe', limits: { requestTimeoutMs: 10_000 } } as BaselineTarget;
+    const target = { url: container!.url, model: async () => 'janus-probe', limits: { requestTimeoutMs: 10_000 } as BaselineTarget['limits'] };
     expect(await checkStreamUsage(target)).toMatchObject({ ok: true, figure: '2 + 3 = 5 tokens before [DONE]' });
   });
 });

@@ -54,7 +54,8 @@ describe('checkStreamUsage', () => {
   });
 
   // The check posts to <url>/v1/chat/completions: a path before that picks the server's behaviour.
-  const check = (path: string) => checkStreamUsage({ url: `${base}${path}`, model: 'm', limits: { requestTimeoutMs: 2000 } } as unknown as BaselineTarget);
+  const check = (path: string) =>
+    checkStreamUsage({ url: `${base}${path}`, model: async () => 'm', limits: { requestTimeoutMs: 2000 } as BaselineTarget['limits'] });
 
   it('passes one usage chunk after the finish chunk and before [DONE], sent because the check asked for it', async () => {
     expect(await check('/good')).toEqual({ ok: true, figure: '2 + 3 = 5 tokens before [DONE]' });

@@ -1,3 +1,4 @@
+import type { BaselineCheck, CheckOutcome } from '../check';
 import { postAndReadSse } from '../sse-reader';
 import { describeZodError } from '../wire/describe-zod-error';
 import { usageChunk } from '../wire/usage-chunk';
@@ -10,8 +11,8 @@ type Event = { usage?: unknown; choices?: unknown };
  * figures, after every chunk with choices and before `data: [DONE]`, as OpenAI sends it: token-counting
  * clients read the usage from there and nowhere else.
  */
-export async function checkStreamUsage(t: BaselineTarget) {
-  const body = { ...chatBody(t.model, 'usage check', true), stream_options: { include_usage: true } };
+export async function checkStreamUsage(t: Pick<BaselineTarget, 'url' | 'model' | 'limits'>): Promise<CheckOutcome> {
+  const body = { ...chatBody(await t.model(), 'usage check', true), stream_options: { include_usage: true } };
   const r = await postAndReadSse(`${t.url}/v1/chat/completions`, body, t.limits.requestTimeoutMs);
   if (r.status !== 200) return { ok: false, figure: `HTTP ${r.status}`, detail: r.head.slice(0, 300) };
   const events: Event[] = [];
@@ -40,3 +41,11 @@ export async function checkStreamUsage(t: BaselineTarget) {
   const { prompt_tokens, completion_tokens, total_tokens } = parsed.data.usage;
   return { ok: true, figure: `${prompt_tokens} + ${completion_tokens} = ${total_tokens} tokens before [DONE]` };
 }
+
+export const streamUsage: BaselineCheck = {
+  id: 'stream-usage',
+  title: 'stream_options.include_usage → usage chunk',
+  kind: 'baseline',
+  needs: ['readiness'],
+  run: checkStreamUsage,
+};

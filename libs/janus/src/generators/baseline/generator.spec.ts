@@ -1,6 +1,7 @@
 import { readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { baselineGenerator } from './generator';
+import { janusTargets } from '../../targets/janus-targets';
 import { FLAVORS } from '../../schema/common-fields';
 import { lintDockerfile } from '../../executors/dockerfile-lint/lib/lint-dockerfile';
 
@@ -32,7 +33,8 @@ describe('janus:baseline', () => {
   it('documents in its README only targets and configurations the project has', async () => {
     await baselineGenerator(tree, { name: 'my-agent' });
     const readme = tree.read('apps/my-agent/README.md', 'utf8')!;
-    const targets = readProjectConfiguration(tree, 'my-agent').targets ?? {};
+    // The targets the plugin infers for it (the project carries none of its own).
+    const targets = janusTargets({ port: 8080 });
     const runs = [...readme.matchAll(/nx run my-agent:([\w-]+)(.*)/g)];
     for (const [line, target, rest] of runs) {
       expect({ line, target: target in targets }).toEqual({ line, target: true });
