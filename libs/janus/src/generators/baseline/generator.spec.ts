@@ -1,4 +1,5 @@
 import { readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
+import createIgnore from '@balena/dockerignore';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { baselineGenerator } from './generator';
 import { janusTargets } from '../../targets/janus-targets';
@@ -64,13 +65,16 @@ describe('janus:baseline', () => {
     expect(dockerfile.lastIndexOf('COPY --from=builder')).toBeLessThan(dockerfile.indexOf('COPY app ./app'));
   });
 
-  it('writes a .dockerignore with at least the specs list', async () => {
+  it("writes a .dockerignore that excludes at least what the spec's list does, and Python caches at any depth", async () => {
     await baselineGenerator(tree, { name: 'my-agent' });
-    const lines = tree
-      .read('apps/my-agent/.dockerignore', 'utf8')!
-      .split('\n')
-      .map((l) => l.trim());
-    for (const pattern of SPEC_DOCKERIGNORE) expect(lines).toContain(pattern);
+    const ignore = createIgnore({}).add(tree.read('apps/my-agent/.dockerignore', 'utf8')!.split('\n'));
+    // A path each spec pattern excludes at the context root (the spec's own reading); Docker's matcher decides.
+    const example = (p: string) => p.replace('*', 'x');
+    for (const pattern of SPEC_DOCKERIGNORE.filter((p) => !p.startsWith('!')))
+      expect({ pattern, excluded: ignore.ignores(example(pattern)) }).toEqual({ pattern, excluded: true });
+    expect(ignore.ignores('README.md')).toBe(false);
+    for (const nested of ['app/__pycache__/main.cpython-311.pyc', 'app/x.pyc', 'app/sub/.pytest_cache/v'])
+      expect({ nested, excluded: ignore.ignores(nested) }).toEqual({ nested, excluded: true });
   });
 
   it('honours directory, base image and tags', async () => {
