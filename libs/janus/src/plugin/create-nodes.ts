@@ -34,9 +34,15 @@ export interface JanusProjectFacts {
 }
 
 interface JanusJson {
+  /** `base-image`: an image others build FROM; it has no server to check or run, and ends as root by design. */
+  kind?: 'agent' | 'base-image';
   template?: string;
   options?: { flavor?: string; port?: number };
 }
+
+// What a base image cannot be asked for: a non-root final user, a HEALTHCHECK, an EXPOSEd port. Those are
+// the images built FROM it's business.
+const BASE_IMAGE_LINT_IGNORES = ['JD001', 'JD002', 'JD003'];
 
 function readJson<T>(path: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
@@ -106,6 +112,12 @@ function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, 
     'docker-push': names.push,
     'docker-run': names.run,
   };
+  if (janus?.kind === 'base-image') {
+    delete targets['contract-test'];
+    delete targets['docker-run'];
+    targets['dockerfile-lint'].options = { ignore: BASE_IMAGE_LINT_IGNORES };
+    targets['docker-push'] = { ...targets['docker-push'], dependsOn: ['docker-build'], options: { requireContract: false } };
+  }
   const build = targets['docker-build'];
   build.options = { ...build.options, platforms: options.platforms };
   build.inputs = [
@@ -115,6 +127,8 @@ function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, 
     ...facts.readsFiles.map((f) => `{workspaceRoot}/${f}`),
     ...templateInputs,
     ...(pluginInputs(ws) ?? []),
+    // A base image built in this workspace: its build record changes when it is rebuilt, and so must this build.
+    { dependentTasksOutputFiles: '**/metadata.json', transitive: true },
     ...DOCKER_BUILD_FACT_INPUTS,
   ];
   if (facts.problems.length) {

@@ -5,6 +5,14 @@ import { runCommand, type CommandResult } from '../process/run-command';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
+let built: Promise<unknown> | undefined;
+
+/** Builds the plugin package (dist/libs/janus) once per process, through Nx's cache, for workspaces in 'dist' mode. */
+export function buildPlugin(): Promise<unknown> {
+  built ??= runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', 'janus:build'], { cwd: REPO_ROOT, env: { ...process.env, NX_DAEMON: 'false' } });
+  return built;
+}
+
 /**
  * A throwaway Nx workspace that has this repository's node_modules (and so the `janus` plugin) installed,
  * so tests drive `nx g janus:…` exactly as a user's workspace would.
