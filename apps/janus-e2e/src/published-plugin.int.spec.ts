@@ -51,8 +51,21 @@ describe('the published janus plugin', () => {
     const dockerfile = readFileSync(join(ws, 'apps/my-agent/Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
     expect(existsSync(join(ws, 'apps/my-agent/app/main.py'))).toBe(true);
-    const project = JSON.parse(readFileSync(join(ws, 'apps/my-agent/project.json'), 'utf8'));
-    expect(project.targets['docker-build'].executor).toBe('janus:docker-build');
+    // The project carries no targets of its own: the installed plugin infers them from janus.json.
+    expect(JSON.parse(readFileSync(join(ws, 'apps/my-agent/project.json'), 'utf8')).targets ?? {}).toEqual({});
+    expect(JSON.parse(readFileSync(join(ws, 'nx.json'), 'utf8')).plugins).toEqual([{ plugin: 'janus/plugin', options: {} }]);
+    const shown = await runCommand(join(ws, 'node_modules/.bin/nx'), ['show', 'project', 'my-agent', '--json'], {
+      cwd: ws,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    });
+    const targets = (JSON.parse(shown.stdout) as { targets: Record<string, { executor?: string }> }).targets;
+    expect(Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, t.executor]))).toMatchObject({
+      'dockerfile-lint': 'janus:dockerfile-lint',
+      'docker-build': 'janus:docker-build',
+      'contract-test': 'janus:contract-test',
+      'docker-push': 'janus:docker-push',
+      'docker-run': 'janus:docker-run',
+    });
   });
 
   it('runs its executors from the package: lint, multi-arch build and the contract', async () => {

@@ -4,6 +4,7 @@ import {
   type CreateNodesContext,
   createNodesFromFiles,
   DependencyType,
+  logger,
   type RawProjectGraphDependency,
   type TargetConfiguration,
   validateDependency,
@@ -207,17 +208,18 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     .map(([name, p]) => ({ name, root: p.root }))
     .sort((a, b) => b.root.length - a.root.length);
   const owner = (file: string) => roots.find((r) => r.root === '.' || file === r.root || file.startsWith(`${r.root}/`))?.name;
-  const deps: RawProjectGraphDependency[] = [];
+  const fromEdges: RawProjectGraphDependency[] = [];
+  const copyEdges: RawProjectGraphDependency[] = [];
   for (const p of facts) {
     const sourceFile = join(p.root, 'Dockerfile');
     for (const image of p.janus.baseImages) {
       const target = byRepository.get(parseImageReference(image).repository);
-      if (target && target !== p.name) deps.push({ source: p.name, target, type: DependencyType.static, sourceFile });
+      if (target && target !== p.name) fromEdges.push({ source: p.name, target, type: DependencyType.static, sourceFile });
     }
     const copied = new Set(p.janus.readsFiles.map(owner).filter((o): o is string => Boolean(o) && o !== p.name));
-    for (const target of copied) deps.push({ source: p.name, target, type: DependencyType.static, sourceFile });
+    for (const target of copied) copyEdges.push({ source: p.name, target, type: DependencyType.static, sourceFile });
   }
-  const unique = new Map(deps.map((d) => [`${d.source}>${d.target}`, d]));
+  const unique = new Map([...withoutCycles(fromEdges), ...copyEdges].map((d) => [`${d.source}>${d.target}`, d]));
   return [...unique.values()].filter((d) => {
     try {
       validateDependency(d, context);
@@ -227,3 +229,31 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     }
   });
 };
+
+/**
+ * Images built FROM each other in a circle can never build: the edges of a cycle are left out of the graph
+ * (so the rest of it still works) and the cycle is named, once, for the user to break.
+ */
+export function withoutCycles(edges: RawProjectGraphDependency[]): RawProjectGraphDependency[] {
+  const next = new Map<string, string[]>();
+  for (const e of edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const inCycle = new Set<string>();
+  const cycles: string[][] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (node: string, path: string[]) => {
+    if (state.get(node) === 'done') return;
+    if (state.get(node) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(node)), node];
+      cycles.push(cycle);
+      for (let i = 0; i < cycle.length - 1; i++) inCycle.add(`${cycle[i]}>${cycle[i + 1]}`);
+      return;
+    }
+    state.set(node, 'visiting');
+    for (const t of next.get(node) ?? []) visit(t, [...path, node]);
+    state.set(node, 'done');
+  };
+  for (const node of next.keys()) visit(node, []);
+  for (const cycle of cycles)
+    logger.warn(`janus: images are built FROM each other in a circle (${cycle.join(' -> ')}); those edges are left out until it is broken`);
+  return edges.filter((e) => !inCycle.has(`${e.source}>${e.target}`));
+}
