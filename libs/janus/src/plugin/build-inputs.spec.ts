@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { contextFilesRead } from './context-files';
 import { dockerfileSources } from './dockerfile-sources';
+import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import { normalizePluginOptions } from './plugin-options';
 
 describe('what a Dockerfile reads', () => {
@@ -90,7 +91,8 @@ describe('plugin options', () => {
   ])('rejects %j clearly', (raw, message) => {
     expect(() => normalizePluginOptions(raw)).toThrow(message);
   });
-  it('defaults the target names', () => {
+  it('has defaults equal to what the schema gives empty options (the zod-free copy cannot drift)', () => {
+    expect(DEFAULT_PLUGIN_OPTIONS).toEqual(normalizePluginOptions({}));
     expect(normalizePluginOptions(undefined).targetNames.build).toBe('docker-build');
   });
 });

@@ -12,14 +12,12 @@ import {
 import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { minimatch } from 'minimatch';
 import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
 import { DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
-import { contextFilesRead } from './context-files';
-import { dockerfileSources } from './dockerfile-sources';
-import { type NormalizedPluginOptions, normalizePluginOptions } from './plugin-options';
+import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
+import type { NormalizedPluginOptions } from './plugin-options';
 
 const PLUGIN_ROOT = join(__dirname, '../..');
 const PLUGIN_VERSION = (JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -71,7 +69,9 @@ function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
   return pkg && ('janus' in (pkg.dependencies ?? {}) || 'janus' in (pkg.devDependencies ?? {})) ? [{ externalDependencies: ['janus'] }] : [];
 }
 
-function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
+async function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
+  // Loaded on a cache miss only: a warm graph never parses a Dockerfile or walks a context.
+  const [{ dockerfileSources }, { contextFilesRead }] = await Promise.all([import('./dockerfile-sources'), import('./context-files')]);
   const ws = context.workspaceRoot;
   const projectRoot = dirname(dockerfilePath);
   const janus = readJson<JanusJson>(join(ws, projectRoot, 'janus.json'));
@@ -157,9 +157,16 @@ function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, 
   };
 }
 
-function owned(dockerfilePath: string, options: NormalizedPluginOptions, workspaceRoot: string): boolean {
-  if (options.exclude.some((p) => minimatch(dockerfilePath, p, { dot: true }))) return false;
-  return existsSync(join(workspaceRoot, dirname(dockerfilePath), 'janus.json')) || options.include.some((p) => minimatch(dockerfilePath, p, { dot: true }));
+async function ownedBy(options: NormalizedPluginOptions, workspaceRoot: string): Promise<(dockerfilePath: string) => boolean> {
+  const matches = options.include.length || options.exclude.length ? (await import('minimatch')).minimatch : () => false;
+  return (file) =>
+    !options.exclude.some((p) => matches(file, p, { dot: true })) &&
+    (existsSync(join(workspaceRoot, dirname(file), 'janus.json')) || options.include.some((p) => matches(file, p, { dot: true })));
+}
+
+async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
+  if (raw === undefined || (typeof raw === 'object' && raw !== null && Object.keys(raw).length === 0)) return DEFAULT_PLUGIN_OPTIONS;
+  return (await import('./plugin-options')).normalizePluginOptions(raw);
 }
 
 /**
@@ -170,9 +177,12 @@ function owned(dockerfilePath: string, options: NormalizedPluginOptions, workspa
 export const createNodes: CreateNodes<unknown> = [
   '**/Dockerfile',
   async (dockerfiles, rawOptions, context) => {
-    const options = normalizePluginOptions(rawOptions);
-    const mine = dockerfiles.filter((f) => owned(f, options, context.workspaceRoot));
-    const cache = new PluginCache<ReturnType<typeof inferTargets>>(join(workspaceDataDirectory, `janus-${hashObject({ options, PLUGIN_VERSION })}.hash`));
+    const options = await pluginOptions(rawOptions);
+    const owned = await ownedBy(options, context.workspaceRoot);
+    const mine = dockerfiles.filter(owned);
+    const cache = new PluginCache<Awaited<ReturnType<typeof inferTargets>>>(
+      join(workspaceDataDirectory, `janus-${hashObject({ options, PLUGIN_VERSION })}.hash`),
+    );
     const hashes = await calculateHashesForCreateNodes(
       mine.map((f) => dirname(f)),
       { options, PLUGIN_VERSION },
@@ -180,9 +190,9 @@ export const createNodes: CreateNodes<unknown> = [
     );
     try {
       return await createNodesFromFiles(
-        (file, _options, ctx, i) => {
+        async (file, _options, ctx, i) => {
           const key = hashes[i] + file;
-          if (!cache.has(key)) cache.set(key, inferTargets(file, options, ctx));
+          if (!cache.has(key)) cache.set(key, await inferTargets(file, options, ctx));
           return cache.get(key)!;
         },
         mine,
