@@ -69,7 +69,7 @@ function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
   return pkg && ('janus' in (pkg.dependencies ?? {}) || 'janus' in (pkg.devDependencies ?? {})) ? [{ externalDependencies: ['janus'] }] : [];
 }
 
-async function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
+export async function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
   // Loaded on a cache miss only: a warm graph never parses a Dockerfile or walks a context.
   const [{ dockerfileSources }, { contextFilesRead }] = await Promise.all([import('./dockerfile-sources'), import('./context-files')]);
   const ws = context.workspaceRoot;

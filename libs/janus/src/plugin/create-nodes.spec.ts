@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { inferTargets } from './create-nodes';
+import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
+
+describe('inferred targets on a temporary workspace', () => {
+  let ws: string;
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(ws, path)), { recursive: true });
+    writeFileSync(join(ws, path), content);
+  };
+  const infer = (file: string, options = DEFAULT_PLUGIN_OPTIONS) =>
+    inferTargets(file, options, { workspaceRoot: ws, nxJsonConfiguration: {}, configFiles: [] });
+  beforeEach(() => {
+    ws = mkdtempSync(join(tmpdir(), 'janus-infer-'));
+    write('apps/agent/Dockerfile', 'FROM python:3.11-slim\nCOPY app ./app\nCOPY pyproject.toml ./\nUSER 1000\n');
+    write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 9090 } }));
+    write('apps/agent/project.json', JSON.stringify({ name: 'agent' }));
+    write('apps/agent/app/main.py', 'x');
+    write('apps/agent/pyproject.toml', 'x');
+    write('apps/agent/README.md', 'x');
+  });
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('gives the janus targets with metadata, the port from janus.json and exact file inputs', async () => {
+    const project = (await infer('apps/agent/Dockerfile')).projects['apps/agent'];
+    expect(Object.keys(project.targets!)).toEqual(['dockerfile-lint', 'docker-build', 'contract-test', 'docker-push', 'docker-run']);
+    expect(project.name).toBeUndefined();
+    expect(project.targets!['contract-test'].options).toEqual({ port: 9090 });
+    expect(project.targets!['docker-build'].metadata?.description).toMatch(/Build the image/);
+    const inputs = project.targets!['docker-build'].inputs!.filter((i): i is string => typeof i === 'string');
+    expect(inputs).toEqual(
+      expect.arrayContaining(['{workspaceRoot}/apps/agent/app/main.py', '{workspaceRoot}/apps/agent/pyproject.toml', '{workspaceRoot}/apps/agent/Dockerfile']),
+    );
+    expect(inputs).not.toContain('{workspaceRoot}/apps/agent/README.md');
+    expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true } });
+  });
+
+  it('renames targets, dependsOn included, as the options say', async () => {
+    const options = { ...DEFAULT_PLUGIN_OPTIONS, targetNames: { ...DEFAULT_PLUGIN_OPTIONS.targetNames, build: 'image', lint: 'lint-df' } };
+    const targets = (await infer('apps/agent/Dockerfile', options)).projects['apps/agent'].targets!;
+    expect(targets.image.dependsOn).toEqual(['lint-df', '^image']);
+    expect(targets['contract-test'].dependsOn).toEqual(['image']);
+  });
+
+  it('keeps a project whose COPY reads outside its context in the graph, saying what is wrong', async () => {
+    write('apps/agent/Dockerfile', 'FROM python:3.11-slim\nCOPY ../secrets /s\n');
+    const targets = (await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!;
+    expect(targets['docker-build'].metadata?.description).toMatch(/COPY\/ADD of "\.\.\/secrets" reads outside the build context/);
+  });
+
+  it('gives a base image build and push only, linted without the runtime rules, and names an unnamed project', async () => {
+    write('containers/base/Dockerfile', 'FROM python:3.11-slim\nRUN true\n');
+    write('containers/base/janus.json', '{ "kind": "base-image" }');
+    const project = (await infer('containers/base/Dockerfile')).projects['containers/base'];
+    expect(project.name).toBe('containers-base');
+    expect(Object.keys(project.targets!)).toEqual(['dockerfile-lint', 'docker-build', 'docker-push']);
+    expect(project.targets!['dockerfile-lint'].options).toEqual({ ignore: ['JD001', 'JD002', 'JD003'] });
+    expect(project.targets!['docker-push']).toMatchObject({ dependsOn: ['docker-build'], options: { requireContract: false } });
+  });
+});
