@@ -10,8 +10,7 @@ describe('inferred targets on a temporary workspace', () => {
     mkdirSync(dirname(join(ws, path)), { recursive: true });
     writeFileSync(join(ws, path), content);
   };
-  const infer = (file: string, options = DEFAULT_PLUGIN_OPTIONS) =>
-    inferTargets(file, options, { workspaceRoot: ws, nxJsonConfiguration: {}, configFiles: [] });
+  const infer = (file: string, options = DEFAULT_PLUGIN_OPTIONS) => inferTargets(file, options, { workspaceRoot: ws, nxJsonConfiguration: {} });
   beforeEach(() => {
     ws = mkdtempSync(join(tmpdir(), 'janus-infer-'));
     write('apps/agent/Dockerfile', 'FROM python:3.11-slim\nCOPY app ./app\nCOPY pyproject.toml ./\nUSER 1000\n');
