@@ -1,4 +1,4 @@
-import { type DockerfileModel, lineOf } from './dockerfile-model';
+import { type DockerfileModel, lineOf } from '../../../dockerfile/dockerfile-model';
 import type { Finding } from './finding';
 
 const DIRECTIVE = /^\s*#\s*janus-lint\s+(global\s+)?ignore=([\w,\s]+)$/;

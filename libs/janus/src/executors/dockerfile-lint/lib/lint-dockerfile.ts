@@ -1,4 +1,4 @@
-import { DockerfileModel } from './dockerfile-model';
+import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import type { Finding } from './finding';
 import { isIgnored, readInlineIgnores } from './inline-ignores';
 import { RULES } from './rules';

@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { type DockerfileModel, lineOf } from './dockerfile-model';
+import { type DockerfileModel, lineOf } from '../../../dockerfile/dockerfile-model';
 import type { Finding } from './finding';
 
 export interface LintInput {

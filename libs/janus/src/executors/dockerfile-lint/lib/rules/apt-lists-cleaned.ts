@@ -1,4 +1,4 @@
-import { APT_INSTALL, instructionText } from '../dockerfile-model';
+import { APT_INSTALL, instructionText } from '../../../../dockerfile/dockerfile-model';
 import { reporter, type Rule } from '../rule';
 
 export const aptListsCleaned: Rule = {

@@ -1,5 +1,5 @@
 import { SECRET_KEY_PATTERN } from '../../../../schema/common-fields';
-import { assignments } from '../dockerfile-model';
+import { assignments } from '../../../../dockerfile/dockerfile-model';
 import { reporter, type Rule } from '../rule';
 
 export const noSecretValues: Rule = {
