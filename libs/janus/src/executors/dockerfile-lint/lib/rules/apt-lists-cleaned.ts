@@ -1,4 +1,4 @@
-import { APT_INSTALL, instructionText } from '../../../../dockerfile/dockerfile-model';
+import { APT_INSTALL } from '../apt-commands';
 import { reporter, type Rule } from '../rule';
 
 export const aptListsCleaned: Rule = {
@@ -9,7 +9,7 @@ export const aptListsCleaned: Rule = {
     const report = reporter(this);
     return model
       .find('RUN')
-      .map(({ instruction }) => ({ instruction, text: instructionText(model, instruction) }))
+      .map(({ instruction }) => ({ instruction, text: model.textOf(instruction) }))
       .filter(({ text }) => APT_INSTALL.test(text))
       .filter(({ text }) => !/rm\s+-(rf|fr|r)\s+[^;&|]*\/var\/lib\/apt\/lists/.test(text) && !/--mount=type=cache[^\s]*target=\/var\/lib\/apt/.test(text))
       .map(({ instruction }) => report(instruction, 'apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN'));

@@ -1,4 +1,4 @@
-import { APT_INSTALL } from '../../../../dockerfile/dockerfile-model';
+import { APT_INSTALL } from '../apt-commands';
 import { reporter, type Rule } from '../rule';
 
 export const aptNoRecommends: Rule = {

@@ -9,7 +9,7 @@ export const exposePort: Rule = {
     const report = reporter(this);
     const stage = model.finalStage;
     if (!stage) return [];
-    const exposes = model.findInFinal('EXPOSE');
+    const exposes = stage.instructions.filter((i) => i.getKeyword() === 'EXPOSE');
     if (exposes.length === 0) return [report(stage.from, `the final stage does not EXPOSE the configured port ${port}`)];
     const ports = exposes.flatMap((e) =>
       model

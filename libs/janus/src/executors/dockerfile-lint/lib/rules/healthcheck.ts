@@ -8,7 +8,7 @@ export const healthcheck: Rule = {
     const report = reporter(this);
     const stage = model.finalStage;
     if (!stage) return [];
-    const last = model.findInFinal('HEALTHCHECK').at(-1);
+    const last = stage.instructions.filter((i) => i.getKeyword() === 'HEALTHCHECK').at(-1);
     if (!last) return [report(stage.from, 'the final stage has no HEALTHCHECK')];
     if (/^NONE\b/i.test((last.getArgumentsContent() ?? '').trim())) return [report(last, 'HEALTHCHECK NONE turns health checking off')];
     return [];

@@ -10,7 +10,7 @@ export const nonRootUser: Rule = {
     const report = reporter(this);
     const stage = model.finalStage;
     if (!stage) return [];
-    const last = model.findInFinal('USER').at(-1);
+    const last = stage.instructions.filter((i) => i.getKeyword() === 'USER').at(-1);
     if (!last) return [report(stage.from, 'the final stage never sets USER, so it runs as root')];
     const raw = (last.getArgumentsContent() ?? '').trim();
     const resolved = model.resolve(raw, stage, last).trim();

@@ -1,0 +1,1 @@
+export const APT_INSTALL = /\bapt(-get)?\s+(-\S+\s+)*install\b/;
