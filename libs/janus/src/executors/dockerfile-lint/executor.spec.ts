@@ -24,9 +24,9 @@ describe('janus:dockerfile-lint executor', () => {
   });
   const run = (options: Record<string, unknown>) => dockerfileLintExecutor(options as never, executorContext(ws, 'a', 'apps/a'));
 
-  it('fails on findings and prints file:line, rule and reason', async () => {
+  it('fails on findings and prints file:line, rule with its hadolint id, and reason', async () => {
     expect(await run({ port: 8080 })).toEqual({ success: false });
-    expect(out.join('\n')).toMatch(/^apps\/a\/Dockerfile:5 JD004 exec-form: CMD uses shell form; write it as a JSON array — shell form runs/m);
+    expect(out.join('\n')).toMatch(/^apps\/a\/Dockerfile:5 JD004\/DL3025 exec-form: CMD uses shell form; write it as a JSON array — shell form runs/m);
   });
 
   it('passes with the rule ignored, and writes a JSON report', async () => {
@@ -38,12 +38,16 @@ describe('janus:dockerfile-lint executor', () => {
     await run({ format: 'json' });
     const report = JSON.parse(out.join(''));
     expect(report.ok).toBe(false);
-    expect(report.findings[0]).toMatchObject({ rule: 'JD004', line: 5 });
+    expect(report.findings[0]).toMatchObject({ rule: 'JD004', hadolint: 'DL3025', level: 'error', line: 5 });
+  });
+
+  it('takes the hadolint id of a rule in the ignore option', async () => {
+    expect(await run({ port: 8080, ignore: ['DL3025'] })).toEqual({ success: true });
   });
 
   it('rejects an unknown rule id, naming it and the allowed ones', async () => {
     expect(await run({ ignore: ['DL3008'] })).toEqual({ success: false });
-    expect(out.join('\n')).toMatch(/'ignore.0' = "DL3008": must be a rule id: JD001, JD002/);
+    expect(out.join('\n')).toMatch(/'ignore.0' = "DL3008": must be a rule id: JD001, JD002, .*, or a hadolint id one of them stands for: DL3002, /);
   });
 
   it('says which file is missing', async () => {

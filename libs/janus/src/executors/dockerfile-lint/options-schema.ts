@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { port } from '../../schema/common-fields';
-import { RULE_IDS } from './lib/rules';
+import { HADOLINT_IDS, RULE_IDS } from './lib/rules';
 
 export const schema = z
   .object({
@@ -9,9 +9,13 @@ export const schema = z
     port: port.optional().meta({ description: 'The port the server listens on; EXPOSE must include it.' }),
     format: z.enum(['text', 'json']).default('text').meta({ description: 'Output format.' }),
     ignore: z
-      .array(z.string().refine((id) => RULE_IDS.includes(id), { error: `must be a rule id: ${RULE_IDS.join(', ')}` }))
+      .array(
+        z.string().refine((id) => RULE_IDS.includes(id) || HADOLINT_IDS.includes(id), {
+          error: `must be a rule id: ${RULE_IDS.join(', ')}, or a hadolint id one of them stands for: ${HADOLINT_IDS.join(', ')}`,
+        }),
+      )
       .default([])
-      .meta({ description: 'Rule ids to switch off for this project.' }),
+      .meta({ description: 'Rule ids to switch off for this project: JD… ids, or the hadolint DL… ids they stand for.' }),
     outputFile: z.string().optional().meta({ description: 'Also write the JSON report here (relative to the workspace root).' }),
   })
   .strict();

@@ -44,6 +44,11 @@ export function readInlineIgnores(model: DockerfileModel): InlineIgnores {
   return { global, byLine };
 }
 
+/** A finding is ignored by its own id, or by the hadolint id it stands for (so DL3007 leaves JD006's DL3006 findings alone). */
+export function matchesIgnore(finding: Finding, ids: ReadonlySet<string> | undefined): boolean {
+  return Boolean(ids && (ids.has(finding.rule) || (finding.hadolint !== null && ids.has(finding.hadolint))));
+}
+
 export function isIgnored(finding: Finding, ignores: InlineIgnores): boolean {
-  return ignores.global.has(finding.rule) || Boolean(ignores.byLine.get(finding.line)?.has(finding.rule));
+  return matchesIgnore(finding, ignores.global) || matchesIgnore(finding, ignores.byLine.get(finding.line));
 }

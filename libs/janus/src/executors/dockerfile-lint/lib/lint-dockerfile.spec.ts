@@ -28,6 +28,23 @@ describe('dockerfile-lint rules', () => {
     for (const rule of RULES) expect(rule.reason.length).toBeGreaterThan(20);
   });
 
+  it('names the hadolint rule each one stands for, null where hadolint has none', () => {
+    expect(Object.fromEntries(RULES.map((r) => [r.id, r.hadolint]))).toEqual({
+      JD001: ['DL3002'],
+      JD002: null,
+      JD003: null,
+      JD004: ['DL3025'],
+      JD005: ['DL3020'],
+      JD006: ['DL3006', 'DL3007'],
+      JD007: ['DL3009'],
+      JD008: ['DL3015'],
+      JD009: null,
+      JD010: null,
+    });
+    expect(lintFixture('exec-form')[0]).toMatchObject({ rule: 'JD004', hadolint: 'DL3025', level: 'error' });
+    expect(lintFixture('dockerignore')[0]).toMatchObject({ rule: 'JD010', hadolint: null });
+  });
+
   // Each fixture breaks exactly one rule: it must be found, and nothing else.
   it.each([
     ['non-root-user', 'JD001', [4]],
@@ -112,5 +129,12 @@ describe('ignoring rules', () => {
 
   it('the ignore option switches rules off for the project', () => {
     expect(lintFixture('exec-form', 8080, ['JD004'])).toEqual([]);
+  });
+
+  it('a hadolint id in the ignore option switches off the findings that stand for it, and only those', () => {
+    expect(lintFixture('exec-form', 8080, ['DL3025'])).toEqual([]);
+    // JD006 reports an untagged base as DL3006 and :latest as DL3007.
+    expect(lintFixture('pinned-base-image', 8080, ['DL3007']).map((f) => [f.rule, f.hadolint, f.line])).toEqual([['JD006', 'DL3006', 3]]);
+    expect(lintFixture('pinned-base-image', 8080, ['DL3006']).map((f) => [f.rule, f.hadolint, f.line])).toEqual([['JD006', 'DL3007', 2]]);
   });
 });

@@ -4,6 +4,7 @@ import { reporter, type Rule } from '../rule';
 export const aptListsCleaned: Rule = {
   id: 'JD007',
   name: 'apt-lists-cleaned',
+  hadolint: ['DL3009'],
   reason: 'apt lists left in a layer add tens of MB that a later RUN cannot take back',
   check({ model }) {
     const report = reporter(this);

@@ -4,6 +4,7 @@ import { reporter, type Rule } from '../rule';
 export const aptNoRecommends: Rule = {
   id: 'JD008',
   name: 'apt-no-recommends',
+  hadolint: ['DL3015'],
   reason: 'recommended packages roughly double what apt installs, for nothing the image asked for',
   check({ model }) {
     const report = reporter(this);

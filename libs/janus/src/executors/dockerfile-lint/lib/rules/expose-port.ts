@@ -3,6 +3,7 @@ import { reporter, type Rule } from '../rule';
 export const exposePort: Rule = {
   id: 'JD003',
   name: 'expose-port',
+  hadolint: null,
   reason: 'EXPOSE documents the port the server listens on; tooling and readers trust it',
   check({ model, port }) {
     if (port === undefined) return [];

@@ -3,6 +3,7 @@ import { reporter, type Rule } from '../rule';
 export const healthcheck: Rule = {
   id: 'JD002',
   name: 'healthcheck',
+  hadolint: null,
   reason: 'without a HEALTHCHECK the engine and orchestrators cannot tell a hung server from a healthy one',
   check({ model }) {
     const report = reporter(this);

@@ -24,3 +24,6 @@ export const RULES: readonly Rule[] = [
 ];
 
 export const RULE_IDS = RULES.map((r) => r.id);
+
+/** hadolint ids with a Janus rule behind them: ignoring one of these switches that check off. */
+export const HADOLINT_IDS = RULES.flatMap((r) => r.hadolint ?? []);

@@ -6,6 +6,7 @@ const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 export const noAddLocal: Rule = {
   id: 'JD005',
   name: 'no-add-local',
+  hadolint: ['DL3020'],
   reason: 'ADD silently unpacks archives and fetches URLs; COPY does only what it says (ADD stays for local tar archives)',
   check({ model }) {
     const report = reporter(this);

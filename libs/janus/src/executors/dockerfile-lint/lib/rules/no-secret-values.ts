@@ -5,6 +5,7 @@ import { reporter, type Rule } from '../rule';
 export const noSecretValues: Rule = {
   id: 'JD009',
   name: 'no-secret-values',
+  hadolint: null,
   reason: 'ENV, ARG and LABEL values are stored in the image config and history, readable by anyone who can pull it',
   check({ model }) {
     const report = reporter(this);

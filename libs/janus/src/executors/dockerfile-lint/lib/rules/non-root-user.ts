@@ -5,6 +5,7 @@ const ROOT = /^(root|0)(:(root|0))?$/;
 export const nonRootUser: Rule = {
   id: 'JD001',
   name: 'non-root-user',
+  hadolint: ['DL3002'],
   reason: 'a container that runs as root turns any escape or mount mistake into root on the host',
   check({ model }) {
     const report = reporter(this);
