@@ -127,6 +127,26 @@ describe('ignoring rules', () => {
     expect(lint(df)).toEqual([]);
   });
 
+  it('reads hadolint ignore comments: next instruction, several ids, spaces and a trailing comment', () => {
+    const df = [
+      'FROM a:1',
+      '# hadolint ignore=DL3002,DL3025',
+      'USER root',
+      'HEALTHCHECK CMD ["t"]',
+      '# hadolint ignore = DL3025  # legacy start script',
+      'ENTRYPOINT python',
+      'CMD python',
+    ].join('\n');
+    expect(lint(df).map((f) => [f.rule, f.line])).toEqual([['JD004', 7]]);
+  });
+
+  it('reads hadolint global ignore comments, and both styles in one file', () => {
+    const df = 'FROM a:1\nUSER root\n# hadolint global ignore=DL3002\nHEALTHCHECK CMD ["t"]\n# janus-lint ignore=JD004\nCMD python';
+    expect(lint(df)).toEqual([]);
+    // An id hadolint knows and Janus does not map is accepted and changes nothing.
+    expect(lint('# hadolint global ignore=DL3008\nFROM a:1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]').map((f) => f.rule)).toEqual(['JD001']);
+  });
+
   it('the ignore option switches rules off for the project', () => {
     expect(lintFixture('exec-form', 8080, ['JD004'])).toEqual([]);
   });
