@@ -188,6 +188,9 @@ export class DockerfileModel {
   }
 }
 
+/** How messages name a stage: `"builder"`, or `#0` for an unnamed one. */
+export const stageLabel = (stage: Stage): string => (stage.name ? JSON.stringify(stage.name) : `#${stage.index}`);
+
 /** `ARG A=1 B` / `ENV A=1 B=2` / legacy `ENV A 1` → [['A', '1'], ['B', undefined]] (no value: undefined). */
 export function declarations(instruction: Instruction): Array<[string, string | undefined]> {
   const withProps = instruction as unknown as {

@@ -48,7 +48,9 @@ describe('dockerfile-lint rules', () => {
   // Each fixture breaks exactly one rule: it must be found, and nothing else.
   it.each([
     ['non-root-user', 'JD001', [4]],
+    ['non-root-user-inherited', 'JD001', [2]],
     ['healthcheck', 'JD002', [4]],
+    ['healthcheck-inherited', 'JD002', [2]],
     ['expose-port', 'JD003', [3]],
     ['exec-form', 'JD004', [5]],
     ['no-add-local', 'JD005', [2]],
@@ -61,7 +63,11 @@ describe('dockerfile-lint rules', () => {
     const findings = lintFixture(fixture);
     expect(findings.map((f) => f.rule)).toEqual(lines.map(() => id));
     expect(findings.map((f) => f.line)).toEqual(lines);
-    expect(findings[0].name).toBe(fixture);
+    expect(findings[0].name).toBe(RULES.find((r) => r.id === id)!.name);
+  });
+
+  it('a final stage built FROM an earlier stage inherits its USER, EXPOSE and HEALTHCHECK', () => {
+    expect(lintFixture('inherited-config')).toEqual([]);
   });
 
   it('JD001: a final stage without USER runs as root', () => {
@@ -73,6 +79,19 @@ describe('dockerfile-lint rules', () => {
     expect(lint(df).map((f) => [f.rule, f.message])).toEqual([['JD001', 'the final stage runs as "0"']]);
   });
 
+  it('JD001: root inherited from the stage built on is reported where USER says so', () => {
+    expect(lintFixture('non-root-user-inherited').map((f) => f.message)).toEqual(['the final stage runs as "root", inherited from stage "base"']);
+    const df = 'FROM a:1 AS base\nUSER 1000\nFROM base AS mid\nFROM mid\nUSER 0\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
+    expect(lint(df).map((f) => [f.rule, f.line])).toEqual([['JD001', 5]]);
+  });
+
+  it('JD001/JD002: a chain of stages that never sets USER or HEALTHCHECK says so', () => {
+    expect(lint('FROM a:1 AS base\nFROM base\nCMD ["x"]').map((f) => f.message)).toEqual([
+      'neither the final stage nor any stage it is built FROM sets USER, so it runs as root',
+      'neither the final stage nor any stage it is built FROM has a HEALTHCHECK',
+    ]);
+  });
+
   it('JD002: a HEALTHCHECK in an earlier stage does not count', () => {
     expect(lint('FROM a:1 AS b\nHEALTHCHECK CMD ["t"]\nFROM a:1\nUSER 1\nCMD ["x"]').map((f) => f.rule)).toEqual(['JD002']);
   });
@@ -82,6 +101,12 @@ describe('dockerfile-lint rules', () => {
     expect(lint('FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]', { port: 8080 }).map((f) => f.message)).toEqual([
       'the final stage does not EXPOSE the configured port 8080',
     ]);
+  });
+
+  it('JD003: an EXPOSE inherited from the stage built on counts, resolved in that stage', () => {
+    const df = 'FROM a:1 AS base\nARG P=9090\nEXPOSE ${P}\nFROM base\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
+    expect(lint(df, { port: 9090 })).toEqual([]);
+    expect(lint(df, { port: 8080 }).map((f) => [f.line, f.message])).toEqual([[3, 'EXPOSE 9090 does not include the configured port 8080']]);
   });
 
   it('JD004: ENTRYPOINT in shell form is a finding too', () => {
