@@ -79,6 +79,14 @@ describe('dockerfile-lint rules', () => {
     expect(lint(df).map((f) => [f.rule, f.message])).toEqual([['JD001', 'the final stage runs as "0"']]);
   });
 
+  it.each(['root', '0', '00', 'root:root', '0:0', 'root:staff', '0:1000'])('JD001: USER %s runs as root, whatever the group', (user) => {
+    expect(lint(`FROM a:1\nUSER ${user}\nHEALTHCHECK CMD ["t"]\nCMD ["x"]`).map((f) => f.rule)).toEqual(['JD001']);
+  });
+
+  it.each(['rootless', '1000:0', 'app:root', '10'])('JD001: USER %s is not root', (user) => {
+    expect(lint(`FROM a:1\nUSER ${user}\nHEALTHCHECK CMD ["t"]\nCMD ["x"]`)).toEqual([]);
+  });
+
   it('JD001: root inherited from the stage built on is reported where USER says so', () => {
     expect(lintFixture('non-root-user-inherited').map((f) => f.message)).toEqual(['the final stage runs as "root", inherited from stage "base"']);
     const df = 'FROM a:1 AS base\nUSER 1000\nFROM base AS mid\nFROM mid\nUSER 0\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';

@@ -1,7 +1,8 @@
 import { stageLabel } from '../../../../dockerfile/dockerfile-model';
 import { reporter, type Rule } from '../rule';
 
-const ROOT = /^(root|0)(:(root|0))?$/;
+// The group does not matter: `root:staff` still runs as uid 0; nor do leading zeros, the engine reads `00` as 0.
+const ROOT = /^(root|0+)(:.*)?$/;
 
 export const nonRootUser: Rule = {
   id: 'JD001',
