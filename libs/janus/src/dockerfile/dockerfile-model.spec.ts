@@ -1,4 +1,4 @@
-import { DockerfileModel } from './dockerfile-model';
+import { DockerfileModel, pathArguments } from './dockerfile-model';
 
 const keywordAndLine = (l: { stage: { index: number }; instruction: { getKeyword(): string; getRange(): { start: { line: number } } } } | undefined) =>
   l && [l.stage.index, l.instruction.getKeyword(), l.instruction.getRange().start.line + 1];
@@ -82,6 +82,21 @@ describe('DockerfileModel', () => {
     it('keeps an unset variable for a linter, and empties it for a build', () => {
       expect(new DockerfileModel('FROM ${IMAGE}').stages[0].image).toBe('${IMAGE}');
       expect(new DockerfileModel('FROM ${IMAGE}', { unsetVariables: 'empty' }).stages[0].image).toBe('');
+    });
+  });
+
+  describe('pathArguments', () => {
+    it('reads ADD/COPY paths as BuildKit does: quotes removed, JSON form with its spaces, flags left out', () => {
+      const m = new DockerfileModel(
+        'FROM a:1\nADD "http://x/y" /x\nADD --chown=1:1 "app.tgz" \'my dir\' /x\nCOPY --from=b --link ["a b", "/c d"]\nADD --link \\\n  x.gz \\\n  /y\nADD [broken /x',
+      );
+      expect(m.stages[0].instructions.map(pathArguments)).toEqual([
+        ['http://x/y', '/x'],
+        ['app.tgz', 'my dir', '/x'],
+        ['a b', '/c d'],
+        ['x.gz', '/y'],
+        ['[broken', '/x'],
+      ]);
     });
   });
 });

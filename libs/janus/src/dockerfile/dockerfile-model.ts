@@ -1,4 +1,5 @@
 import { type Dockerfile, DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import { shellTokens } from './shell-words';
 
 export interface Stage {
   /** 0-based position among the stages, as `COPY --from=<n>` counts them. */
@@ -186,6 +187,24 @@ export class DockerfileModel {
       .slice(start.line, end.line + 1)
       .join('\n');
   }
+}
+
+/**
+ * The source and destination paths of an ADD or COPY as BuildKit reads them: JSON form, or words with their
+ * quotes removed (`ADD "app.tgz" /x` adds app.tgz), flags such as `--chown` left out.
+ */
+export function pathArguments(instruction: Instruction): string[] {
+  const args = (instruction.getArgumentsContent() ?? '').replace(/^(\s*--\S+)*\s*/, '');
+  // Parsed here rather than through the parser's JSON view, which drops the spaces inside "a b".
+  if (args.startsWith('[')) {
+    try {
+      const list: unknown = JSON.parse(args);
+      if (Array.isArray(list) && list.every((v) => typeof v === 'string')) return list;
+    } catch {
+      // Not valid JSON: BuildKit then reads the line as shell words, and so do we.
+    }
+  }
+  return shellTokens(args).flatMap((t) => ('word' in t ? [t.word] : []));
 }
 
 /** How messages name a stage: `"builder"`, or `#0` for an unnamed one. */

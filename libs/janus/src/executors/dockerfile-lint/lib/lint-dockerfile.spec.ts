@@ -121,6 +121,17 @@ describe('dockerfile-lint rules', () => {
     expect(lint('FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\nENTRYPOINT exec python').map((f) => f.rule)).toEqual(['JD004']);
   });
 
+  it('JD005: quotes are read the way BuildKit reads them', () => {
+    const findings = lint(
+      'FROM a:1\nADD "app dir" /app\nADD ["file.zip", "/x/"]\nADD \'notes.lzma\' /x\nADD "https://example.com/x" "rootfs.tgz" /\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]',
+    );
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [2, 'ADD of local app dir; use COPY'],
+      [3, 'ADD of local file.zip; use COPY'],
+      [4, 'ADD of local notes.lzma; use COPY'],
+    ]);
+  });
+
   it('JD005: ADD of a URL or local archive is allowed', () => {
     expect(lint('FROM a:1\nADD https://example.com/x.txt /x\nADD root.tar /\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]')).toEqual([]);
   });

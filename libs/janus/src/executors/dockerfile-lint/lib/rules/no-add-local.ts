@@ -1,7 +1,8 @@
+import { pathArguments } from '../../../../dockerfile/dockerfile-model';
 import { reporter, type Rule } from '../rule';
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2?)$/i;
-const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
+const REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/i;
 
 export const noAddLocal: Rule = {
   id: 'JD005',
@@ -11,12 +12,11 @@ export const noAddLocal: Rule = {
   check({ model }) {
     const report = reporter(this);
     return model.find('ADD').flatMap(({ stage, instruction: i }) => {
-      const sources = i
-        .getArguments()
-        .map((a) => a.getValue())
-        .filter((v) => !v.startsWith('--'))
-        .slice(0, -1);
-      const local = sources.filter((s) => !REMOTE.test(s) && !ARCHIVE.test(model.resolve(s, stage, i)));
+      const sources = pathArguments(i).slice(0, -1);
+      const local = sources.filter((s) => {
+        const resolved = model.resolve(s, stage, i);
+        return !REMOTE.test(resolved) && !ARCHIVE.test(resolved);
+      });
       return local.length ? [report(i, `ADD of local ${local.join(', ')}; use COPY`)] : [];
     });
   },
