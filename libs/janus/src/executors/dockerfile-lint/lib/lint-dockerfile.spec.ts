@@ -121,7 +121,11 @@ describe('dockerfile-lint rules', () => {
     expect(lint('FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\nENTRYPOINT exec python').map((f) => f.rule)).toEqual(['JD004']);
   });
 
-  it('JD005: quotes are read the way BuildKit reads them', () => {
+  it('JD005: quoted, JSON-form and compressed archive or URL sources are what ADD is for', () => {
+    expect(lintFixture('no-add-local-archives')).toEqual([]);
+  });
+
+  it('JD005: quotes are read the way BuildKit reads them, and a zip is not unpacked', () => {
     const findings = lint(
       'FROM a:1\nADD "app dir" /app\nADD ["file.zip", "/x/"]\nADD \'notes.lzma\' /x\nADD "https://example.com/x" "rootfs.tgz" /\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]',
     );
