@@ -1,4 +1,4 @@
-import { DockerfileModel, pathArguments } from './dockerfile-model';
+import { DockerfileModel, pathArguments, runCommands, runMounts } from './dockerfile-model';
 
 const keywordAndLine = (l: { stage: { index: number }; instruction: { getKeyword(): string; getRange(): { start: { line: number } } } } | undefined) =>
   l && [l.stage.index, l.instruction.getKeyword(), l.instruction.getRange().start.line + 1];
@@ -96,6 +96,28 @@ describe('DockerfileModel', () => {
         ['a b', '/c d'],
         ['x.gz', '/y'],
         ['[broken', '/x'],
+      ]);
+    });
+  });
+
+  describe('RUN', () => {
+    const m = new DockerfileModel(
+      'FROM a:1\nRUN --mount=type=cache,target=/var/lib/apt/ --mount=type=tmpfs,dst=/tmp --mount=source=x,destination=/y a && b -c "d e"\nRUN ["sh", "-c", "x | y"]\nRUN ["/usr/bin/python3", "-c", "print(1)"]\nRUN <<EOF\napt-get update\nrm -rf /x\nEOF',
+    );
+    const [shell, execSh, exec, heredoc] = m.stages[0].instructions;
+
+    it('reads shell form, sh -c in exec form, plain exec form and heredocs as commands', () => {
+      expect(runCommands(shell)).toEqual([['a'], ['b', '-c', 'd e']]);
+      expect(runCommands(execSh)).toEqual([['x'], ['y']]);
+      expect(runCommands(exec)).toEqual([['/usr/bin/python3', '-c', 'print(1)']]);
+      expect(runCommands(heredoc)).toEqual([['<<EOF'], ['apt-get', 'update'], ['rm', '-rf', '/x'], ['EOF']]);
+    });
+
+    it('reads --mount flags with every spelling of the target, bind by default', () => {
+      expect(runMounts(shell)).toEqual([
+        { type: 'cache', target: '/var/lib/apt/' },
+        { type: 'tmpfs', target: '/tmp' },
+        { type: 'bind', target: '/y' },
       ]);
     });
   });

@@ -1,5 +1,5 @@
-import { type Dockerfile, DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
-import { shellTokens } from './shell-words';
+import { type Dockerfile, DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import { shellCommands, shellTokens } from './shell-words';
 
 export interface Stage {
   /** 0-based position among the stages, as `COPY --from=<n>` counts them. */
@@ -196,15 +196,52 @@ export class DockerfileModel {
 export function pathArguments(instruction: Instruction): string[] {
   const args = (instruction.getArgumentsContent() ?? '').replace(/^(\s*--\S+)*\s*/, '');
   // Parsed here rather than through the parser's JSON view, which drops the spaces inside "a b".
-  if (args.startsWith('[')) {
-    try {
-      const list: unknown = JSON.parse(args);
-      if (Array.isArray(list) && list.every((v) => typeof v === 'string')) return list;
-    } catch {
-      // Not valid JSON: BuildKit then reads the line as shell words, and so do we.
-    }
+  return jsonList(args) ?? shellTokens(args).flatMap((t) => ('word' in t ? [t.word] : []));
+}
+
+/**
+ * The simple commands a RUN executes, each as its words. Shell form (heredocs included) is split as the shell
+ * would; exec form is one command, or the script of an `["sh", "-c", "…"]`.
+ */
+export function runCommands(instruction: Instruction): string[][] {
+  const args = (instruction.getArgumentsContent() ?? '').replace(/^(\s*--\S+)*\s*/, '');
+  const exec = jsonList(args);
+  if (!exec) return shellCommands(args);
+  const [program, flag, script] = exec;
+  return /(^|\/)(ba|da)?sh$/.test(program ?? '') && flag === '-c' && script !== undefined ? shellCommands(script) : [exec];
+}
+
+export interface RunMount {
+  /** BuildKit's default is a bind mount. */
+  type: string;
+  target: string;
+}
+
+/** The `RUN --mount=…` flags, with the target spelled any of the ways BuildKit accepts. */
+export function runMounts(instruction: Instruction): RunMount[] {
+  const flags = (instruction as Instruction & { getFlags?: () => Flag[] }).getFlags?.() ?? [];
+  return flags
+    .filter((f) => f.getName() === 'mount')
+    .map((f) => {
+      const option = (...names: string[]) =>
+        f
+          .getOptions()
+          .find((o) => names.includes(o.getName()))
+          ?.getValue() ?? undefined;
+      return { type: option('type') ?? 'bind', target: option('target', 'dst', 'destination') ?? '' };
+    });
+}
+
+/** A JSON array of strings, as exec form and JSON-form ADD/COPY write it; null for anything else. */
+function jsonList(text: string): string[] | null {
+  if (!text.startsWith('[')) return null;
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) && list.every((v) => typeof v === 'string') ? list : null;
+  } catch {
+    // Not valid JSON: BuildKit then reads the line as shell words, and so do callers.
+    return null;
   }
-  return shellTokens(args).flatMap((t) => ('word' in t ? [t.word] : []));
 }
 
 /** How messages name a stage: `"builder"`, or `#0` for an unnamed one. */

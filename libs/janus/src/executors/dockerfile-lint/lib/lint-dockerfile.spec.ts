@@ -153,6 +153,24 @@ describe('dockerfile-lint rules', () => {
     expect(lint(df)).toEqual([]);
   });
 
+  it('JD007/JD008: apt-get with options before install, apt, aptitude and exec form do not escape', () => {
+    expect(lintFixture('apt-variants').map((f) => [f.line, f.rule, f.message])).toEqual([
+      [2, 'JD008', 'apt-get install without --no-install-recommends'],
+      [3, 'JD007', 'apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN'],
+      [3, 'JD008', 'apt-get install without --no-install-recommends'],
+      [4, 'JD007', 'apt update without rm -rf /var/lib/apt/lists/* in the same RUN'],
+      [5, 'JD008', 'aptitude install without --without-recommends (-R)'],
+      [6, 'JD007', 'apt-get update without rm -rf /var/lib/apt/lists/* in the same RUN'],
+      [7, 'JD007', 'apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN'],
+      [7, 'JD008', 'apt-get install without --no-install-recommends'],
+      [8, 'JD008', 'apt-get install without --no-install-recommends'],
+    ]);
+  });
+
+  it('JD007/JD008: recommends switched off through -o, -R or --without-recommends, lists removed or mounted', () => {
+    expect(lintFixture('apt-variants-clean')).toEqual([]);
+  });
+
   it('JD009: an ARG without a value and an empty ENV are fine', () => {
     expect(lint('FROM a:1\nARG NPM_TOKEN\nENV API_KEY=\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]')).toEqual([]);
   });
