@@ -56,6 +56,7 @@ describe('dockerfile-lint rules', () => {
     ['no-add-local', 'JD005', [2]],
     ['pinned-base-image', 'JD006', [2, 3]],
     ['apt-lists-cleaned', 'JD007', [2]],
+    ['apt-lists-cleaned-ancestor', 'JD007', [2]],
     ['apt-no-recommends', 'JD008', [2]],
     ['no-secret-values', 'JD009', [2, 3, 4]],
     ['dockerignore', 'JD010', [0, 0]],
@@ -145,6 +146,10 @@ describe('dockerfile-lint rules', () => {
     expect(findings.map((f) => f.message)).toEqual(['base image python (from ${B}) has no tag']);
     expect(lint(`FROM python@sha256:${'a'.repeat(64)}\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]`)).toEqual([]);
     expect(lint('FROM registry:5000/team/py:3\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]')).toEqual([]);
+  });
+
+  it('JD007: apt lists in a stage the image is only copied from are not the image’s', () => {
+    expect(lintFixture('apt-lists-builder-only')).toEqual([]);
   });
 
   it('JD007: a cache mount for apt lists is as good as removing them', () => {

@@ -25,7 +25,12 @@ export const aptListsCleaned: Rule = {
   reason: 'apt lists left in a layer add tens of MB that a later RUN cannot take back',
   check({ model }) {
     const report = reporter(this);
-    return model.find('RUN').flatMap(({ instruction }) => {
+    const stage = model.finalStage;
+    if (!stage) return [];
+    // Only layers the image is made of count: the final stage and those it is built FROM. A builder stage that
+    // is only copied from never ships its lists.
+    const runs = model.findInAncestry(stage, 'RUN').sort((a, b) => a.stage.index - b.stage.index);
+    return runs.flatMap(({ instruction }) => {
       const commands = runCommands(instruction);
       // update writes the lists; install is flagged too, since it only works with lists in the layer.
       const writer = aptCommands(commands).find((c) => c.subcommand === 'update' || c.subcommand === 'install');
