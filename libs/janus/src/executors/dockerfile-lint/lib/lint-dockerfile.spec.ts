@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintDockerfile, RULES } from './lint-dockerfile';
+import { lintDockerfile, RULE_IDS, RULES } from './lint-dockerfile';
 
 const FIXTURES = join(__dirname, '../__fixtures__');
 
@@ -24,12 +24,14 @@ describe('dockerfile-lint rules', () => {
   });
 
   it('has stable, unique ids and a reason for every rule', () => {
-    expect(RULES.map((r) => r.id)).toEqual(['JD001', 'JD002', 'JD003', 'JD004', 'JD005', 'JD006', 'JD007', 'JD008', 'JD009', 'JD010']);
+    expect(RULES.map((r) => r.id)).toEqual(['JD000', 'JD001', 'JD002', 'JD003', 'JD004', 'JD005', 'JD006', 'JD007', 'JD008', 'JD009', 'JD010']);
     for (const rule of RULES) expect(rule.reason.length).toBeGreaterThan(20);
+    expect(RULE_IDS).not.toContain('JD000');
   });
 
   it('names the hadolint rule each one stands for, null where hadolint has none', () => {
     expect(Object.fromEntries(RULES.map((r) => [r.id, r.hadolint]))).toEqual({
+      JD000: null,
       JD001: ['DL3002'],
       JD002: null,
       JD003: null,
@@ -65,6 +67,30 @@ describe('dockerfile-lint rules', () => {
     expect(findings.map((f) => f.rule)).toEqual(lines.map(() => id));
     expect(findings.map((f) => f.line)).toEqual(lines);
     expect(findings[0].name).toBe(RULES.find((r) => r.id === id)!.name);
+  });
+
+  // Each of these would otherwise pass with "no findings": every other rule needs a stage to look at.
+  it.each([
+    ['empty', 0, 'the file is empty'],
+    ['binary', 0, 'the file is binary (it holds control characters such as NUL), not a Dockerfile'],
+    ['utf-16', 0, 'the file is UTF-16 encoded; Docker reads a Dockerfile as UTF-8, so save it as UTF-8'],
+    ['comments-only', 0, 'the file holds only comments, no instructions'],
+    ['arg-only', 0, 'the file holds only ARG instructions and no FROM, so there is no stage to build'],
+    ['no-from', 0, 'the file has no FROM instruction, so there is no stage to build (line 2 starts with "set", which is no instruction)'],
+    ['run-before-from', 1, 'RUN before the first FROM; only ARG may come before it'],
+  ])('JD000: %s is not a Dockerfile', (fixture, line, message) => {
+    expect(lintFixture(`not-a-dockerfile/${fixture}`)).toEqual([
+      { rule: 'JD000', hadolint: null, name: 'not-a-dockerfile', level: 'error', line, message, reason: expect.stringMatching(/docker build would reject/) },
+    ]);
+  });
+
+  it('JD000: an unknown instruction in a Dockerfile is a finding; no ignore waives JD000', () => {
+    const df = '# janus-lint global ignore=JD000\nFROM a:1\nUSER 1\nHEALTHCHEK CMD ["t"]\nCMD ["x"]';
+    expect(lint(df).map((f) => [f.rule, f.line, f.message])).toEqual([
+      ['JD002', 2, 'the final stage has no HEALTHCHECK'],
+      ['JD000', 4, 'unknown instruction "HEALTHCHEK"'],
+    ]);
+    expect(lintDockerfile({ dockerfile: '', dockerignore: null, ignore: ['JD000', 'JD010'] }).map((f) => f.rule)).toEqual(['JD000']);
   });
 
   it('a final stage built FROM an earlier stage inherits its USER, EXPOSE and HEALTHCHECK', () => {

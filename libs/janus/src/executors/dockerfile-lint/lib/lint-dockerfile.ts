@@ -18,7 +18,11 @@ export function lintDockerfile(req: LintRequest): Finding[] {
   const model = new DockerfileModel(req.dockerfile);
   const inline = readInlineIgnores(model);
   const ignored = new Set(req.ignore ?? []);
-  return RULES.flatMap((rule) => rule.check({ model, dockerignore: req.dockerignore, port: req.port }))
-    .filter((f) => !matchesIgnore(f, ignored) && !isIgnored(f, inline))
+  // Without a stage there is nothing the other rules could judge; their silence would read as a pass.
+  const rules = model.stages.length === 0 ? RULES.filter((r) => r.ignorable === false) : RULES;
+  return rules
+    .flatMap((rule) => rule.check({ model, dockerignore: req.dockerignore, port: req.port }).map((finding) => ({ rule, finding })))
+    .filter(({ rule, finding }) => rule.ignorable === false || (!matchesIgnore(finding, ignored) && !isIgnored(finding, inline)))
+    .map(({ finding }) => finding)
     .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
 }

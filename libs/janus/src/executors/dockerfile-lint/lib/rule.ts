@@ -17,6 +17,8 @@ export interface Rule {
   hadolint: readonly [string, ...string[]] | null;
   /** Default `error`. */
   level?: FindingLevel;
+  /** false for verdicts about the file itself (JD000), which no ignore can waive. */
+  ignorable?: boolean;
   /** Why the rule exists, in one line: printed with every finding. */
   reason: string;
   check(input: LintInput): Finding[];
