@@ -34,6 +34,14 @@ describe('janus:dockerfile-lint executor', () => {
     expect(JSON.parse(readFileSync(join(ws, 'dist/lint/a.json'), 'utf8'))).toEqual({ file: 'apps/a/Dockerfile', ok: true, findings: [] });
   });
 
+  it('passes with notes only, and prints them', async () => {
+    writeFileSync(join(ws, 'apps/a/Dockerfile'), 'FROM python:3.11-slim\nONBUILD RUN make\nUSER 1000\nEXPOSE 8080\nHEALTHCHECK CMD ["true"]\nCMD ["python"]\n');
+    expect(await run({ port: 8080 })).toEqual({ success: true });
+    expect(out.join('\n')).toMatch(
+      /apps\/a\/Dockerfile:2 JD011 onbuild-not-checked \(note\): ONBUILD RUN is not checked by any rule[^]*no findings \(1 note\)/,
+    );
+  });
+
   it('prints machine-readable JSON with --format=json', async () => {
     await run({ format: 'json' });
     const report = JSON.parse(out.join(''));

@@ -2,6 +2,7 @@ import { type ExecutorContext, logger } from '@nx/devkit';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { parseOptions } from '../../schema/parse-options';
+import { isError } from './lib/finding';
 import { formatJson, formatText } from './lib/format';
 import { lintDockerfile } from './lib/lint-dockerfile';
 import { type DockerfileLintOptions, schema } from './options-schema';
@@ -20,14 +21,16 @@ export default async function dockerfileLintExecutor(raw: DockerfileLintOptions,
       ignore: options.ignore,
     });
     const shown = relative(context.root, file);
+    // Notes (what the lint does not check) inform; only errors fail the target.
+    const failed = findings.some(isError);
     if (options.format === 'json') process.stdout.write(formatJson(shown, findings) + '\n');
-    else (findings.length ? logger.error : logger.info)(formatText(shown, findings));
+    else (failed ? logger.error : logger.info)(formatText(shown, findings));
     if (options.outputFile) {
       const out = join(context.root, options.outputFile);
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, formatJson(shown, findings) + '\n');
     }
-    return { success: findings.length === 0 };
+    return { success: !failed };
   } catch (e) {
     logger.error((e as Error).message);
     return { success: false };

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatJson, formatText } from './format';
 import { lintDockerfile, RULE_IDS, RULES } from './lint-dockerfile';
 
 const FIXTURES = join(__dirname, '../__fixtures__');
@@ -24,7 +25,7 @@ describe('dockerfile-lint rules', () => {
   });
 
   it('has stable, unique ids and a reason for every rule', () => {
-    expect(RULES.map((r) => r.id)).toEqual(['JD000', 'JD001', 'JD002', 'JD003', 'JD004', 'JD005', 'JD006', 'JD007', 'JD008', 'JD009', 'JD010']);
+    expect(RULES.map((r) => r.id)).toEqual(['JD000', 'JD001', 'JD002', 'JD003', 'JD004', 'JD005', 'JD006', 'JD007', 'JD008', 'JD009', 'JD010', 'JD011']);
     for (const rule of RULES) expect(rule.reason.length).toBeGreaterThan(20);
     expect(RULE_IDS).not.toContain('JD000');
   });
@@ -42,6 +43,7 @@ describe('dockerfile-lint rules', () => {
       JD008: ['DL3015'],
       JD009: null,
       JD010: null,
+      JD011: null,
     });
     expect(lintFixture('exec-form')[0]).toMatchObject({ rule: 'JD004', hadolint: 'DL3025', level: 'error' });
     expect(lintFixture('dockerignore')[0]).toMatchObject({ rule: 'JD010', hadolint: null });
@@ -200,6 +202,19 @@ describe('dockerfile-lint rules', () => {
 
   it('JD007/JD008: recommends switched off through -o, -R or --without-recommends, lists removed or mounted', () => {
     expect(lintFixture('apt-variants-clean')).toEqual([]);
+  });
+
+  it('JD011: ONBUILD triggers are out of scope, and the report says so in a note for each', () => {
+    const findings = lintFixture('onbuild');
+    expect(findings.map((f) => [f.line, f.rule, f.level, f.message])).toEqual([
+      [2, 'JD011', 'note', 'ONBUILD RUN is not checked by any rule'],
+      [3, 'JD011', 'note', 'ONBUILD ADD is not checked by any rule'],
+    ]);
+    expect(formatText('Dockerfile', findings)).toMatch(
+      /^Dockerfile:2 JD011 onbuild-not-checked \(note\): ONBUILD RUN is not checked by any rule — ONBUILD triggers run/,
+    );
+    expect(formatText('Dockerfile', findings)).toMatch(/\nDockerfile: no findings \(2 notes\)$/);
+    expect(JSON.parse(formatJson('Dockerfile', findings))).toMatchObject({ ok: true, findings: [{ level: 'note' }, { level: 'note' }] });
   });
 
   it('JD009: an ARG without a value and an empty ENV are fine', () => {

@@ -9,6 +9,7 @@ import { noAddLocal } from './no-add-local';
 import { noSecretValues } from './no-secret-values';
 import { nonRootUser } from './non-root-user';
 import { notADockerfile } from './not-a-dockerfile';
+import { onbuildNotChecked } from './onbuild-not-checked';
 import { pinnedBaseImage } from './pinned-base-image';
 
 export const RULES: readonly Rule[] = [
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   aptNoRecommends,
   noSecretValues,
   dockerignore,
+  onbuildNotChecked,
 ];
 
 /** The ids an ignore may name. */
