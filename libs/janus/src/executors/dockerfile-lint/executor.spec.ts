@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executorContext } from '../../testing/executor-context';
@@ -61,5 +61,65 @@ describe('janus:dockerfile-lint executor', () => {
   it('says which file is missing', async () => {
     expect(await run({ dockerfile: 'Nope' })).toEqual({ success: false });
     expect(out.join('\n')).toMatch(/'dockerfile' = "Nope": no file at .*apps\/a\/Nope/);
+  });
+
+  describe('path options', () => {
+    const clean = 'FROM python:3.11-slim\nUSER 1000\nEXPOSE 8080\nHEALTHCHECK CMD ["true"]\nCMD ["python"]\n';
+    beforeEach(() => writeFileSync(join(ws, 'apps/a/Dockerfile'), clean));
+
+    it.each([
+      ['dockerfile', '', /'dockerfile' = "": must name the Dockerfile: a path relative to the project root, or absolute/],
+      ['dockerignore', '', /'dockerignore' = "": must name a .dockerignore file/],
+      ['outputFile', '', /'outputFile' = "": must name a file: a path relative to the workspace root, or absolute/],
+    ])('an empty %s is refused, naming the option and what is allowed', async (option, value, message) => {
+      expect(await run({ [option]: value })).toEqual({ success: false });
+      expect(out.join('\n')).toMatch(message);
+    });
+
+    it('a directory as dockerfile or dockerignore is refused with the option, the value and what is allowed, not EISDIR', async () => {
+      mkdirSync(join(ws, 'apps/a/docker'));
+      expect(await run({ dockerfile: 'docker', dockerignore: '.' })).toEqual({ success: false });
+      const text = out.join('\n');
+      expect(text).toMatch(
+        /'dockerfile' = "docker": \S*apps\/a\/docker is a directory; give the Dockerfile's path, relative to the project root \(apps\/a\) or absolute/,
+      );
+      expect(text).toMatch(/'dockerignore' = ".": \S*apps\/a is a directory; give a .dockerignore file's path, relative to the project root/);
+      expect(text).not.toMatch(/EISDIR/);
+    });
+
+    it('dockerignore is relative to the project root, like dockerfile; absolute paths are taken as they are', async () => {
+      mkdirSync(join(ws, 'apps/a/docker'));
+      writeFileSync(join(ws, 'apps/a/docker/lint.dockerignore'), '.git\n');
+      expect(await run({ dockerignore: 'docker/lint.dockerignore' })).toEqual({ success: false });
+      expect(out.join('\n')).toMatch(/JD010 dockerignore: .dockerignore does not exclude .env/);
+      out.length = 0;
+      expect(await run({ dockerignore: join(ws, 'apps/a/.dockerignore') })).toEqual({ success: true });
+    });
+
+    it('a dockerignore that is named but missing is an error, not a silent default', async () => {
+      expect(await run({ dockerignore: 'apps/a/.dockerignore' })).toEqual({ success: false });
+      expect(out.join('\n')).toMatch(/'dockerignore' = "apps\/a\/.dockerignore": no file at \S*apps\/a\/apps\/a\/.dockerignore/);
+    });
+
+    it('an absolute outputFile is written where it says, not under the workspace', async () => {
+      const elsewhere = mkdtempSync(join(tmpdir(), 'janus-lint-out-'));
+      try {
+        const target = join(elsewhere, 'reports/lint.json');
+        expect(await run({ outputFile: target })).toEqual({ success: true });
+        expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ file: 'apps/a/Dockerfile', ok: true });
+        expect(existsSync(join(ws, target))).toBe(false);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    });
+
+    it('an outputFile that is a directory, or below a file, is refused naming the option', async () => {
+      mkdirSync(join(ws, 'dist/lint'), { recursive: true });
+      expect(await run({ outputFile: 'dist/lint' })).toEqual({ success: false });
+      expect(out.join('\n')).toMatch(/'outputFile' = "dist\/lint": \S*dist\/lint is a directory; give a file path, relative to the workspace root or absolute/);
+      out.length = 0;
+      expect(await run({ outputFile: 'apps/a/Dockerfile/report.json' })).toEqual({ success: false });
+      expect(out.join('\n')).toMatch(/'outputFile' = "apps\/a\/Dockerfile\/report.json": \S*apps\/a\/Dockerfile is a file, so \S+ cannot be created/);
+    });
   });
 });

@@ -1,22 +1,21 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { parseOptions } from '../../schema/parse-options';
 import { isError } from './lib/finding';
 import { formatJson, formatText } from './lib/format';
 import { lintDockerfile } from './lib/lint-dockerfile';
+import { resolveLintPaths } from './lib/lint-paths';
 import { type DockerfileLintOptions, schema } from './options-schema';
 
 export default async function dockerfileLintExecutor(raw: DockerfileLintOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const options = parseOptions(schema, raw, 'janus:dockerfile-lint');
-    const projectRoot = join(context.root, context.projectsConfigurations!.projects[context.projectName!].root);
-    const file = isAbsolute(options.dockerfile) ? options.dockerfile : join(projectRoot, options.dockerfile);
-    if (!existsSync(file)) throw new Error(`janus:dockerfile-lint: 'dockerfile' = ${JSON.stringify(options.dockerfile)}: no file at ${file}`);
-    const ignoreFile = options.dockerignore ? join(context.root, options.dockerignore) : join(dirname(file), '.dockerignore');
+    const paths = resolveLintPaths(options, context.root, context.projectsConfigurations!.projects[context.projectName!].root);
+    const file = paths.dockerfile;
     const findings = lintDockerfile({
       dockerfile: readFileSync(file, 'utf8'),
-      dockerignore: existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : null,
+      dockerignore: paths.dockerignore === null ? null : readFileSync(paths.dockerignore, 'utf8'),
       port: options.port,
       ignore: options.ignore,
     });
@@ -25,10 +24,9 @@ export default async function dockerfileLintExecutor(raw: DockerfileLintOptions,
     const failed = findings.some(isError);
     if (options.format === 'json') process.stdout.write(formatJson(shown, findings) + '\n');
     else (failed ? logger.error : logger.info)(formatText(shown, findings));
-    if (options.outputFile) {
-      const out = join(context.root, options.outputFile);
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, formatJson(shown, findings) + '\n');
+    if (paths.outputFile) {
+      mkdirSync(dirname(paths.outputFile), { recursive: true });
+      writeFileSync(paths.outputFile, formatJson(shown, findings) + '\n');
     }
     return { success: !failed };
   } catch (e) {

@@ -4,8 +4,18 @@ import { HADOLINT_IDS, RULE_IDS } from './lib/rules';
 
 export const schema = z
   .object({
-    dockerfile: z.string().default('Dockerfile').meta({ description: 'Dockerfile path, relative to the project root (absolute paths allowed).' }),
-    dockerignore: z.string().optional().meta({ description: 'The .dockerignore to check (default: the one beside the Dockerfile).' }),
+    dockerfile: z
+      .string()
+      .min(1, { error: 'must name the Dockerfile: a path relative to the project root, or absolute' })
+      .default('Dockerfile')
+      .meta({ description: 'The Dockerfile to check: a file path relative to the project root (absolute paths allowed).' }),
+    dockerignore: z
+      .string()
+      .min(1, { error: 'must name a .dockerignore file: a path relative to the project root, or absolute (leave it out for the default)' })
+      .optional()
+      .meta({
+        description: 'The .dockerignore to check: a file path relative to the project root (absolute paths allowed). Default: the one beside the Dockerfile.',
+      }),
     port: port.optional().meta({ description: 'The port the server listens on; EXPOSE must include it.' }),
     format: z.enum(['text', 'json']).default('text').meta({ description: 'Output format.' }),
     ignore: z
@@ -16,7 +26,11 @@ export const schema = z
       )
       .default([])
       .meta({ description: 'Rule ids to switch off for this project: JD… ids, or the hadolint DL… ids they stand for.' }),
-    outputFile: z.string().optional().meta({ description: 'Also write the JSON report here (relative to the workspace root).' }),
+    outputFile: z
+      .string()
+      .min(1, { error: 'must name a file: a path relative to the workspace root, or absolute' })
+      .optional()
+      .meta({ description: 'Also write the JSON report to this file: a path relative to the workspace root (absolute paths allowed).' }),
   })
   .strict();
 
