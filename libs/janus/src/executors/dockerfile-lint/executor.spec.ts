@@ -63,6 +63,27 @@ describe('janus:dockerfile-lint executor', () => {
     expect(out.join('\n')).toMatch(/'dockerfile' = "Nope": no file at .*apps\/a\/Nope/);
   });
 
+  describe('.hadolint.yaml', () => {
+    it('its ignored list switches checks off, as the ignore option does', async () => {
+      writeFileSync(join(ws, '.hadolint.yaml'), 'ignored:\n  - DL3008\n  - DL3025\n');
+      expect(await run({ port: 8080 })).toEqual({ success: true });
+      expect(out.join('\n')).toMatch(/apps\/a\/Dockerfile: ignoring DL3008, DL3025 as .hadolint.yaml says/);
+    });
+
+    it('the project’s own file comes first', async () => {
+      writeFileSync(join(ws, '.hadolint.yaml'), 'ignored: [DL3025]\n');
+      writeFileSync(join(ws, 'apps/a/.hadolint.yaml'), 'ignored: [DL3002]\n');
+      expect(await run({ port: 8080 })).toEqual({ success: false });
+      expect(out.join('\n')).toMatch(/JD004\/DL3025 exec-form/);
+    });
+
+    it('a malformed file fails the target with its path', async () => {
+      writeFileSync(join(ws, 'apps/a/.hadolint.yaml'), 'ignored: [DL3025\n');
+      expect(await run({ port: 8080 })).toEqual({ success: false });
+      expect(out.join('\n')).toMatch(/janus:dockerfile-lint: \S*apps\/a\/.hadolint.yaml is malformed\n {2}- not valid YAML/);
+    });
+  });
+
   describe('path options', () => {
     const clean = 'FROM python:3.11-slim\nUSER 1000\nEXPOSE 8080\nHEALTHCHECK CMD ["true"]\nCMD ["python"]\n';
     beforeEach(() => writeFileSync(join(ws, 'apps/a/Dockerfile'), clean));

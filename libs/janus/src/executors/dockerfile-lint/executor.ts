@@ -4,6 +4,7 @@ import { dirname, relative } from 'node:path';
 import { parseOptions } from '../../schema/parse-options';
 import { isError } from './lib/finding';
 import { formatJson, formatText } from './lib/format';
+import { findHadolintConfig } from './lib/hadolint-config';
 import { lintDockerfile } from './lib/lint-dockerfile';
 import { resolveLintPaths } from './lib/lint-paths';
 import { type DockerfileLintOptions, schema } from './options-schema';
@@ -13,17 +14,21 @@ export default async function dockerfileLintExecutor(raw: DockerfileLintOptions,
     const options = parseOptions(schema, raw, 'janus:dockerfile-lint');
     const paths = resolveLintPaths(options, context.root, context.projectsConfigurations!.projects[context.projectName!].root);
     const file = paths.dockerfile;
+    const hadolint = findHadolintConfig(paths.projectRoot, context.root);
     const findings = lintDockerfile({
       dockerfile: readFileSync(file, 'utf8'),
       dockerignore: paths.dockerignore === null ? null : readFileSync(paths.dockerignore, 'utf8'),
       port: options.port,
-      ignore: options.ignore,
+      ignore: [...options.ignore, ...(hadolint?.ignored ?? [])],
     });
     const shown = relative(context.root, file);
     // Notes (what the lint does not check) inform; only errors fail the target.
     const failed = findings.some(isError);
     if (options.format === 'json') process.stdout.write(formatJson(shown, findings) + '\n');
-    else (failed ? logger.error : logger.info)(formatText(shown, findings));
+    else {
+      if (hadolint?.ignored.length) logger.info(`${shown}: ignoring ${hadolint.ignored.join(', ')} as ${relative(context.root, hadolint.file)} says`);
+      (failed ? logger.error : logger.info)(formatText(shown, findings));
+    }
     if (paths.outputFile) {
       mkdirSync(dirname(paths.outputFile), { recursive: true });
       writeFileSync(paths.outputFile, formatJson(shown, findings) + '\n');
