@@ -49,6 +49,14 @@ describe('janus:dockerfile-lint executor', () => {
     expect(report.findings[0]).toMatchObject({ rule: 'JD004', hadolint: 'DL3025', level: 'error', line: 5 });
   });
 
+  it('prints SARIF with --format=sarif, and writes it to outputFile', async () => {
+    expect(await run({ format: 'sarif', outputFile: 'dist/lint/a.sarif' })).toEqual({ success: false });
+    const printed = JSON.parse(out.join(''));
+    expect(printed).toMatchObject({ version: '2.1.0', runs: [{ results: [{ ruleId: 'JD004', level: 'error', properties: { hadolint: 'DL3025' } }] }] });
+    expect(printed.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'apps/a/Dockerfile' }, region: { startLine: 5 } });
+    expect(JSON.parse(readFileSync(join(ws, 'dist/lint/a.sarif'), 'utf8'))).toEqual(printed);
+  });
+
   it('takes the hadolint id of a rule in the ignore option', async () => {
     expect(await run({ port: 8080, ignore: ['DL3025'] })).toEqual({ success: true });
   });

@@ -5,8 +5,9 @@ import { parseOptions } from '../../schema/parse-options';
 import { isError } from './lib/finding';
 import { formatJson, formatText } from './lib/format';
 import { findHadolintConfig } from './lib/hadolint-config';
-import { lintDockerfile } from './lib/lint-dockerfile';
+import { lintDockerfile, RULES } from './lib/lint-dockerfile';
 import { resolveLintPaths } from './lib/lint-paths';
+import { artifactUri, formatSarif } from './lib/sarif';
 import { type DockerfileLintOptions, schema } from './options-schema';
 
 export default async function dockerfileLintExecutor(raw: DockerfileLintOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -24,14 +25,16 @@ export default async function dockerfileLintExecutor(raw: DockerfileLintOptions,
     const shown = relative(context.root, file);
     // Notes (what the lint does not check) inform; only errors fail the target.
     const failed = findings.some(isError);
-    if (options.format === 'json') process.stdout.write(formatJson(shown, findings) + '\n');
+    // Machine formats go to stdout untouched, so they can be piped.
+    const report = options.format === 'sarif' ? formatSarif(artifactUri(context.root, file), findings, RULES) : formatJson(shown, findings);
+    if (options.format !== 'text') process.stdout.write(report + '\n');
     else {
       if (hadolint?.ignored.length) logger.info(`${shown}: ignoring ${hadolint.ignored.join(', ')} as ${relative(context.root, hadolint.file)} says`);
       (failed ? logger.error : logger.info)(formatText(shown, findings));
     }
     if (paths.outputFile) {
       mkdirSync(dirname(paths.outputFile), { recursive: true });
-      writeFileSync(paths.outputFile, formatJson(shown, findings) + '\n');
+      writeFileSync(paths.outputFile, report + '\n');
     }
     return { success: !failed };
   } catch (e) {

@@ -17,7 +17,10 @@ export const schema = z
         description: 'The .dockerignore to check: a file path relative to the project root (absolute paths allowed). Default: the one beside the Dockerfile.',
       }),
     port: port.optional().meta({ description: 'The port the server listens on; EXPOSE must include it.' }),
-    format: z.enum(['text', 'json']).default('text').meta({ description: 'Output format.' }),
+    format: z
+      .enum(['text', 'json', 'sarif'])
+      .default('text')
+      .meta({ description: 'Output format: text for people, json, or sarif (SARIF 2.1.0) for code-scanning services.' }),
     ignore: z
       .array(
         z.string().refine((id) => RULE_IDS.includes(id) || HADOLINT_IDS.includes(id), {
@@ -26,11 +29,10 @@ export const schema = z
       )
       .default([])
       .meta({ description: 'Rule ids to switch off for this project: JD… ids, or the hadolint DL… ids they stand for.' }),
-    outputFile: z
-      .string()
-      .min(1, { error: 'must name a file: a path relative to the workspace root, or absolute' })
-      .optional()
-      .meta({ description: 'Also write the JSON report to this file: a path relative to the workspace root (absolute paths allowed).' }),
+    outputFile: z.string().min(1, { error: 'must name a file: a path relative to the workspace root, or absolute' }).optional().meta({
+      description:
+        'Also write the report to this file (SARIF with format sarif, JSON otherwise): a path relative to the workspace root (absolute paths allowed).',
+    }),
   })
   .strict();
 
