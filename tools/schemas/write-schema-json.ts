@@ -12,7 +12,7 @@ async function main() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { schema, schemaMeta } = require(s.optionsModule);
     const options = await resolveConfig(s.schemaJson);
-    writeFileSync(s.schemaJson, await format(JSON.stringify(toNxSchemaJson(schema, schemaMeta)), { ...options, filepath: s.schemaJson }));
+    writeFileSync(s.schemaJson, await format(JSON.stringify(toNxSchemaJson(schema, schemaMeta), null, 2), { ...options, filepath: s.schemaJson }));
     console.log(`wrote ${relative(root, s.schemaJson)}`);
   }
 }

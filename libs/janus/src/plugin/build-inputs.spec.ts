@@ -28,7 +28,7 @@ describe('what a Dockerfile reads', () => {
   });
 
   it('resolves a build arg given in the options', () => {
-    expect(dockerfileSources('ARG SRC\nFROM a:1\nCOPY ${SRC} /x', { SRC: 'lib' }).contextSources).toEqual(['lib']);
+    expect(dockerfileSources('FROM a:1\nARG SRC\nCOPY ${SRC} /x', { SRC: 'lib' }).contextSources).toEqual(['lib']);
   });
 });
 

@@ -1,5 +1,5 @@
-import type { Instruction } from 'dockerfile-ast';
-import { DockerfileModel, instructionText } from '../executors/dockerfile-lint/lib/dockerfile-model';
+import type { Flag, Instruction } from 'dockerfile-ast';
+import { DockerfileModel, pathArguments } from '../dockerfile/dockerfile-model';
 
 /** What a Dockerfile reads from outside itself: the images its stages start from and the context paths it copies. */
 export interface DockerfileSources {
@@ -13,53 +13,29 @@ export interface DockerfileSources {
 
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 
-/** The instruction's arguments as written, flags included (the parser's own views leave some flags out). */
-function argumentsText(model: DockerfileModel, instruction: Instruction): string {
-  return instructionText(model, instruction)
-    .replace(/\\\n/g, ' ')
-    .replace(/^\s*\w+\s+/, '')
-    .trim();
-}
+const copiesFromElsewhere = (instruction: Instruction) =>
+  ((instruction as Instruction & { getFlags?: () => Flag[] }).getFlags?.() ?? []).some((f) => f.getName() === 'from');
 
-function sourcesOf(raw: string): string[] {
-  // Flags come first: --from=, --chown=, --chmod=, --link, --parents, --exclude=…
-  const withoutFlags = raw.replace(/^(--[\w-]+(=("[^"]*"|\S+))?\s+)+/, '');
-  let parts: string[];
-  if (withoutFlags.startsWith('[')) {
-    try {
-      parts = JSON.parse(withoutFlags) as string[];
-    } catch {
-      parts = [];
-    }
-  } else {
-    parts = withoutFlags.split(/\s+/).map((p) => p.replace(/^["']|["']$/g, ''));
-  }
-  // The last part is the destination; heredocs (`<<EOF`) carry their content inline.
-  return parts.slice(0, -1).filter((p) => p && !p.startsWith('<<') && !REMOTE.test(p));
-}
-
+/** Read through the one Dockerfile model the linter and base-image resolution use too. */
 export function dockerfileSources(text: string, buildArgs: Record<string, string> = {}): DockerfileSources {
-  const model = new DockerfileModel(text);
-  Object.assign(model.globalArgs, buildArgs);
-  const stageNames = new Set<string>();
-  const baseImages: string[] = [];
-  const contextSources: string[] = [];
+  const model = new DockerfileModel(text, { buildArgs });
+  const baseImages = new Set<string>();
+  const contextSources = new Set<string>();
   const unresolved: string[] = [];
   for (const stage of model.stages) {
-    const image = model.resolve(stage.from.getImage() ?? '').trim();
-    if (image && image.toLowerCase() !== 'scratch' && !stageNames.has(image.toLowerCase()) && !image.includes('$')) baseImages.push(image);
-    if (stage.name) stageNames.add(stage.name.toLowerCase());
+    if (!stage.parent && stage.image && stage.image.toLowerCase() !== 'scratch' && !stage.image.includes('$')) baseImages.add(stage.image);
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
-      if (keyword !== 'COPY' && keyword !== 'ADD') continue;
-      const args = argumentsText(model, instruction);
-      if (/^(--[\w-]+(=\S+)?\s+)*--from=/.test(args)) continue;
-      for (const source of sourcesOf(args)) {
+      if ((keyword !== 'COPY' && keyword !== 'ADD') || copiesFromElsewhere(instruction)) continue;
+      // The last path is the destination; heredocs (`<<EOF`) carry their content inline.
+      for (const source of pathArguments(instruction).slice(0, -1)) {
+        if (!source || source.startsWith('<<') || REMOTE.test(source)) continue;
         const resolved = model.resolve(source, stage, instruction).trim();
-        // An ARG without a default resolves to nothing here, but a build arg can name any file with it.
-        (resolved.includes('$') || resolved === '' ? unresolved : contextSources).push(resolved || source);
+        // An ARG without a default is unknown here, but a build arg can name any file with it.
+        if (resolved.includes('$') || resolved === '') unresolved.push(source);
+        else contextSources.add(resolved);
       }
     }
   }
-  return { baseImages: [...new Set(baseImages)], contextSources: [...new Set(contextSources)], unresolved };
+  return { baseImages: [...baseImages], contextSources: [...contextSources], unresolved };
 }

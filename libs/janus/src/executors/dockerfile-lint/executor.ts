@@ -1,33 +1,42 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { parseOptions } from '../../schema/parse-options';
+import { isError } from './lib/finding';
 import { formatJson, formatText } from './lib/format';
-import { lintDockerfile } from './lib/lint-dockerfile';
+import { findHadolintConfig } from './lib/hadolint-config';
+import { lintDockerfile, RULES } from './lib/lint-dockerfile';
+import { resolveLintPaths } from './lib/lint-paths';
+import { artifactUri, formatSarif } from './lib/sarif';
 import { type DockerfileLintOptions, schema } from './options-schema';
 
 export default async function dockerfileLintExecutor(raw: DockerfileLintOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const options = parseOptions(schema, raw, 'janus:dockerfile-lint');
-    const projectRoot = join(context.root, context.projectsConfigurations!.projects[context.projectName!].root);
-    const file = isAbsolute(options.dockerfile) ? options.dockerfile : join(projectRoot, options.dockerfile);
-    if (!existsSync(file)) throw new Error(`janus:dockerfile-lint: 'dockerfile' = ${JSON.stringify(options.dockerfile)}: no file at ${file}`);
-    const ignoreFile = options.dockerignore ? join(context.root, options.dockerignore) : join(dirname(file), '.dockerignore');
+    const paths = resolveLintPaths(options, context.root, context.projectsConfigurations!.projects[context.projectName!].root);
+    const file = paths.dockerfile;
+    const hadolint = findHadolintConfig(paths.projectRoot, context.root);
     const findings = lintDockerfile({
       dockerfile: readFileSync(file, 'utf8'),
-      dockerignore: existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : null,
+      dockerignore: paths.dockerignore === null ? null : readFileSync(paths.dockerignore, 'utf8'),
       port: options.port,
-      ignore: options.ignore,
+      ignore: [...options.ignore, ...(hadolint?.ignored ?? [])],
     });
     const shown = relative(context.root, file);
-    if (options.format === 'json') process.stdout.write(formatJson(shown, findings) + '\n');
-    else (findings.length ? logger.error : logger.info)(formatText(shown, findings));
-    if (options.outputFile) {
-      const out = join(context.root, options.outputFile);
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, formatJson(shown, findings) + '\n');
+    // Notes (what the lint does not check) inform; only errors fail the target.
+    const failed = findings.some(isError);
+    // Machine formats go to stdout untouched, so they can be piped.
+    const report = options.format === 'sarif' ? formatSarif(artifactUri(context.root, file), findings, RULES) : formatJson(shown, findings);
+    if (options.format !== 'text') process.stdout.write(report + '\n');
+    else {
+      if (hadolint?.ignored.length) logger.info(`${shown}: ignoring ${hadolint.ignored.join(', ')} as ${relative(context.root, hadolint.file)} says`);
+      (failed ? logger.error : logger.info)(formatText(shown, findings));
     }
-    return { success: findings.length === 0 };
+    if (paths.outputFile) {
+      mkdirSync(dirname(paths.outputFile), { recursive: true });
+      writeFileSync(paths.outputFile, report + '\n');
+    }
+    return { success: !failed };
   } catch (e) {
     logger.error((e as Error).message);
     return { success: false };

@@ -16,6 +16,9 @@ CMD ["python"]
   it('follows stage aliases to the real image', () => {
     expect(finalBaseImage('FROM node:20-slim AS base\nFROM base AS dev\nFROM dev\n', {})).toBe('node:20-slim');
   });
+  it('reads several ARGs declared on one line', () => {
+    expect(finalBaseImage('ARG REG=localhost:5000 TAG=3.11\nFROM ${REG}/py:${TAG}\n', {})).toBe('localhost:5000/py:3.11');
+  });
   it('uses the target stage when one is given', () => {
     expect(finalBaseImage('FROM node:20-slim AS dev\nFROM gcr.io/distroless/nodejs20 AS prod\n', {}, 'dev')).toBe('node:20-slim');
   });

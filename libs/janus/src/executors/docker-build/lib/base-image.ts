@@ -1,4 +1,4 @@
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import { DOCKER_HUB, parseImageReference } from '../../../registry/image-reference';
 import { RegistryClient, registryBaseUrl } from '../../../registry/registry-client';
 
@@ -10,36 +10,14 @@ export interface BaseImageInfo {
   error?: string;
 }
 
-const substitute = (text: string, vars: Record<string, string>) =>
-  text.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_m, a: string, dflt: string | undefined, b: string) => vars[a ?? b] ?? dflt ?? '');
-
 /**
  * The image the final stage (or `target`) builds FROM, following stage aliases and resolving ARGs the way
- * BuildKit does: global ARG defaults, overridden by build args.
+ * BuildKit does: global ARG defaults, overridden by the build args that name a declared ARG.
  */
 export function finalBaseImage(dockerfile: string, buildArgs: Record<string, string>, target?: string): string | undefined {
-  const parsed = DockerfileParser.parse(dockerfile);
-  const vars: Record<string, string> = {};
-  for (const instruction of parsed.getInstructions()) {
-    if (instruction.getKeyword() === 'FROM') break;
-    if (instruction.getKeyword() === 'ARG') {
-      const [name, value] = instruction.getArgumentsContent()?.split('=', 2) ?? [];
-      if (name) vars[name.trim()] = buildArgs[name.trim()] ?? (value ?? '').replace(/^["']|["']$/g, '');
-    }
-  }
-  for (const [k, v] of Object.entries(buildArgs)) vars[k] ??= v;
-  const froms = parsed.getFROMs();
-  const stages = new Map(froms.map((f) => [f.getBuildStage()?.toLowerCase(), f]));
-  let from = target ? stages.get(target.toLowerCase()) : froms.at(-1);
-  const seen = new Set<string>();
-  while (from) {
-    const image = substitute(from.getImage() ?? '', vars);
-    const stage = stages.get(image.toLowerCase());
-    if (!stage || seen.has(image)) return image || undefined;
-    seen.add(image);
-    from = stage;
-  }
-  return undefined;
+  const model = new DockerfileModel(dockerfile, { buildArgs, unsetVariables: 'empty' });
+  const stage = target ? model.stageNamed(target) : model.finalStage;
+  return (stage && model.baseImage(stage)) || undefined;
 }
 
 /**

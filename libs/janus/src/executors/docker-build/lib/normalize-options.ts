@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { DockerfileParser } from 'dockerfile-ast';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import { type GitFacts, readGitFacts } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
@@ -52,10 +52,7 @@ export function newestMtime(dir: string, limit = 20_000): Date {
 }
 
 function stageNames(dockerfile: string): string[] {
-  return DockerfileParser.parse(dockerfile)
-    .getFROMs()
-    .map((f) => f.getBuildStage())
-    .filter((n): n is string => Boolean(n));
+  return new DockerfileModel(dockerfile).stages.map((s) => s.name).filter((n): n is string => Boolean(n));
 }
 
 /** Checks everything that can be known before a build starts, and reports every problem at once. */

@@ -1,7 +1,9 @@
-import { type DockerfileModel, lineOf } from './dockerfile-model';
+import { type DockerfileModel, lineOf } from '../../../dockerfile/dockerfile-model';
 import type { Finding } from './finding';
 
-const DIRECTIVE = /^\s*#\s*janus-lint\s+(global\s+)?ignore=([\w,\s]+)$/;
+// `# janus-lint ignore=JD004` or hadolint's own `# hadolint ignore=DL3025, DL3002  # why`: same grammar, so a
+// Dockerfile written for hadolint keeps its exemptions here.
+const DIRECTIVE = /^\s*#\s*(?:janus-lint|hadolint)\s+(global\s+)?ignore\s*=\s*(\w+(?:\s*,\s*\w+)*)\s*(?:#.*)?$/;
 
 export interface InlineIgnores {
   global: Set<string>;
@@ -10,8 +12,9 @@ export interface InlineIgnores {
 }
 
 /**
- * Reads hadolint-style directives: `# janus-lint ignore=JD004,JD008` applies to the next instruction,
- * `# janus-lint global ignore=JD003` to the whole file.
+ * Reads ignore directives: `# janus-lint ignore=JD004,JD008` (or `# hadolint ignore=DL3025`) applies to the
+ * next instruction, `# janus-lint global ignore=JD003` (or `# hadolint global ignore=…`) to the whole file.
+ * DL ids switch off the findings that stand for them.
  */
 export function readInlineIgnores(model: DockerfileModel): InlineIgnores {
   const global = new Set<string>();
@@ -26,10 +29,7 @@ export function readInlineIgnores(model: DockerfileModel): InlineIgnores {
   for (let index = 0; index < textLines.length; index++) {
     const match = DIRECTIVE.exec(textLines[index]);
     if (!match) continue;
-    const ids = match[2]
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const ids = match[2].split(',').map((s) => s.trim());
     if (match[1]) {
       ids.forEach((id) => global.add(id));
       continue;
@@ -44,6 +44,11 @@ export function readInlineIgnores(model: DockerfileModel): InlineIgnores {
   return { global, byLine };
 }
 
+/** A finding is ignored by its own id, or by the hadolint id it stands for (so DL3007 leaves JD006's DL3006 findings alone). */
+export function matchesIgnore(finding: Finding, ids: ReadonlySet<string> | undefined): boolean {
+  return Boolean(ids && (ids.has(finding.rule) || (finding.hadolint !== null && ids.has(finding.hadolint))));
+}
+
 export function isIgnored(finding: Finding, ignores: InlineIgnores): boolean {
-  return ignores.global.has(finding.rule) || Boolean(ignores.byLine.get(finding.line)?.has(finding.rule));
+  return matchesIgnore(finding, ignores.global) || matchesIgnore(finding, ignores.byLine.get(finding.line));
 }

@@ -16,6 +16,7 @@ function excludes(lines: string[], name: string): boolean {
 export const dockerignore: Rule = {
   id: 'JD010',
   name: 'dockerignore',
+  hadolint: null,
   reason: 'without a .dockerignore, .git history and local .env secrets are sent to the builder and can land in a layer',
   check({ dockerignore: text }) {
     const report = reporter(this);

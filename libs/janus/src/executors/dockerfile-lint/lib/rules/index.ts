@@ -8,9 +8,12 @@ import { healthcheck } from './healthcheck';
 import { noAddLocal } from './no-add-local';
 import { noSecretValues } from './no-secret-values';
 import { nonRootUser } from './non-root-user';
+import { notADockerfile } from './not-a-dockerfile';
+import { onbuildNotChecked } from './onbuild-not-checked';
 import { pinnedBaseImage } from './pinned-base-image';
 
 export const RULES: readonly Rule[] = [
+  notADockerfile,
   nonRootUser,
   healthcheck,
   exposePort,
@@ -21,6 +24,11 @@ export const RULES: readonly Rule[] = [
   aptNoRecommends,
   noSecretValues,
   dockerignore,
+  onbuildNotChecked,
 ];
 
-export const RULE_IDS = RULES.map((r) => r.id);
+/** The ids an ignore may name. */
+export const RULE_IDS = RULES.filter((r) => r.ignorable !== false).map((r) => r.id);
+
+/** hadolint ids with a Janus rule behind them: ignoring one of these switches that check off. */
+export const HADOLINT_IDS = RULES.flatMap((r) => r.hadolint ?? []);

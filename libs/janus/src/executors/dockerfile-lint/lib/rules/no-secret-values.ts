@@ -1,10 +1,11 @@
 import { SECRET_KEY_PATTERN } from '../../../../schema/common-fields';
-import { assignments } from '../dockerfile-model';
+import { assignments } from '../../../../dockerfile/dockerfile-model';
 import { reporter, type Rule } from '../rule';
 
 export const noSecretValues: Rule = {
   id: 'JD009',
   name: 'no-secret-values',
+  hadolint: null,
   reason: 'ENV, ARG and LABEL values are stored in the image config and history, readable by anyone who can pull it',
   check({ model }) {
     const report = reporter(this);

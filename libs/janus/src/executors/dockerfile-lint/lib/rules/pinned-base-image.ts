@@ -3,6 +3,7 @@ import { reporter, type Rule } from '../rule';
 export const pinnedBaseImage: Rule = {
   id: 'JD006',
   name: 'pinned-base-image',
+  hadolint: ['DL3006', 'DL3007'],
   reason: 'an untagged or :latest base changes under you between two builds of the same commit',
   check({ model }) {
     const report = reporter(this);
@@ -19,8 +20,8 @@ export const pinnedBaseImage: Rule = {
         const lastSegment = image.slice(image.lastIndexOf('/') + 1);
         const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
         const via = raw !== image ? ` (from ${raw})` : '';
-        if (!tag) findings.push(report(stage.from, `base image ${image}${via} has no tag`));
-        else if (tag === 'latest') findings.push(report(stage.from, `base image ${image}${via} uses :latest`));
+        if (!tag) findings.push(report(stage.from, `base image ${image}${via} has no tag`, 'DL3006'));
+        else if (tag === 'latest') findings.push(report(stage.from, `base image ${image}${via} uses :latest`, 'DL3007'));
       }
       if (stage.name) stages.add(stage.name.toLowerCase());
     }
