@@ -1,12 +1,11 @@
+import { removeImages, startBuiltServer } from '../../testing/test-images';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildImage } from '../../testing/build-test-image';
-import { startContainer, type StartedContainer } from '../../engine/container-runner';
-import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import type { StartedContainer } from '../../engine/container-runner';
+import { assertEngineRunning } from '../../engine/docker-client';
 import { renderBaselineTo } from '../../testing/render-baseline';
-import { waitUntilReady } from './readiness';
 import { checkStreamUsage } from './stream-usage';
 import type { BaselineTarget } from './target';
 
@@ -19,17 +18,11 @@ describe('checkStreamUsage on the generated baseline', () => {
   beforeAll(async () => {
     await assertEngineRunning();
     renderBaselineTo(dir, 'plain');
-    await buildImage({ context: dir, tags: [image] });
-    container = await startContainer(image, { containerPort: 8080 });
-    const ready = await waitUntilReady(container, 30);
-    if (!ready.ok) throw new Error(ready.detail);
+    container = await startBuiltServer(dir, image);
   });
   afterAll(async () => {
     await container?.remove();
-    await dockerClient()
-      .getImage(image)
-      .remove({ force: true })
-      .catch(() => undefined);
+    await removeImages(image);
     rmSync(dir, { recursive: true, force: true });
   });
 

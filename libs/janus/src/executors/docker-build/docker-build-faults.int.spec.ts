@@ -1,3 +1,4 @@
+import { removeImages } from '../../testing/test-images';
 import { logger } from '@nx/devkit';
 import Docker from 'dockerode';
 import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,12 +51,7 @@ describe('janus:docker-build faults', () => {
   afterEach(() => jest.restoreAllMocks());
 
   afterAll(async () => {
-    const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } }))
-      await docker
-        .getImage(img.Id)
-        .remove({ force: true })
-        .catch(() => undefined);
+    await removeImages(`${REGISTRY}/${image}`);
     const list = await registry.getManifest(image, 'stable').catch(() => undefined);
     for (const m of (list?.json.manifests as Array<{ digest: string }>) ?? []) await registry.deleteManifest(image, m.digest).catch(() => undefined);
     if (list) await registry.deleteManifest(image, list.digest).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { removeImages } from '../../testing/test-images';
 import { logger } from '@nx/devkit';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
 import { type ContractReport, writeReports } from '../../contract/report';
-import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { assertEngineRunning } from '../../engine/docker-client';
 import { tagImage } from '../../engine/image-store';
 import type { BuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
@@ -61,12 +62,7 @@ describe('janus:docker-push on the real engine and registry', () => {
   });
   afterEach(() => jest.restoreAllMocks());
   afterAll(async () => {
-    const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } }))
-      await docker
-        .getImage(img.Id)
-        .remove({ force: true })
-        .catch(() => undefined);
+    await removeImages(`${REGISTRY}/${image}`);
     const metadata = record();
     for (const digest of [metadata.indexDigest, ...metadata.platforms.map((p) => p.digest)])
       if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);

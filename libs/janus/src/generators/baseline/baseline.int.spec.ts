@@ -1,7 +1,7 @@
+import { removeImages, startBuiltServer } from '../../testing/test-images';
 import { randomBytes } from 'node:crypto';
-import { buildImage } from '../../testing/build-test-image';
 import { startContainer, type StartedContainer } from '../../engine/container-runner';
-import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { assertEngineRunning } from '../../engine/docker-client';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import { waitUntilReady } from '../../contract/checks/readiness';
 import { FakeUpstream, UPSTREAM_REPLY, UPSTREAM_USAGE } from '../../contract/fake-upstream';
@@ -43,18 +43,12 @@ describe('janus:baseline on the real engine', () => {
   beforeAll(async () => {
     await assertEngineRunning();
     await ws.nx(['g', 'janus:baseline', 'probe', '--no-interactive']);
-    await buildImage({ context: ws.path('apps/probe'), tags: [image] });
-    container = await startContainer(image, { containerPort: 8080 });
-    const ready = await waitUntilReady(container, 30);
-    if (!ready.ok) throw new Error(ready.detail);
+    container = await startBuiltServer(ws.path('apps/probe'), image);
   });
 
   afterAll(async () => {
     await container?.remove();
-    await dockerClient()
-      .getImage(image)
-      .remove({ force: true })
-      .catch(() => undefined);
+    await removeImages(image);
     ws.dispose();
   });
 
