@@ -128,6 +128,16 @@ describe('janus:baseline', () => {
       ['escaping directory', { name: 'ok', directory: '../outside' }, /'directory' = "\.\.\/outside": must stay inside the workspace/],
       ['bad base image', { name: 'ok', baseImage: 'Python 3' }, /'baseImage' = "Python 3": must be an image reference/],
       ['unknown option', { name: 'ok', prot: 1 }, /unknown option\(s\) 'prot'/],
+      ['a directory inside .git', { name: 'ok', directory: '.git/x' }, /'directory' = "\.git\/x": must not be inside a directory tools own/],
+      ['a directory inside node_modules', { name: 'ok', directory: 'node_modules/x' }, /must not be inside a directory tools own/],
+      ['a directory inside dist', { name: 'ok', directory: 'dist/x' }, /must not be inside a directory tools own/],
+      ['a directory with a newline', { name: 'ok', directory: 'apps/a\nb' }, /must not contain control characters such as a newline/],
+      ['a name with a newline', { name: 'ok\nx' }, /'name' = "ok\\nx": must be lowercase/],
+      [
+        'a path through a file',
+        { name: 'ok', directory: 'package.json/x' },
+        /'directory' = "package.json\/x": package.json is a file, so nothing can be created under it/,
+      ],
     ];
     const changedPaths = () =>
       tree

@@ -12,7 +12,12 @@ export function normalizeOptions(tree: Tree, raw: BaselineGeneratorOptions): Nor
   const parsed = parseOptions(schema, raw, 'janus:baseline');
   const directory = (parsed.directory ?? `apps/${parsed.name}`).replace(/\\/g, '/').replace(/\/+$/, '');
   const problems: string[] = [];
-  if (tree.exists(directory)) {
+  // A path through an existing file (package.json/x) could never be written: say so before anything is.
+  const parts = directory.split('/');
+  const fileOnPath = parts.map((_, i) => parts.slice(0, i + 1).join('/')).find((p) => tree.isFile(p));
+  if (fileOnPath && fileOnPath !== directory) {
+    problems.push(`'directory' = ${JSON.stringify(directory)}: ${fileOnPath} is a file, so nothing can be created under it`);
+  } else if (tree.exists(directory)) {
     problems.push(`'directory' = ${JSON.stringify(directory)}: already exists; choose another --directory or --name`);
   }
   if (getProjects(tree).has(parsed.name)) {
