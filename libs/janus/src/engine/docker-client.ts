@@ -28,3 +28,16 @@ export async function assertEngineRunning(docker = dockerClient()): Promise<void
     throw engineUnreachable(e);
   }
 }
+
+const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * An executor's failure in words: an engine that went away mid-run (dockerd stopped or crashed: `connect
+ * ENOENT /var/run/docker.sock`) is named as such, with what to do, rather than as a raw socket error.
+ */
+export function describeFailure(e: unknown): string {
+  const err = e as { code?: string; message?: string; address?: string };
+  const aboutEngine = /docker\.sock|dockerd|:2375|:2376/.test(`${err.message ?? ''} ${err.address ?? ''}`);
+  if (GONE.has(err.code ?? '') && aboutEngine) return engineUnreachable(e).message;
+  return err.message ?? String(e);
+}

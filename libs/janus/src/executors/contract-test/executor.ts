@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runContractSuite } from '../../contract/contract-suite';
 import { clearReports, type ContractReport, reportTable, writeReports } from '../../contract/report';
 import { ContainerScope } from '../../engine/container-runner';
-import { assertEngineRunning } from '../../engine/docker-client';
+import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { inspectImage } from '../../engine/image-store';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
@@ -105,7 +105,7 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
     (report.ok ? logger.info : logger.error)(reportTable(report));
     return { success: report.ok };
   } catch (e) {
-    logger.error((e as Error).message);
+    logger.error(describeFailure(e));
     return { success: false };
   } finally {
     process.off('SIGINT', onSignal);

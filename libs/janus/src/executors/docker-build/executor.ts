@@ -1,4 +1,5 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
+import { describeFailure } from '../../engine/docker-client';
 import type { DockerBuildOptions } from './options-schema';
 import { normalizeOptions } from './lib/normalize-options';
 import { runDockerBuild } from './lib/run-docker-build';
@@ -17,7 +18,7 @@ export default async function dockerBuildExecutor(options: DockerBuildOptions, c
     await runDockerBuild(normalized, abort.signal);
     return { success: true };
   } catch (e) {
-    logger.error(abort.signal.aborted ? 'janus:docker-build: cancelled; no tag was changed' : (e as Error).message);
+    logger.error(abort.signal.aborted ? 'janus:docker-build: cancelled; no tag was changed' : describeFailure(e));
     return { success: false };
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
 import { dirname, join } from 'node:path';
 import { readContractReport } from '../../contract/report';
-import { assertEngineRunning } from '../../engine/docker-client';
+import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { inspectImage } from '../../engine/image-store';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord, stageBuildRecord } from '../../image/build-record';
 import { buildSummary } from '../../image/build-summary';
@@ -77,7 +77,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     logger.info('\n' + buildSummary(updated, (Date.now() - t0) / 1000));
     return { success: true };
   } catch (e) {
-    logger.error((e as Error).message);
+    logger.error(describeFailure(e));
     return { success: false };
   }
 }

@@ -1,7 +1,7 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
 import { join } from 'node:path';
 import { ContainerScope } from '../../engine/container-runner';
-import { assertEngineRunning } from '../../engine/docker-client';
+import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { ensureImage } from '../../engine/image-store';
 import { buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
@@ -43,7 +43,7 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
     const exit = stopping ? 0 : await container.waitForExit(1000);
     return { success: stopping || exit === 0 };
   } catch (e) {
-    if (!stopping) logger.error((e as Error).message);
+    if (!stopping) logger.error(describeFailure(e));
     return { success: stopping };
   } finally {
     process.off('SIGINT', onSignal);

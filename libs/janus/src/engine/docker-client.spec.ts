@@ -1,0 +1,14 @@
+import { describeFailure } from './docker-client';
+
+describe('executor failures in words', () => {
+  it('names an engine that went away instead of a raw socket error', () => {
+    const gone = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', address: '/var/run/docker.sock' });
+    expect(describeFailure(gone)).toMatch(/the Docker engine at .* is not reachable .*connect ENOENT[\s\S]*npm run bootstrap/);
+  });
+  it('leaves other errors as they are, a missing file included', () => {
+    expect(describeFailure(Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), { code: 'ENOENT' }))).toBe(
+      "ENOENT: no such file or directory, open 'x'",
+    );
+    expect(describeFailure(new Error('boom'))).toBe('boom');
+  });
+});
