@@ -1,5 +1,6 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
 import type { DockerBuildOptions } from './options-schema';
+import { lintBeforeBuild } from './lib/lint-before-build';
 import { normalizeOptions } from './lib/normalize-options';
 import { runDockerBuild } from './lib/run-docker-build';
 
@@ -14,6 +15,7 @@ export default async function dockerBuildExecutor(options: DockerBuildOptions, c
   process.once('SIGTERM', onSignal);
   try {
     const normalized = await normalizeOptions(options, context);
+    lintBeforeBuild(normalized);
     await runDockerBuild(normalized, abort.signal);
     return { success: true };
   } catch (e) {

@@ -26,11 +26,12 @@ describe('janus:baseline', () => {
     expect(project.targets?.['dockerfile-lint']).toMatchObject({ executor: 'janus:dockerfile-lint', options: { port: 8080 } });
     expect(project.targets?.['docker-build']).toMatchObject({
       executor: 'janus:docker-build',
-      dependsOn: ['dockerfile-lint'],
       outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
       options: { platforms: 'linux/amd64,linux/arm64' },
     });
     expect(project.targets?.['docker-build']?.options?.push).toBeUndefined();
+    // The build lints in-process with the lint target's options; a task dependency would only add a process.
+    expect(project.targets?.['docker-build']?.dependsOn).toBeUndefined();
     expect(project.targets?.['docker-push']).toMatchObject({ executor: 'janus:docker-push', dependsOn: ['contract-test'] });
     expect(project.targets?.['contract-test']).toMatchObject({ executor: 'janus:contract-test', dependsOn: ['docker-build'], options: { port: 8080 } });
     expect(project.tags).toEqual(expect.arrayContaining(['janus:baseline', 'janus:flavor:plain']));

@@ -11,7 +11,19 @@ import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '
 import { createdTime, ociLabels } from './oci-labels';
 import { type DerivedTag, deriveTags } from './tag-rules';
 
-export interface NormalizedDockerBuild extends Omit<ParsedDockerBuildOptions, 'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath'> {
+/** What the lint before the build needs of the project's dockerfile-lint target, read leniently: that target validates its own options. */
+export interface LintSettings {
+  port?: number;
+  ignore?: string[];
+  dockerignore?: string;
+}
+
+export const LINT_TARGET = 'dockerfile-lint';
+
+export interface NormalizedDockerBuild extends Omit<
+  ParsedDockerBuildOptions,
+  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint'
+> {
   projectName: string;
   projectRoot: string;
   workspaceRoot: string;
@@ -29,6 +41,8 @@ export interface NormalizedDockerBuild extends Omit<ParsedDockerBuildOptions, 's
   createdFrom: string;
   outputPath: string;
   git: GitFacts;
+  /** false when the build is not to lint its Dockerfile first. */
+  lint: false | LintSettings;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', '.nx']);
@@ -49,6 +63,15 @@ export function newestMtime(dir: string, limit = 20_000): Date {
   };
   walk(dir);
   return new Date(Math.floor(newest / 1000) * 1000);
+}
+
+function lintSettings(context: ExecutorContext): LintSettings {
+  const options = (context.projectsConfigurations?.projects[context.projectName!]?.targets?.[LINT_TARGET]?.options ?? {}) as Record<string, unknown>;
+  return {
+    port: typeof options.port === 'number' ? options.port : undefined,
+    ignore: Array.isArray(options.ignore) ? options.ignore.filter((id): id is string => typeof id === 'string') : undefined,
+    dockerignore: typeof options.dockerignore === 'string' && options.dockerignore ? options.dockerignore : undefined,
+  };
 }
 
 function stageNames(dockerfile: string): string[] {
@@ -113,5 +136,6 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     createdFrom: created.source,
     outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
     git,
+    lint: o.lint && lintSettings(context),
   };
 }
