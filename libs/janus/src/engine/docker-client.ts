@@ -1,11 +1,29 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { DockerodeEngineApi } from './dockerode-engine-api';
+import { type EngineApi, localEngineSocket } from './engine-api';
+import { SocketEngineApi } from './socket-engine-api';
 
 let client: Docker | undefined;
 
-/** The Engine API client, talking to DOCKER_HOST or the default socket. */
+/**
+ * dockerode, talking to DOCKER_HOST or the default socket: for streams (push, pull, save) and containers.
+ * Loaded on first use, since a build that only pings, inspects and tags never needs it (see EngineApi).
+ */
 export function dockerClient(): Docker {
-  client ??= new Docker();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  client ??= new (require('dockerode') as typeof Docker)();
   return client;
+}
+
+let api: EngineApi | undefined;
+
+/** The Engine API's plain calls: straight over a local socket, through dockerode for any other DOCKER_HOST. */
+export function engineApi(): EngineApi {
+  if (!api) {
+    const socket = localEngineSocket();
+    api = socket ? new SocketEngineApi(socket) : new DockerodeEngineApi(dockerClient());
+  }
+  return api;
 }
 
 const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
@@ -28,9 +46,9 @@ export function engineUnreachable(e: unknown, doing?: string): Error {
 }
 
 /** Fails with instructions instead of an ECONNREFUSED stack when no engine answers. */
-export async function assertEngineRunning(docker = dockerClient()): Promise<void> {
+export async function assertEngineRunning(engine: EngineApi = engineApi()): Promise<void> {
   try {
-    await docker.ping();
+    await engine.ping();
   } catch (e) {
     throw engineUnreachable(e);
   }

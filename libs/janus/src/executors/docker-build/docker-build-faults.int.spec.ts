@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import Docker from 'dockerode';
+import { SocketEngineApi } from '../../engine/socket-engine-api';
 import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,6 @@ describe('janus:docker-build faults', () => {
   });
 
   it('an engine that is not running is reported with how to start it', async () => {
-    await expect(assertEngineRunning(new Docker({ socketPath: '/nonexistent/docker.sock' }))).rejects.toThrow(/not reachable.*npm run bootstrap/);
+    await expect(assertEngineRunning(new SocketEngineApi('/nonexistent/docker.sock'))).rejects.toThrow(/not reachable.*npm run bootstrap/);
   });
 });

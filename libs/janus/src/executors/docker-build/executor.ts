@@ -1,8 +1,9 @@
-import { type ExecutorContext, logger } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import type { DockerBuildOptions } from './options-schema';
 import { lintBeforeBuild } from './lib/lint-before-build';
 import { normalizeOptions } from './lib/normalize-options';
 import { runDockerBuild } from './lib/run-docker-build';
+import { logger } from '../../workspace/nx-logger';
 
 export default async function dockerBuildExecutor(options: DockerBuildOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const abort = new AbortController();

@@ -1,8 +1,8 @@
-import { logger } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { lintDockerfile } from '../../dockerfile-lint/lib/lint-dockerfile';
 import type { NormalizedDockerBuild } from './normalize-options';
+import { logger } from '../../../workspace/nx-logger';
 
 /**
  * The dockerfile-lint rules on the Dockerfile this build is about to build, in this process: the same

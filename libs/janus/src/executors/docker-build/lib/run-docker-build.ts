@@ -1,4 +1,3 @@
-import { logger } from '@nx/devkit';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
 import { assertEngineRunning } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
@@ -10,6 +9,7 @@ import { searchableSecretValues } from '../../../image/secret-spec';
 import { finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
 import { largestLayers, overBudgetMessage } from './size-budget';
+import { logger } from '../../../workspace/nx-logger';
 
 function redact(line: string, secrets: string[]): string {
   return secrets.reduce((l, s) => l.split(s).join('***'), line);
