@@ -1,5 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { DockerBuildOptions } from './options-schema';
+import { resolveDockerCli } from '../../engine/docker-cli';
 import { lintBeforeBuild } from './lib/lint-before-build';
 import { normalizeOptions } from './lib/normalize-options';
 import { runDockerBuild } from './lib/run-docker-build';
@@ -14,6 +15,9 @@ export default async function dockerBuildExecutor(options: DockerBuildOptions, c
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Finding the docker client means starting it (tens of milliseconds a question): ask now, while options,
+  // git and the lint are worked out; the build engine picks up the same answer.
+  if (options.engine !== 'podman') void resolveDockerCli();
   try {
     const normalized = await normalizeOptions(options, context);
     lintBeforeBuild(normalized);

@@ -83,6 +83,11 @@ function stageNames(dockerfile: string): string[] {
 
 /** Checks everything that can be known before a build starts, and reports every problem at once. */
 export async function normalizeOptions(raw: DockerBuildOptions, context: ExecutorContext): Promise<NormalizedDockerBuild> {
+  // git's answers (six child processes) are on their way while the options and files are checked; the
+  // promise is marked handled so invalid options, reported first, leave no unhandled rejection behind.
+  const nxJson = context.nxJsonConfiguration as { defaultBase?: string } | undefined;
+  const gitFacts = readGitFacts(context.root, nxJson?.defaultBase ?? 'main');
+  gitFacts.catch(() => undefined);
   const o = parseOptions(schema, raw, 'janus:docker-build');
   const projectName = context.projectName;
   if (!projectName) throw new Error('janus:docker-build: run it as a project target (nx run <project>:docker-build)');
@@ -111,8 +116,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (o.push && !o.registry) problems.push(`'push' = true needs a 'registry' to push to`);
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
-  const nxJson = context.nxJsonConfiguration as { defaultBase?: string } | undefined;
-  const git = await readGitFacts(ws, nxJson?.defaultBase ?? 'main');
+  const git = await gitFacts;
   const tags = deriveTags(git, { extra: o.tags, derive: o.deriveTags });
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;
