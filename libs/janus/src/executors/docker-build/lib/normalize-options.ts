@@ -2,12 +2,13 @@ import type { ExecutorContext } from '@nx/devkit';
 import { DockerfileParser } from 'dockerfile-ast';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type GitFacts, readGitFacts } from '../../../git/git-facts';
+import type { GitFacts } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
 import { workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
+import { gitFactsFor } from './build-facts';
 import { createdTime, ociLabels } from './oci-labels';
 import { type DerivedTag, deriveTags } from './tag-rules';
 
@@ -83,10 +84,9 @@ function stageNames(dockerfile: string): string[] {
 
 /** Checks everything that can be known before a build starts, and reports every problem at once. */
 export async function normalizeOptions(raw: DockerBuildOptions, context: ExecutorContext): Promise<NormalizedDockerBuild> {
-  // git's answers (six child processes) are on their way while the options and files are checked; the
-  // promise is marked handled so invalid options, reported first, leave no unhandled rejection behind.
-  const nxJson = context.nxJsonConfiguration as { defaultBase?: string } | undefined;
-  const gitFacts = readGitFacts(context.root, nxJson?.defaultBase ?? 'main');
+  // git's answers are on their way while the options and files are checked (the executor asked even earlier);
+  // marked handled so invalid options, reported first, leave no unhandled rejection behind.
+  const gitFacts = gitFactsFor(context);
   gitFacts.catch(() => undefined);
   const o = parseOptions(schema, raw, 'janus:docker-build');
   const projectName = context.projectName;
