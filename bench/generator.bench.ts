@@ -1,9 +1,7 @@
 // Generator wall time: `nx g janus:baseline` against `nx g @nx/js:library` in the same workspace, interleaved
 // so both see the same machine load. Prints medians and their ratio (target: janus / nx-js ≤ 1.0).
-// Both run as users get them: compiled packages (the plugin is built first), not TypeScript sources.
-import { join } from 'node:path';
-import { runCommand } from '../libs/janus/src/process/run-command';
-import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+// Both run as users get them: compiled packages (TempWorkspace builds the plugin first if its sources changed).
+import { TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -16,8 +14,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', 'janus:build'], { cwd: REPO_ROOT, env: { ...process.env, NX_DAEMON: 'false' } });
-  const ws = new TempWorkspace('janus-bench-', 'dist');
+  const ws = new TempWorkspace('janus-bench-');
   const janus: number[] = [];
   const nxjs: number[] = [];
   try {

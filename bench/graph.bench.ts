@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../libs/janus/src/process/run-command';
 import { initGitRepo } from '../libs/janus/src/testing/git-repo';
-import { buildPlugin, REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -37,7 +37,7 @@ function project(ws: TempWorkspace, name: string): void {
 }
 
 async function workspace(size: number, variant: Variant): Promise<TempWorkspace> {
-  const ws = new TempWorkspace(`janus-bench-graph-`, 'dist');
+  const ws = new TempWorkspace('janus-bench-graph-');
   writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: PLUGINS[variant] }));
   for (let i = 0; i < size; i++) project(ws, `svc-${i}`);
   writeFileSync(ws.path('.gitignore'), 'node_modules\ndist\n.nx\n');
@@ -99,7 +99,6 @@ async function affectedOneOfTwenty(): Promise<void> {
 }
 
 async function main() {
-  await buildPlugin();
   await graphCost();
   await affectedOneOfTwenty();
 }

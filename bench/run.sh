@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(ls bench/*.bench.ts | xargs -n1 basename | sed 's/\.bench\.ts$//'))
+# Benchmarks time the plugin as users run it: compiled, built here first if its sources changed.
+npm run -s build:plugin
 for n in "${names[@]}"; do
   echo "== bench/$n"
   node -r @swc-node/register "bench/$n.bench.ts"

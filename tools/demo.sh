@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/ensure-node-deps.sh
 ensure_node_deps
+# The demo's Nx targets run the compiled plugin (node_modules/janus -> dist/libs/janus): build it if its sources changed.
+npm run -s build:plugin
 bash tools/bootstrap/bootstrap.sh
 node -r @swc-node/register tools/demo/demo.ts "$@"

@@ -10,6 +10,8 @@ ensure_node_deps
 echo "[janus] typecheck, lint, format:check"
 npm run -s checks
 bash tools/bootstrap/bootstrap.sh
+# Specs that drive the real nx CLI run the compiled plugin; build it once here if its sources changed.
+npm run -s build:plugin
 mkdir -p tmp
 status=0
 npx jest --ci --json --outputFile=tmp/jest-results.json "$@" || status=$?

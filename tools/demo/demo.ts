@@ -1,5 +1,5 @@
 // The main job end to end on the checked-in demo baseline (apps/demo-agent), through the same Nx targets CI
-// runs: lint its Dockerfile, build it for linux/amd64 and linux/arm64, check it against the container
+// runs: lint its Dockerfile and build it for linux/amd64 and linux/arm64, check it against the container
 // contract, push it with a manifest list; then show what the registry serves, run it and print a real chat
 // completion from it.
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ async function nx(args: string[]) {
 async function main() {
   await assertEngineRunning();
 
-  step('dockerfile-lint → docker-build (linux/amd64 + linux/arm64) → contract-test → docker-push, as CI runs them');
+  step('docker-build (its Dockerfile linted first; linux/amd64 + linux/arm64) → contract-test → docker-push, as CI runs them');
   await nx(['run', `${PROJECT}:docker-push`]);
   const metadata = JSON.parse(readFileSync(join(ROOT, 'dist/docker', PROJECT, 'metadata.json'), 'utf8')) as BuildRecord;
 

@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { z } from 'zod';
 
+/** Where contract-test writes its reports unless `reportDir` says otherwise (workspace-relative). */
+export const defaultReportDir = (projectName: string) => join('dist/contract', projectName);
+
 const checkResultSchema = z.object({
   id: z.string(),
   title: z.string(),

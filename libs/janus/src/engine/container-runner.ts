@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { dockerClient } from './docker-client';
+import { DockerodeEngineApi } from './dockerode-engine-api';
 import { type HistoryEntry, imageHistory } from './image-store';
 
 /** Every container Janus starts for checks or tests carries this label, so leftovers can always be found. */
@@ -65,7 +66,7 @@ export class StartedContainer {
 
   /** The layer history of the image it runs: what `docker history` shows anyone who can pull the image. */
   async history(): Promise<HistoryEntry[]> {
-    return imageHistory(this.image, this.docker);
+    return imageHistory(this.image, new DockerodeEngineApi(this.docker));
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

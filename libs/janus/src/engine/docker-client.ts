@@ -1,11 +1,36 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { DockerodeEngineApi } from './dockerode-engine-api';
+import { type EngineApi, localEngineSocket } from './engine-api';
+import { SocketEngineApi } from './socket-engine-api';
 
 let client: Docker | undefined;
 
-/** The Engine API client, talking to DOCKER_HOST or the default socket. */
+/**
+ * dockerode, talking to DOCKER_HOST or the default socket: for streams (push, pull, save) and containers.
+ * Loaded on first use, since a build that only pings, inspects and tags never needs it (see EngineApi).
+ */
 export function dockerClient(): Docker {
-  client ??= new Docker();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  client ??= new (require('dockerode') as typeof Docker)();
   return client;
+}
+
+let api: EngineApi | undefined;
+
+/** The Engine API's plain calls: straight over a local socket, through dockerode for any other DOCKER_HOST. */
+export function engineApi(): EngineApi {
+  if (!api) {
+    const socket = localEngineSocket();
+    api = socket ? new SocketEngineApi(socket) : new DockerodeEngineApi(dockerClient());
+  }
+  return api;
+}
+
+const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+/** Whether an error means the engine itself is not there (stopped, crashed, wrong socket), not a refusal. */
+export function isEngineGone(e: unknown): boolean {
+  return GONE.has((e as { code?: string })?.code ?? '');
 }
 
 function engineAddress(): string {
@@ -21,15 +46,13 @@ export function engineUnreachable(e: unknown, doing?: string): Error {
 }
 
 /** Fails with instructions instead of an ECONNREFUSED stack when no engine answers. */
-export async function assertEngineRunning(docker = dockerClient()): Promise<void> {
+export async function assertEngineRunning(engine: EngineApi = engineApi()): Promise<void> {
   try {
-    await docker.ping();
+    await engine.ping();
   } catch (e) {
     throw engineUnreachable(e);
   }
 }
-
-const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 /**
  * An executor's failure in words: an engine that went away mid-run (dockerd stopped or crashed: `connect
@@ -38,6 +61,6 @@ const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 export function describeFailure(e: unknown): string {
   const err = e as { code?: string; message?: string; address?: string };
   const aboutEngine = /docker\.sock|dockerd|:2375|:2376/.test(`${err.message ?? ''} ${err.address ?? ''}`);
-  if (GONE.has(err.code ?? '') && aboutEngine) return engineUnreachable(e).message;
+  if (isEngineGone(e) && aboutEngine) return engineUnreachable(e).message;
   return err.message ?? String(e);
 }

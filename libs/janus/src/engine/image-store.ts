@@ -1,10 +1,11 @@
 import type Docker from 'dockerode';
 import { repositoryAndTag } from '../registry/image-reference';
-import { dockerClient } from './docker-client';
+import { dockerClient, engineApi } from './docker-client';
+import type { EngineApi, ImageInfo } from './engine-api';
 import { followProgress } from './progress-stream';
 
 /** The engine's local image store, as the rest of the plugin sees it: no dockerode types beyond inspect data. */
-export type ImageInfo = Docker.ImageInspectInfo;
+export type { ImageInfo } from './engine-api';
 
 export interface HistoryEntry {
   createdBy: string;
@@ -17,35 +18,28 @@ export interface PushCredentials {
   serveraddress: string;
 }
 
-const status = (e: unknown) => (e as { statusCode?: number })?.statusCode;
-
 /** The image as the engine has it, or undefined when it has none by that name or id. */
-export async function inspectImage(ref: string, docker: Docker = dockerClient()): Promise<ImageInfo | undefined> {
-  try {
-    return await docker.getImage(ref).inspect();
-  } catch (e) {
-    if (status(e) === 404) return undefined;
-    throw e;
-  }
+export function inspectImage(ref: string, engine: EngineApi = engineApi()): Promise<ImageInfo | undefined> {
+  return engine.inspectImage(ref);
 }
 
-export async function tagImage(imageId: string, ref: string, docker: Docker = dockerClient()): Promise<void> {
-  await docker.getImage(imageId).tag(repositoryAndTag(ref));
+export async function tagImage(imageId: string, ref: string, engine: EngineApi = engineApi()): Promise<void> {
+  const { repo, tag } = repositoryAndTag(ref);
+  await engine.tagImage(imageId, repo, tag);
 }
 
 /** Removes an image only while nothing names it, so a shared layer or a user's tag is never taken away. */
-export async function removeIfUntagged(imageId: string, docker: Docker = dockerClient()): Promise<boolean> {
-  const info = await inspectImage(imageId, docker).catch(() => undefined);
+export async function removeIfUntagged(imageId: string, engine: EngineApi = engineApi()): Promise<boolean> {
+  const info = await inspectImage(imageId, engine).catch(() => undefined);
   if (!info || (info.RepoTags ?? []).length > 0) return false;
-  return docker
-    .getImage(imageId)
-    .remove({ noprune: false })
+  return engine
+    .removeImage(imageId)
     .then(() => true)
     .catch(() => false);
 }
 
-export async function imageHistory(ref: string, docker: Docker = dockerClient()): Promise<HistoryEntry[]> {
-  const history = (await docker.getImage(ref).history()) as Array<{ CreatedBy?: string; Size?: number }>;
+export async function imageHistory(ref: string, engine: EngineApi = engineApi()): Promise<HistoryEntry[]> {
+  const history = await engine.imageHistory(ref);
   return history.map((h) => ({ createdBy: h.CreatedBy ?? '', size: h.Size ?? 0 }));
 }
 
@@ -59,20 +53,23 @@ export async function pushImage(ref: string, auth?: PushCredentials, onLine?: (l
 }
 
 /** The image as the local engine has it, pulled first when only the registry has it (e.g. after an Nx cache hit). */
-export async function ensureImage(ref: string, docker: Docker = dockerClient()): Promise<ImageInfo> {
-  const present = await inspectImage(ref, docker);
+export async function ensureImage(ref: string, engine: EngineApi = engineApi()): Promise<ImageInfo> {
+  const present = await inspectImage(ref, engine);
   if (present) return present;
+  const docker = dockerClient();
   try {
     await followProgress(docker, await docker.pull(ref), `pull ${ref}`);
   } catch (e) {
     throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${(e as Error).message.replace(/^pull \S+ failed: /, '')}`);
   }
-  return docker.getImage(ref).inspect();
+  const pulled = await inspectImage(ref, engine);
+  if (!pulled) throw new Error(`image ${ref} was pulled but the engine does not show it`);
+  return pulled;
 }
 
 /** The registry mirrors the engine uses for Docker Hub names (where a build's `FROM python:…` really came from). */
-export async function engineMirrors(docker: Docker = dockerClient()): Promise<string[]> {
-  const info = (await docker.info()) as { RegistryConfig?: { Mirrors?: string[] } };
+export async function engineMirrors(engine: EngineApi = engineApi()): Promise<string[]> {
+  const info = await engine.info();
   return info.RegistryConfig?.Mirrors ?? [];
 }
 

@@ -5,13 +5,13 @@ import { stripVTControlCharacters } from 'node:util';
 import { dockerClient } from '../engine/docker-client';
 import { runCommand } from '../process/run-command';
 import { initGitRepo } from '../testing/git-repo';
-import { buildPlugin, REPO_ROOT, TempWorkspace } from '../testing/temp-workspace';
+import { REPO_ROOT, TempWorkspace } from '../testing/temp-workspace';
 
 // CI's one line on a real workspace: after one full build, `nx affected -t docker-build` after each kind of
 // change must really run exactly the builds the change calls for; everything else is a cache hit or not run.
 describe('nx affected -t docker-build with inferred targets', () => {
   // The plugin as users run it: compiled, so Nx loads `janus/plugin` like any installed package.
-  const ws = new TempWorkspace('janus-affected-', 'dist');
+  const ws = new TempWorkspace('janus-affected-');
   const id = randomBytes(3).toString('hex');
   const baseImage = `janus-test/pybase-${id}`;
   const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', JANUS_TEMPLATES_DIR: ws.path('templates') };
@@ -44,7 +44,6 @@ describe('nx affected -t docker-build with inferred targets', () => {
     `FROM ${from}\n${body}\nUSER 1000:1000\nEXPOSE 8080\nHEALTHCHECK CMD ["python", "-c", "print(1)"]\nCMD ["python", "-c", "print(1)"]\n`;
 
   beforeAll(async () => {
-    await buildPlugin();
     cpSync(join(REPO_ROOT, 'templates'), ws.path('templates'), { recursive: true });
     writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64' } }] }, null, 2));
     // A base image the workspace builds itself, and an agent generated on top of it.

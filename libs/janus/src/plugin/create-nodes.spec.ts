@@ -39,7 +39,8 @@ describe('inferred targets on a temporary workspace', () => {
   it('renames targets, dependsOn included, as the options say', async () => {
     const options = { ...DEFAULT_PLUGIN_OPTIONS, targetNames: { ...DEFAULT_PLUGIN_OPTIONS.targetNames, build: 'image', lint: 'lint-df' } };
     const targets = (await infer('apps/agent/Dockerfile', options)).projects['apps/agent'].targets!;
-    expect(targets.image.dependsOn).toEqual(['lint-df', '^image']);
+    expect(targets.image.dependsOn).toEqual(['^image']);
+    expect(targets['lint-df'].executor).toBe('janus:dockerfile-lint');
     expect(targets['contract-test'].dependsOn).toEqual(['image']);
   });
 

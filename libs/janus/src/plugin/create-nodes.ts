@@ -61,10 +61,25 @@ function projectName(workspaceRoot: string, projectRoot: string): { name: string
   return declared ? { name: declared, declared: true } : { name: projectRoot.replace(/[\\/\s]+/g, '-').toLowerCase(), declared: false };
 }
 
-/** The plugin's own code and templates as a task input: a project in this workspace, or an installed package. */
-function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
+/** Whether the plugin runs from this workspace's own sources or build (the janus repository), not an install. */
+function pluginIsLocal(workspaceRoot: string): boolean {
   const real = realpathSync(PLUGIN_ROOT);
-  if (!relative(workspaceRoot, real).startsWith('..') && !real.includes(`${'/'}node_modules${'/'}`)) return [{ input: 'production', projects: ['janus'] }];
+  return !relative(workspaceRoot, real).startsWith('..') && !real.includes(`${'/'}node_modules${'/'}`);
+}
+
+/**
+ * The templates folder whose files are build inputs: a JANUS_TEMPLATES_DIR inside the workspace; for a plugin
+ * built in this workspace, the `templates/` it was built from (its build carries an untracked copy, which Nx
+ * does not hash); none for an installed plugin, whose version is the input instead.
+ */
+function templateRootForInputs(workspaceRoot: string): string | undefined {
+  const root = process.env.JANUS_TEMPLATES_DIR ? templatesDir() : pluginIsLocal(workspaceRoot) ? join(workspaceRoot, 'templates') : undefined;
+  return root && !relative(workspaceRoot, root).startsWith('..') && existsSync(join(root, 'partials')) ? root : undefined;
+}
+
+/** The plugin's own code as a task input: a project in this workspace, or an installed package. */
+function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
+  if (pluginIsLocal(workspaceRoot)) return [{ input: 'production', projects: ['janus'] }];
   const pkg = readJson<{ dependencies?: object; devDependencies?: object }>(join(workspaceRoot, 'package.json'));
   return pkg && ('janus' in (pkg.dependencies ?? {}) || 'janus' in (pkg.devDependencies ?? {})) ? [{ externalDependencies: ['janus'] }] : [];
 }
@@ -98,10 +113,9 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
   const image = typeof configured.image === 'string' ? configured.image : project.name;
   facts.repository = parseImageReference(image).repository;
 
-  const templateRoot = templatesDir();
-  const templatesInWorkspace = !relative(ws, templateRoot).startsWith('..');
+  const templateRoot = templateRootForInputs(ws);
   const templateInputs =
-    janus?.template && templatesInWorkspace
+    janus?.template && templateRoot
       ? templateSources(templateRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(templateRoot, f))}`)
       : [];
 

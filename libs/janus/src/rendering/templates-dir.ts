@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * Where the shared templates live. The published package carries a copy at its root; in this repository the
- * plugin runs from source and reads the workspace's own `templates/`, so edits show up without a build.
+ * Where the shared templates live. The package (published, or built into dist/ here) carries a copy at its root;
+ * run from its sources, as the specs do, the plugin reads the workspace's own `templates/`.
  */
 export function templatesDir(): string {
   const override = process.env.JANUS_TEMPLATES_DIR;

@@ -1,3 +1,6 @@
+// Every executor and generator loads this module to parse its options before it does anything, so this is
+// where a workspace build of the plugin older than its sources is stopped, once for all of them.
+import '../package/assert-current-build';
 import type { z } from 'zod';
 
 /**

@@ -1,43 +1,30 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensurePluginBuilt } from '../../../../tools/plugin-build/build-plugin';
 import { runCommand, type CommandResult } from '../process/run-command';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
-let built: Promise<unknown> | undefined;
-
-/** Builds the plugin package (dist/libs/janus) once per process, through Nx's cache, for workspaces in 'dist' mode. */
-export function buildPlugin(): Promise<unknown> {
-  built ??= runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', 'janus:build'], { cwd: REPO_ROOT, env: { ...process.env, NX_DAEMON: 'false' } });
-  return built;
-}
-
 /**
- * A throwaway Nx workspace that has this repository's node_modules (and so the `janus` plugin) installed,
- * so tests drive `nx g janus:…` exactly as a user's workspace would.
+ * A throwaway Nx workspace that has this repository's node_modules installed, with `janus` being the built
+ * package (dist/libs/janus, rebuilt first if its sources changed), so tests drive `nx g janus:…` and
+ * `nx run` exactly as a user's workspace that installed the plugin would.
  */
 export class TempWorkspace {
   readonly root: string;
 
-  /**
-   * `source`: the plugin as this repository runs it (TypeScript, transpiled on load).
-   * `dist`: the built package (`nx run janus:build`), as users who installed it run it.
-   */
-  constructor(prefix = 'janus-ws-', plugin: 'source' | 'dist' = 'source') {
+  constructor(prefix = 'janus-ws-') {
+    const { packageRoot } = ensurePluginBuilt({ link: false, log: () => undefined });
     this.root = mkdtempSync(join(tmpdir(), prefix));
     writeFileSync(join(this.root, 'package.json'), JSON.stringify({ name: 'scratch', version: '0.0.0', private: true }, null, 2));
     writeFileSync(join(this.root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
     writeFileSync(join(this.root, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs' } }, null, 2));
-    if (plugin === 'source') {
-      symlinkSync(join(REPO_ROOT, 'node_modules'), join(this.root, 'node_modules'), 'dir');
-    } else {
-      const modules = join(this.root, 'node_modules');
-      mkdirSync(modules);
-      for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
-        const target = entry === 'janus' ? join(REPO_ROOT, 'dist/libs/janus') : join(REPO_ROOT, 'node_modules', entry);
-        symlinkSync(target, join(modules, entry));
-      }
+    // Entry by entry, so `janus` is the build whatever the repository's own link points at right now.
+    const modules = join(this.root, 'node_modules');
+    mkdirSync(modules);
+    for (const entry of readdirSync(join(REPO_ROOT, 'node_modules'))) {
+      symlinkSync(entry === 'janus' ? packageRoot : join(REPO_ROOT, 'node_modules', entry), join(modules, entry));
     }
   }
 

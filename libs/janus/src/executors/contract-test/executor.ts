@@ -1,7 +1,7 @@
-import { type ExecutorContext, logger } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { runContractSuite } from '../../contract/contract-suite';
-import { clearReports, type ContractReport, reportTable, writeReports } from '../../contract/report';
+import { clearReports, type ContractReport, defaultReportDir, reportTable, writeReports } from '../../contract/report';
 import { ContainerScope } from '../../engine/container-runner';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { inspectImage } from '../../engine/image-store';
@@ -11,9 +11,7 @@ import { resolveSecrets, searchableSecretValues } from '../../image/secret-spec'
 import { OptionsError, parseOptions } from '../../schema/parse-options';
 import { workspacePath } from '../../workspace/target-options';
 import { type ContractTestOptions, schema } from './options-schema';
-
-/** Where contract-test writes its reports unless `reportDir` says otherwise (workspace-relative). */
-export const defaultReportDir = (projectName: string) => join('dist/contract', projectName);
+import { logger } from '../../workspace/nx-logger';
 
 /**
  * The image a build recorded for this machine's platform: by id when the engine still has exactly that image

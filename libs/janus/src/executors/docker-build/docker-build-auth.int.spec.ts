@@ -21,7 +21,16 @@ describe('janus:docker-build against a registry with auth', () => {
   let errors: string[] = [];
   const run = () =>
     dockerBuildExecutor(
-      { image, registry: registry.host, platforms: 'linux/amd64', push: true, deriveTags: false, tags: ['v1'], secrets: ['id=probe-secret,src=secret.txt'] },
+      {
+        image,
+        registry: registry.host,
+        platforms: 'linux/amd64',
+        push: true,
+        deriveTags: false,
+        tags: ['v1'],
+        secrets: ['id=probe-secret,src=secret.txt'],
+        lint: false,
+      },
       executorContext(ws, 'probe', 'apps/probe'),
     );
 

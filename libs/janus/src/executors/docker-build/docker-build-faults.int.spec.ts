@@ -1,6 +1,6 @@
 import { removeImages } from '../../testing/test-images';
 import { logger } from '@nx/devkit';
-import Docker from 'dockerode';
+import { SocketEngineApi } from '../../engine/socket-engine-api';
 import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ describe('janus:docker-build faults', () => {
     deriveTags: false,
     tags: ['stable'],
     secrets: ['id=probe-secret,src=secret.txt'],
+    // The probe is no server (no HEALTHCHECK, no EXPOSE): these specs are about building, lint-before-build.spec about linting.
+    lint: false,
   };
   let errors: string[] = [];
   let goodDigest = '';
@@ -93,6 +95,6 @@ describe('janus:docker-build faults', () => {
   });
 
   it('an engine that is not running is reported with how to start it', async () => {
-    await expect(assertEngineRunning(new Docker({ socketPath: '/nonexistent/docker.sock' }))).rejects.toThrow(/not reachable.*npm run bootstrap/);
+    await expect(assertEngineRunning(new SocketEngineApi('/nonexistent/docker.sock'))).rejects.toThrow(/not reachable.*npm run bootstrap/);
   });
 });

@@ -39,6 +39,7 @@ describe('janus:docker-build interrupted', () => {
       deriveTags: false,
       tags: ['v1'],
       secrets: ['id=probe-secret,src=secret.txt'],
+      lint: false,
     };
     const child = spawn(
       process.execPath,

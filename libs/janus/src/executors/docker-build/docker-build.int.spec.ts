@@ -38,6 +38,7 @@ describe('janus:docker-build on the real engine and registry', () => {
         tags: ['extra-tag'],
         secrets: ['id=probe-secret,src=probe-secret.txt'],
         labels: { 'org.janus.test-build': 'yes' },
+        lint: false,
       },
       executorContext(ws, 'probe', 'apps/probe'),
     );

@@ -92,6 +92,10 @@ export const schema = z
       .meta({ description: 'Extra tags, added to the derived ones.' }),
     deriveTags: z.boolean().default(true).meta({ description: 'Derive tags from git: sha-<7>, branch, pr-<n>, latest, semver.' }),
     labels: labels.default({}).meta({ description: 'Extra image labels (OCI labels are added automatically); never secrets.' }),
+    lint: z.boolean().default(true).meta({
+      description:
+        "Check the Dockerfile with the dockerfile-lint rules first (with the port, ignore and dockerignore options of the project's dockerfile-lint target); findings fail the build.",
+    }),
     noCache: z.boolean().default(false).meta({ description: 'Build every step afresh, as docker build --no-cache.' }),
     pull: z.boolean().default(false).meta({ description: 'Look up a newer base image even when the engine has one, as docker build --pull.' }),
     sizeBudgetMb: z

@@ -50,7 +50,15 @@ describe('janus:docker-push on the real engine and registry', () => {
     writeFileSync(join(ws, 'secret.txt'), 'x-secret-x');
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     const built = await dockerBuildExecutor(
-      { image, registry: REGISTRY, platforms: 'linux/amd64,linux/arm64', deriveTags: false, tags: ['v1'], secrets: ['id=probe-secret,src=secret.txt'] },
+      {
+        image,
+        registry: REGISTRY,
+        platforms: 'linux/amd64,linux/arm64',
+        deriveTags: false,
+        tags: ['v1'],
+        secrets: ['id=probe-secret,src=secret.txt'],
+        lint: false,
+      },
       ctx,
     );
     expect(built.success).toBe(true);

@@ -1,6 +1,6 @@
-import { type ExecutorContext, logger } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { dirname, join } from 'node:path';
-import { readContractReport } from '../../contract/report';
+import { defaultReportDir, readContractReport } from '../../contract/report';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { inspectImage } from '../../engine/image-store';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord, stageBuildRecord } from '../../image/build-record';
@@ -8,8 +8,8 @@ import { buildSummary } from '../../image/build-summary';
 import { stagePublication } from '../../image/publish-image';
 import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
-import { defaultReportDir } from '../contract-test/executor';
 import { type DockerPushOptions, schema } from './options-schema';
+import { logger } from '../../workspace/nx-logger';
 
 /** The contract must have passed on one of exactly the images this record names, not on an older or other build. */
 function assertContractPassed(record: BuildRecord, context: ExecutorContext, contractTarget: string): void {

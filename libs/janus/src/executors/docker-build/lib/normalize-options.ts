@@ -2,16 +2,29 @@ import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
-import { type GitFacts, readGitFacts } from '../../../git/git-facts';
+import type { GitFacts } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
 import { workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
+import { gitFactsFor } from './build-facts';
 import { createdTime, ociLabels } from './oci-labels';
 import { type DerivedTag, deriveTags } from './tag-rules';
 
-export interface NormalizedDockerBuild extends Omit<ParsedDockerBuildOptions, 'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath'> {
+/** What the lint before the build needs of the project's dockerfile-lint target, read leniently: that target validates its own options. */
+export interface LintSettings {
+  port?: number;
+  ignore?: string[];
+  dockerignore?: string;
+}
+
+export const LINT_TARGET = 'dockerfile-lint';
+
+export interface NormalizedDockerBuild extends Omit<
+  ParsedDockerBuildOptions,
+  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint'
+> {
   projectName: string;
   projectRoot: string;
   workspaceRoot: string;
@@ -29,6 +42,8 @@ export interface NormalizedDockerBuild extends Omit<ParsedDockerBuildOptions, 's
   createdFrom: string;
   outputPath: string;
   git: GitFacts;
+  /** false when the build is not to lint its Dockerfile first. */
+  lint: false | LintSettings;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', '.nx']);
@@ -51,12 +66,25 @@ export function newestMtime(dir: string, limit = 20_000): Date {
   return new Date(Math.floor(newest / 1000) * 1000);
 }
 
+function lintSettings(context: ExecutorContext): LintSettings {
+  const options = (context.projectsConfigurations?.projects[context.projectName!]?.targets?.[LINT_TARGET]?.options ?? {}) as Record<string, unknown>;
+  return {
+    port: typeof options.port === 'number' ? options.port : undefined,
+    ignore: Array.isArray(options.ignore) ? options.ignore.filter((id): id is string => typeof id === 'string') : undefined,
+    dockerignore: typeof options.dockerignore === 'string' && options.dockerignore ? options.dockerignore : undefined,
+  };
+}
+
 function stageNames(dockerfile: string): string[] {
   return new DockerfileModel(dockerfile).stages.map((s) => s.name).filter((n): n is string => Boolean(n));
 }
 
 /** Checks everything that can be known before a build starts, and reports every problem at once. */
 export async function normalizeOptions(raw: DockerBuildOptions, context: ExecutorContext): Promise<NormalizedDockerBuild> {
+  // git's answers are on their way while the options and files are checked (the executor asked even earlier);
+  // marked handled so invalid options, reported first, leave no unhandled rejection behind.
+  const gitFacts = gitFactsFor(context);
+  gitFacts.catch(() => undefined);
   const o = parseOptions(schema, raw, 'janus:docker-build');
   const projectName = context.projectName;
   if (!projectName) throw new Error('janus:docker-build: run it as a project target (nx run <project>:docker-build)');
@@ -85,8 +113,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (o.push && !o.registry) problems.push(`'push' = true needs a 'registry' to push to`);
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
-  const nxJson = context.nxJsonConfiguration as { defaultBase?: string } | undefined;
-  const git = await readGitFacts(ws, nxJson?.defaultBase ?? 'main');
+  const git = await gitFacts;
   const tags = deriveTags(git, { extra: o.tags, derive: o.deriveTags });
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;
@@ -110,5 +137,6 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     createdFrom: created.source,
     outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
     git,
+    lint: o.lint && lintSettings(context),
   };
 }

@@ -1,4 +1,4 @@
-import { logger } from '@nx/devkit';
+import type { BuildEngine } from '../../../engine/build-engines/build-engine';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
 import { assertEngineRunning } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
@@ -7,12 +7,21 @@ import { buildSummary } from '../../../image/build-summary';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
 import { registryClientFor, stagePublication } from '../../../image/publish-image';
 import { searchableSecretValues } from '../../../image/secret-spec';
-import { finalBaseImage, resolveBaseImage } from './base-image';
+import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
 import { largestLayers, overBudgetMessage } from './size-budget';
+import { logger } from '../../../workspace/nx-logger';
 
 function redact(line: string, secrets: string[]): string {
   return secrets.reduce((l, s) => l.split(s).join('***'), line);
+}
+
+/** The final stage's base image and its digest: from the build's own log, else (another engine) from its registry. */
+async function baseImageOf(o: NormalizedDockerBuild, fromLines: string[]): Promise<BaseImageInfo | undefined> {
+  const ref = finalBaseImage(o.dockerfile, o.buildArgs, o.target);
+  if (!ref) return undefined;
+  const digest = baseDigestFromBuildLog(fromLines, ref);
+  return digest ? { ref, digest, resolvedVia: 'build log' } : resolveBaseImage(ref, await engineMirrors());
 }
 
 /** The image ids the refs name now, so the ones a build moves its tags away from can be cleaned up after. */
@@ -28,11 +37,17 @@ async function currentIds(refs: string[]): Promise<Set<string>> {
  * are removed, and so are the previous images its tags moved away from (no dangling image per rebuild).
  */
 export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildRecord> {
-  await assertEngineRunning();
   const started = Date.now();
-  // Fail before a long build, not after it, when the registry is down or refuses.
-  if (o.push) await registryClientFor(o.repository).client.ping();
-  const engine = await selectBuildEngine(o.engine);
+  // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
+  // is the engine there, does the registry answer (fail before a long build, not after it), which builder.
+  const ready = await Promise.allSettled([
+    assertEngineRunning(),
+    o.push ? registryClientFor(o.repository).client.ping() : undefined,
+    selectBuildEngine(o.engine),
+  ]);
+  for (const r of ready) if (r.status === 'rejected') throw r.reason;
+  const engine = (ready[2] as PromiseFulfilledResult<BuildEngine>).value;
+  const fromLines: string[] = [];
   const secretValues = searchableSecretValues(o.secrets);
   const built: PlatformResult[] = [];
   const producedIds: string[] = [];
@@ -53,7 +68,10 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         pull: o.pull,
         platform,
         signal,
-        onLine: (line) => logger.info(`[${platform}] ${redact(line, secretValues)}`),
+        onLine: (line) => {
+          if (line.includes(' FROM ')) fromLines.push(line);
+          logger.info(`[${platform}] ${redact(line, secretValues)}`);
+        },
       });
       producedIds.push(imageId);
       const info = (await inspectImage(imageId))!;
@@ -77,7 +95,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
     const previous = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
-    for (const b of built) await tagImage(b.imageId, b.ref);
+    await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
 
     const publication = o.push
       ? await stagePublication({
@@ -88,7 +106,6 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         })
       : undefined;
     publication?.platforms.forEach((p, i) => (built[i].digest = p.digest));
-    const baseRef = finalBaseImage(o.dockerfile, o.buildArgs, o.target);
     const record: BuildRecord = {
       project: o.projectName,
       image: o.repository,
@@ -99,13 +116,13 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       buildArgs: redactBuildArgs(o.buildArgs),
       labels: o.labels,
       secrets: o.secrets.map((s) => ({ id: s.id, spec: s.spec })),
-      baseImage: baseRef ? await resolveBaseImage(baseRef, await engineMirrors()) : undefined,
+      baseImage: await baseImageOf(o, fromLines),
       engine: engine.name,
       git: { sha: o.git.sha, branch: o.git.branch, tag: o.git.tag, prNumber: o.git.prNumber },
     };
     staged = stageBuildRecord(o.outputPath, record);
     await publication?.publish((l) => logger.info(l));
-    for (const ref of releaseRefs) await tagImage(local!.imageId, ref);
+    await Promise.all(releaseRefs.map((ref) => tagImage(local!.imageId, ref)));
     staged.commit();
     const kept = new Set(built.map((b) => b.imageId));
     for (const id of previous) if (!kept.has(id)) await removeIfUntagged(id);

@@ -1,0 +1,24 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { resolveDockerCli } from '../../../engine/docker-cli';
+import { type GitFacts, readGitFacts } from '../../../git/git-facts';
+
+/** The branch tags and `latest` are derived against: nx.json's defaultBase, as Nx's own affected commands use it. */
+function defaultBase(context: ExecutorContext): string {
+  return (context.nxJsonConfiguration as { defaultBase?: string } | undefined)?.defaultBase ?? 'main';
+}
+
+/** What git says about the workspace, asked once per process (later calls get the same answer). */
+export function gitFactsFor(context: ExecutorContext): Promise<GitFacts> {
+  return readGitFacts(context.root, defaultBase(context));
+}
+
+/**
+ * Starts the child processes a build needs answers from: git's six questions and finding the docker client
+ * (each a process start of tens of milliseconds). Called before the executor loads the rest of its code, so
+ * they run while this process loads and checks; the answers are kept, and the steps that need them wait
+ * for them there. Marked handled here: a failure is reported by the step that awaits it.
+ */
+export function startBuildFacts(context: ExecutorContext, engine: string | undefined): void {
+  gitFactsFor(context).catch(() => undefined);
+  if (engine !== 'podman') void resolveDockerCli();
+}
