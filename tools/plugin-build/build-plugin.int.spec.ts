@@ -1,14 +1,17 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { dockerClient } from '../../libs/janus/src/engine/docker-client';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import { ensurePluginBuilt, REPO_ROOT } from './build-plugin';
 
-// A copy of this checkout's plugin, built and linked the way this workspace runs it, driven by the real nx
-// CLI: an edit to the sources must never run silently on the previous build.
+// A copy of this checkout's plugin, run from its sources and then built and linked the way this workspace
+// runs it, driven by the real nx CLI: an edit to the sources must never run silently on the previous build.
 describe('the workspace build of the plugin', () => {
   const root = mkdtempSync(join(tmpdir(), 'janus-checkout-'));
+  const image = `janus-test/plugin-build-${randomBytes(3).toString('hex')}`;
   const build = () => ensurePluginBuilt({ workspaceRoot: root, log: () => undefined });
   const nx = async (args: string[]) => {
     const r = await runCommand(join(root, 'node_modules/.bin/nx'), args, {
@@ -28,14 +31,30 @@ describe('the workspace build of the plugin', () => {
     for (const entry of readdirSync(join(REPO_ROOT, 'node_modules')).filter((e) => e !== 'janus')) {
       symlinkSync(join(REPO_ROOT, 'node_modules', entry), join(root, 'node_modules', entry));
     }
-    cpSync(join(REPO_ROOT, 'apps/demo-agent/Dockerfile'), join(root, 'apps/probe/Dockerfile'));
-    cpSync(join(REPO_ROOT, 'apps/demo-agent/.dockerignore'), join(root, 'apps/probe/.dockerignore'));
-    writeFileSync(
-      join(root, 'apps/probe/project.json'),
-      JSON.stringify({ name: 'probe', root: 'apps/probe', targets: { 'dockerfile-lint': { executor: 'janus:dockerfile-lint', options: { port: 8080 } } } }),
-    );
+    cpSync(join(REPO_ROOT, 'apps/demo-agent'), join(root, 'apps/probe'), { recursive: true });
+    const targets = {
+      'dockerfile-lint': { executor: 'janus:dockerfile-lint', options: { port: 8080 } },
+      'docker-build': { executor: 'janus:docker-build', options: { platforms: 'linux/amd64', registry: '', image, deriveTags: false, tags: ['v1'] } },
+    };
+    writeFileSync(join(root, 'apps/probe/project.json'), JSON.stringify({ name: 'probe', root: 'apps/probe', targets }));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(async () => {
+    const docker = dockerClient();
+    for (const img of await docker.listImages({ filters: { reference: [image] } }))
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('runs from its TypeScript sources too, as right after npm ci links node_modules/janus to libs/janus', async () => {
+    // Nx compiles a .ts executor only while it loads it: code the plugin loads later must be JavaScript.
+    symlinkSync('../libs/janus', join(root, 'node_modules/janus'));
+    const fromSource = await nx(['run', 'probe:docker-build', '--output-style=stream']);
+    expect(fromSource.output).toContain('apps/probe/Dockerfile: no lint findings');
+    expect(fromSource.ok).toBe(true);
+  });
 
   it('builds once, then only when the sources change, and refuses to run a build older than them', async () => {
     expect(build().built).toBe(true);

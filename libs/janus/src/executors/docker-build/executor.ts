@@ -1,14 +1,16 @@
-// The staleness check of a workspace build runs first, before any code of this build does (see package/).
-import '../../package/assert-current-build';
 import type { ExecutorContext } from '@nx/devkit';
 import { describeFailure } from '../../engine/docker-client';
 import { logger } from '../../workspace/nx-logger';
 import { startBuildFacts } from './lib/build-facts';
+import { lintBeforeBuild } from './lib/lint-before-build';
+import { normalizeOptions } from './lib/normalize-options';
+import { runDockerBuild } from './lib/run-docker-build';
 import type { DockerBuildOptions } from './options-schema';
 
 export default async function dockerBuildExecutor(options: DockerBuildOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  // git and the docker client are asked first, and answer while the rest of the executor (zod, the Dockerfile
-  // parser, the lint rules: about 0.1 s) loads: those imports are deferred to here on purpose.
+  // git and the docker client answer while options are parsed and the Dockerfile is linted. (Deferring this
+  // module's imports until after this call would overlap them with module loading too, but Nx running the
+  // plugin from its TypeScript sources can only load them while it loads this module.)
   startBuildFacts(context, options.engine);
   const abort = new AbortController();
   // Ctrl-C cancels the running BuildKit build (its client is our child) before anything is tagged or pushed.
@@ -19,9 +21,6 @@ export default async function dockerBuildExecutor(options: DockerBuildOptions, c
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { normalizeOptions } = await import('./lib/normalize-options');
-    const { lintBeforeBuild } = await import('./lib/lint-before-build');
-    const { runDockerBuild } = await import('./lib/run-docker-build');
     const normalized = await normalizeOptions(options, context);
     lintBeforeBuild(normalized);
     await runDockerBuild(normalized, abort.signal);

@@ -14,9 +14,9 @@ export function gitFactsFor(context: ExecutorContext): Promise<GitFacts> {
 
 /**
  * Starts the child processes a build needs answers from: git's six questions and finding the docker client
- * (each a process start of tens of milliseconds). Called before the executor loads the rest of its code, so
- * they run while this process loads and checks; the answers are kept, and the steps that need them wait
- * for them there. Marked handled here: a failure is reported by the step that awaits it.
+ * (each a process start of tens of milliseconds), first thing, so they run while this process parses and
+ * lints; the answers are kept, and the steps that need them wait for them there. Marked handled here: a
+ * failure is reported by the step that awaits it.
  */
 export function startBuildFacts(context: ExecutorContext, engine: string | undefined): void {
   gitFactsFor(context).catch(() => undefined);
