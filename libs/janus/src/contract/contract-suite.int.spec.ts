@@ -65,7 +65,12 @@ describe('contract-test on the real engine', () => {
       'runtime-agent',
       'bakes-secret',
     ]) {
-      await buildImage({ context: join(FIXTURES, name), tags: [tag(name)], buildArgs: { BASE: tag('baseline') }, secrets: [`id=probe,src=${secretFile}`] });
+      await buildImage({
+        context: join(FIXTURES, name),
+        tags: [tag(name)],
+        buildArgs: { BASE: tag('baseline'), ...(name === 'bakes-secret' ? { NONCE: id } : {}) },
+        secrets: [`id=probe,src=${secretFile}`],
+      });
       built.push(tag(name));
     }
   });

@@ -116,6 +116,7 @@ describe('janus:docker-build on the real engine and registry', () => {
       tags: ['dirty'],
       deriveTags: false,
       secrets: ['id=probe-secret,src=probe-secret.txt'],
+      lint: false,
     };
     const ids = new Set<string>();
     for (let i = 0; i < 3; i++) {
