@@ -19,6 +19,7 @@ export function gitFactsFor(context: ExecutorContext): Promise<GitFacts> {
  * failure is reported by the step that awaits it.
  */
 export function startBuildFacts(context: ExecutorContext, engine: string | undefined): void {
-  gitFactsFor(context).catch(() => undefined);
+  // The docker client first: its answer comes last (a Go binary's start), and the build waits for it.
   if (engine !== 'podman') void resolveDockerCli();
+  gitFactsFor(context).catch(() => undefined);
 }
