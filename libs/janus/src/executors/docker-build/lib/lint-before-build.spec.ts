@@ -55,9 +55,19 @@ describe('docker-build lints before it builds', () => {
     rmSync(join(ws, 'apps/app/.dockerignore'));
     await expect(normalizeOptions({}, context({ port: 8080 })).then(lintBeforeBuild)).rejects.toThrow(/1 lint finding/);
     writeFileSync(join(ws, 'shared.dockerignore'), readFileSync(join(DEMO, '.dockerignore')));
-    await expect(normalizeOptions({}, context({ port: 8080, dockerignore: 'shared.dockerignore' })).then(lintBeforeBuild)).resolves.toBeUndefined();
+    await expect(normalizeOptions({}, context({ port: 8080, dockerignore: '../../shared.dockerignore' })).then(lintBeforeBuild)).resolves.toBeUndefined();
     const ignored = await normalizeOptions({}, context({ port: 8080, ignore: ['JD010'] }));
     expect(() => lintBeforeBuild(ignored)).not.toThrow();
     expect((await normalizeOptions({ lint: false }, context({ port: 8080 }))).lint).toBe(false);
+  });
+
+  it('reads .hadolint.yaml as the lint target does, and a note never fails the build', async () => {
+    rmSync(join(ws, 'apps/app/.dockerignore'));
+    writeFileSync(join(ws, '.hadolint.yaml'), 'ignored:\n  - JD010\n');
+    await expect(normalizeOptions({}, context({ port: 8080 })).then(lintBeforeBuild)).resolves.toBeUndefined();
+    rmSync(join(ws, '.hadolint.yaml'));
+    writeFileSync(join(ws, 'apps/app/.dockerignore'), readFileSync(join(DEMO, '.dockerignore')));
+    writeFileSync(join(ws, 'apps/app/Dockerfile'), readFileSync(join(ws, 'apps/app/Dockerfile'), 'utf8') + 'ONBUILD RUN true\n');
+    await expect(normalizeOptions({}, context({ port: 8080 })).then(lintBeforeBuild)).resolves.toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { isError } from '../../dockerfile-lint/lib/finding';
+import { findHadolintConfig } from '../../dockerfile-lint/lib/hadolint-config';
 import { lintDockerfile } from '../../dockerfile-lint/lib/lint-dockerfile';
 import type { NormalizedDockerBuild } from './normalize-options';
 import { logger } from '../../../workspace/nx-logger';
@@ -12,13 +14,18 @@ import { logger } from '../../../workspace/nx-logger';
  */
 export function lintBeforeBuild(o: NormalizedDockerBuild): void {
   if (o.lint === false) return;
-  const ignoreFile = o.lint.dockerignore ? join(o.workspaceRoot, o.lint.dockerignore) : join(dirname(o.file), '.dockerignore');
+  // As the dockerfile-lint target reads them: its dockerignore relative to the project root, and the
+  // .hadolint.yaml `ignored:` list of the project or the workspace.
+  const projectRoot = join(o.workspaceRoot, o.projectRoot);
+  const given = o.lint.dockerignore;
+  const ignoreFile = given ? (isAbsolute(given) ? given : join(projectRoot, given)) : join(dirname(o.file), '.dockerignore');
+  const hadolint = findHadolintConfig(projectRoot, o.workspaceRoot);
   const findings = lintDockerfile({
     dockerfile: o.dockerfile,
     dockerignore: existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : null,
     port: o.lint.port,
-    ignore: o.lint.ignore,
-  });
+    ignore: [...(o.lint.ignore ?? []), ...(hadolint?.ignored ?? [])],
+  }).filter(isError);
   const shown = relative(o.workspaceRoot, o.file);
   if (findings.length === 0) {
     logger.info(`${shown}: no lint findings`);
