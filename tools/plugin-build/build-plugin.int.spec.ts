@@ -1,9 +1,9 @@
+import { removeImages } from '../../libs/janus/src/testing/test-images';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { dockerClient } from '../../libs/janus/src/engine/docker-client';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import { ensurePluginBuilt, REPO_ROOT } from './build-plugin';
 
@@ -39,12 +39,7 @@ describe('the workspace build of the plugin', () => {
     writeFileSync(join(root, 'apps/probe/project.json'), JSON.stringify({ name: 'probe', root: 'apps/probe', targets }));
   });
   afterAll(async () => {
-    const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: [image] } }))
-      await docker
-        .getImage(img.Id)
-        .remove({ force: true })
-        .catch(() => undefined);
+    await removeImages(image);
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -1,8 +1,8 @@
+import { removeImages } from '../testing/test-images';
 import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stripVTControlCharacters } from 'node:util';
-import { dockerClient } from '../engine/docker-client';
 import { runCommand } from '../process/run-command';
 import { initGitRepo } from '../testing/git-repo';
 import { REPO_ROOT, TempWorkspace } from '../testing/temp-workspace';
@@ -73,14 +73,7 @@ describe('nx affected -t docker-build with inferred targets', () => {
     await nx(['run-many', '-t', 'docker-build']);
   });
   afterAll(async () => {
-    const docker = dockerClient();
-    for (const ref of [`localhost:5000/${baseImage}`, 'localhost:5000/agent-a', 'localhost:5000/agent-b', 'localhost:5000/agent-c', 'localhost:5000/tool-d']) {
-      for (const img of await docker.listImages({ filters: { reference: [ref] } }))
-        await docker
-          .getImage(img.Id)
-          .remove({ force: true })
-          .catch(() => undefined);
-    }
+    await removeImages(`localhost:5000/${baseImage}`, 'localhost:5000/agent-a', 'localhost:5000/agent-b', 'localhost:5000/agent-c', 'localhost:5000/tool-d');
     ws.dispose();
   });
 

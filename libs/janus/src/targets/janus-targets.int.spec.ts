@@ -1,8 +1,8 @@
+import { removeImages } from '../testing/test-images';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stripVTControlCharacters } from 'node:util';
-import { dockerClient } from '../engine/docker-client';
 import type { BuildRecord } from '../image/build-record';
 import { runCommand } from '../process/run-command';
 import { initGitRepo } from '../testing/git-repo';
@@ -44,12 +44,7 @@ describe('docker-build cache inputs', () => {
     await initGitRepo(ws.root);
   });
   afterAll(async () => {
-    const docker = dockerClient();
-    for (const img of await docker.listImages({ filters: { reference: [image] } }))
-      await docker
-        .getImage(img.Id)
-        .remove({ force: true })
-        .catch(() => undefined);
+    await removeImages(image);
     ws.dispose();
   });
 
