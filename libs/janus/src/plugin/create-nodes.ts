@@ -84,6 +84,19 @@ function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
   return pkg && ('janus' in (pkg.dependencies ?? {}) || 'janus' in (pkg.devDependencies ?? {})) ? [{ externalDependencies: ['janus'] }] : [];
 }
 
+const workspaceFacts = new Map<string, { templateRoot?: string; plugin: TargetConfiguration['inputs'] }>();
+
+/** Facts of the workspace, not of a project: found once per workspace (and templates override), not per Dockerfile. */
+function inputsOfWorkspace(workspaceRoot: string) {
+  const key = `${workspaceRoot}\0${process.env.JANUS_TEMPLATES_DIR ?? ''}`;
+  let facts = workspaceFacts.get(key);
+  if (!facts) {
+    facts = { templateRoot: templateRootForInputs(workspaceRoot), plugin: pluginInputs(workspaceRoot) };
+    workspaceFacts.set(key, facts);
+  }
+  return facts;
+}
+
 export async function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
   // Loaded on a cache miss only: a warm graph never parses a Dockerfile or walks a context.
   const [{ dockerfileSources }, { contextFilesRead }] = await Promise.all([import('./dockerfile-sources'), import('./context-files')]);
@@ -113,7 +126,7 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
   const image = typeof configured.image === 'string' ? configured.image : project.name;
   facts.repository = parseImageReference(image).repository;
 
-  const templateRoot = templateRootForInputs(ws);
+  const { templateRoot, plugin } = inputsOfWorkspace(ws);
   const templateInputs =
     janus?.template && templateRoot
       ? templateSources(templateRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(templateRoot, f))}`)
@@ -141,7 +154,7 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
     `{projectRoot}/janus.json`,
     ...facts.readsFiles.map((f) => `{workspaceRoot}/${f}`),
     ...templateInputs,
-    ...(pluginInputs(ws) ?? []),
+    ...(plugin ?? []),
     // A base image built in this workspace: its build record changes when it is rebuilt, and so must this build.
     { dependentTasksOutputFiles: '**/metadata.json', transitive: true },
     ...DOCKER_BUILD_FACT_INPUTS,
