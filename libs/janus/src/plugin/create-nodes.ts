@@ -37,11 +37,26 @@ interface JanusJson {
   kind?: 'agent' | 'base-image';
   template?: string;
   options?: { flavor?: string; port?: number };
+  /** Project-relative globs the image is made from though no COPY reads them (a base image's root filesystem recipe). */
+  inputs?: string[];
 }
 
 // What a base image cannot be asked for: a non-root final user, a HEALTHCHECK, an EXPOSEd port. Those are
 // the images built FROM it's business.
 const BASE_IMAGE_LINT_IGNORES = ['JD001', 'JD002', 'JD003'];
+
+/** janus.json's `inputs`: project-relative globs only; anything else is named on the targets and left out. */
+function recipeInputs(janus: JanusJson | undefined, projectRoot: string, problems: string[]): string[] {
+  if (janus?.inputs === undefined) return [];
+  const given: unknown[] = Array.isArray(janus.inputs) ? janus.inputs : [janus.inputs];
+  const ok = (g: unknown): g is string => typeof g === 'string' && g.length > 0 && !g.startsWith('/') && !g.split('/').includes('..');
+  for (const g of given.filter((g) => !ok(g))) {
+    problems.push(
+      `${projectRoot}/janus.json: 'inputs' entry ${JSON.stringify(g)} is not a glob inside the project (allowed: relative paths such as "rootfs.sh")`,
+    );
+  }
+  return given.filter(ok).map((g) => g.replace(/^\.\//, ''));
+}
 
 function readJson<T>(path: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
@@ -147,11 +162,14 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
     targets['docker-push'] = { ...targets['docker-push'], dependsOn: ['docker-build'], options: { requireContract: false } };
   }
   const build = targets['docker-build'];
-  build.options = { ...build.options, platforms: options.platforms };
+  // A base image rebuilt at a commit that left it alone must keep its digest, or everything FROM it rebuilds.
+  build.options = { ...build.options, platforms: options.platforms, ...(janus?.kind === 'base-image' ? { revisionFrom: 'inputs' } : {}) };
+  const extraInputs = recipeInputs(janus, projectRoot, facts.problems);
   build.inputs = [
     `{workspaceRoot}/${fromWs(join(ws, file))}`,
     `{workspaceRoot}/${fromWs(join(contextDir, '.dockerignore'))}`,
     `{projectRoot}/janus.json`,
+    ...extraInputs.map((g) => `{projectRoot}/${g}`),
     ...facts.readsFiles.map((f) => `{workspaceRoot}/${f}`),
     ...templateInputs,
     ...(plugin ?? []),

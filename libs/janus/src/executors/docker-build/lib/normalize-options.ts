@@ -2,7 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
-import type { GitFacts } from '../../../git/git-facts';
+import { type GitFacts, lastChangeOf } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
@@ -113,7 +113,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (o.push && !o.registry) problems.push(`'push' = true needs a 'registry' to push to`);
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
-  const git = await gitFacts;
+  const head = await gitFacts;
+  const git = o.revisionFrom === 'inputs' ? { ...head, ...(await lastChangeOf(ws, [relative(ws, buildContext) || '.', relative(ws, file)])) } : head;
   const tags = deriveTags(git, { extra: o.tags, derive: o.deriveTags });
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;
