@@ -10,7 +10,7 @@ import {
   validateDependency,
 } from '@nx/devkit';
 import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
@@ -209,9 +209,29 @@ async function ownedBy(options: NormalizedPluginOptions, workspaceRoot: string):
     (existsSync(join(workspaceRoot, dirname(file), 'janus.json')) || options.include.some((p) => matches(file, p, { dot: true })));
 }
 
+/**
+ * nx.json's plugin options, validated once per distinct value: the normalized result is kept under Nx's
+ * workspace data (by a hash of the raw options and the plugin version), since loading zod to check the same
+ * options again costs more than the whole rest of a warm inference.
+ */
 async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
   if (raw === undefined || (typeof raw === 'object' && raw !== null && Object.keys(raw).length === 0)) return DEFAULT_PLUGIN_OPTIONS;
-  return (await import('./plugin-options')).normalizePluginOptions(raw);
+  const file = join(workspaceDataDirectory, `janus-options-${hashObject({ raw, PLUGIN_VERSION })}.json`);
+  try {
+    const kept = readJson<NormalizedPluginOptions>(file);
+    if (kept) return kept;
+  } catch {
+    // A torn or foreign file: validate again and replace it.
+  }
+  const normalized = (await import('./plugin-options')).normalizePluginOptions(raw);
+  try {
+    mkdirSync(workspaceDataDirectory, { recursive: true });
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify(normalized));
+    renameSync(`${file}.${process.pid}`, file);
+  } catch {
+    // Only a cache: the next graph computation validates again.
+  }
+  return normalized;
 }
 
 /**
@@ -259,10 +279,18 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     .map(([name, p]) => ({ name, root: p.root, janus: (p.metadata as { janus?: JanusProjectFacts } | undefined)?.janus }))
     .filter((p): p is { name: string; root: string; janus: JanusProjectFacts } => Boolean(p.janus));
   const byRepository = new Map(facts.map((p) => [p.janus.repository, p.name]));
-  const roots = Object.entries(context.projects)
-    .map(([name, p]) => ({ name, root: p.root }))
-    .sort((a, b) => b.root.length - a.root.length);
-  const owner = (file: string) => roots.find((r) => r.root === '.' || file === r.root || file.startsWith(`${r.root}/`))?.name;
+  const byRoot = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
+  // The deepest project root that holds the file, found by walking up its directories (not by scanning every root
+  // for every file a build reads, which grows as projects times files).
+  const owner = (file: string): string | undefined => {
+    for (let dir = file; ;) {
+      const name = byRoot.get(dir);
+      if (name) return name;
+      const slash = dir.lastIndexOf('/');
+      if (slash < 0) return byRoot.get('.') ?? byRoot.get('');
+      dir = dir.slice(0, slash);
+    }
+  };
   const fromEdges: RawProjectGraphDependency[] = [];
   const copyEdges: RawProjectGraphDependency[] = [];
   for (const p of facts) {
