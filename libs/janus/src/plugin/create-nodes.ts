@@ -10,8 +10,10 @@ import {
   validateDependency,
 } from '@nx/devkit';
 import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { buildStampPath } from '../package/build-stamp';
 import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
@@ -20,7 +22,22 @@ import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
 
 const PLUGIN_ROOT = join(__dirname, '../..');
-const PLUGIN_VERSION = (JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+/**
+ * What identifies the plugin's code in cache keys: its version, and for a build of this workspace (which changes
+ * without a version bump) the content digest its build stamp records, so a rebuilt plugin never reuses what the
+ * previous build inferred.
+ */
+const PLUGIN_VERSION = [
+  (JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+  ...(existsSync(buildStampPath(PLUGIN_ROOT))
+    ? [
+        createHash('sha256')
+          .update(readFileSync(buildStampPath(PLUGIN_ROOT)))
+          .digest('hex')
+          .slice(0, 16),
+      ]
+    : []),
+].join('+');
 
 /** What inference learned about one project, kept in its metadata so createDependencies need not parse again. */
 export interface JanusProjectFacts {
