@@ -1,8 +1,8 @@
 import type { PlatformBuildRequest } from './build-engine';
 
 /** The build flags docker build, docker buildx build and podman build share. */
-export function commonBuildArgs(req: PlatformBuildRequest, iidFile: string): string[] {
-  const args = ['--progress=plain', '--platform', req.platform, '--file', req.file, '--iidfile', iidFile];
+export function commonBuildArgs(req: PlatformBuildRequest, iidFile?: string): string[] {
+  const args = ['--progress=plain', '--platform', req.platform, '--file', req.file, ...(iidFile ? ['--iidfile', iidFile] : [])];
   if (req.target) args.push('--target', req.target);
   if (req.network && req.network !== 'default') args.push('--network', req.network);
   if (req.noCache) args.push('--no-cache');

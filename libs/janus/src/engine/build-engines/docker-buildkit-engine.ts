@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../process/run-command';
+import { removeIfUntagged } from '../image-store';
 import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
 import { commonBuildArgs } from './cli-build-args';
 
@@ -20,15 +21,30 @@ export class DockerBuildkitEngine implements BuildEngine {
   }
 
   async buildPlatform(req: PlatformBuildRequest): Promise<BuiltImage> {
-    const dir = mkdtempSync(join(tmpdir(), 'janus-build-'));
-    const iidFile = join(dir, 'iid');
+    // BuildKit's plain progress names the image it wrote. Reading it there rather than from an --iidfile keeps
+    // the plain docker build off TMPDIR entirely (a full TMPDIR made the CLI fail after writing a 246 MB image),
+    // and tells a build that fails after writing its image which image to remove.
+    let written: string | undefined;
+    const onLine = (line: string) => {
+      written = WRITING_IMAGE.exec(line)?.[1] ?? written;
+      req.onLine(line);
+    };
+    // buildx's other drivers load the image without that line: there the iidfile says.
+    const dir = this.buildx ? mkdtempSync(join(tmpdir(), 'janus-build-')) : undefined;
+    const iidFile = dir && join(dir, 'iid');
     try {
-      // buildx's --load exports into the engine's image store, which is what the classic builder does anyway.
-      const args = this.buildx ? ['buildx', 'build', '--load', ...commonBuildArgs(req, iidFile)] : ['build', ...commonBuildArgs(req, iidFile)];
-      await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, onLine: req.onLine, signal: req.signal });
-      return { platform: req.platform, imageId: readFileSync(iidFile, 'utf8').trim() };
+      const args = this.buildx ? ['buildx', 'build', '--load', ...commonBuildArgs(req, iidFile)] : ['build', ...commonBuildArgs(req)];
+      await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, onLine, signal: req.signal });
+      const imageId = iidFile ? readFileSync(iidFile, 'utf8').trim() : written;
+      if (!imageId) throw new Error(`${this.bin} build finished without naming the image it wrote (no "writing image sha256:…" line)`);
+      return { platform: req.platform, imageId };
+    } catch (e) {
+      if (written) await removeIfUntagged(written).catch(() => false);
+      throw e;
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }
 }
+
+const WRITING_IMAGE = /writing image (sha256:[0-9a-f]{64})/;
