@@ -51,9 +51,10 @@ export interface JanusProjectFacts {
 
 interface JanusJson {
   /** `base-image`: an image others build FROM; it has no server to check or run, and ends as root by design. */
-  kind?: 'agent' | 'base-image';
+  kind?: 'agent' | 'base-image' | 'runtime';
   template?: string;
-  options?: { flavor?: string; port?: number };
+  /** `bin`: a runtime's CLI, whose `--version` the runtime contract runs. */
+  options?: { flavor?: string; port?: number; bin?: string };
   /** Project-relative globs the image is made from though no COPY reads them (a base image's root filesystem recipe). */
   inputs?: string[];
 }
@@ -61,6 +62,8 @@ interface JanusJson {
 // What a base image cannot be asked for: a non-root final user, a HEALTHCHECK, an EXPOSEd port. Those are
 // the images built FROM it's business.
 const BASE_IMAGE_LINT_IGNORES = ['JD001', 'JD002', 'JD003'];
+// A runtime container runs a CLI, not a server: there is no port to EXPOSE.
+const RUNTIME_LINT_IGNORES = ['JD003'];
 
 /** janus.json's `inputs`: project-relative globs only; anything else is named on the targets and left out. */
 function recipeInputs(janus: JanusJson | undefined, projectRoot: string, problems: string[]): string[] {
@@ -177,6 +180,13 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
     delete targets['docker-run'];
     targets['dockerfile-lint'].options = { ignore: BASE_IMAGE_LINT_IGNORES };
     targets['docker-push'] = { ...targets['docker-push'], dependsOn: ['docker-build'], options: { requireContract: false } };
+  }
+  if (janus?.kind === 'runtime') {
+    // A CLI runtime serves no port: no EXPOSE to ask for, no server to run; its contract is the runtime one.
+    delete targets['docker-run'];
+    targets['dockerfile-lint'].options = { ignore: RUNTIME_LINT_IGNORES };
+    const bin = typeof janus.options?.bin === 'string' && janus.options.bin ? janus.options.bin : 'agent';
+    targets['contract-test'].options = { kind: 'runtime', versionCommand: [bin, '--version'] };
   }
   const build = targets['docker-build'];
   // A base image rebuilt at a commit that left it alone must keep its digest, or everything FROM it rebuilds.
