@@ -54,7 +54,7 @@ interface JanusJson {
   kind?: 'agent' | 'base-image' | 'runtime';
   template?: string;
   /** `bin`: a runtime's CLI, whose `--version` the runtime contract runs. */
-  options?: { flavor?: string; port?: number; bin?: string };
+  options?: { flavor?: string; port?: number; bin?: string; version?: string };
   /** Project-relative globs the image is made from though no COPY reads them (a base image's root filesystem recipe). */
   inputs?: string[];
 }
@@ -186,7 +186,8 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
     delete targets['docker-run'];
     targets['dockerfile-lint'].options = { ignore: RUNTIME_LINT_IGNORES };
     const bin = typeof janus.options?.bin === 'string' && janus.options.bin ? janus.options.bin : 'agent';
-    targets['contract-test'].options = { kind: 'runtime', versionCommand: [bin, '--version'] };
+    const version = typeof janus.options?.version === 'string' && janus.options.version ? { expectedVersion: janus.options.version } : {};
+    targets['contract-test'].options = { kind: 'runtime', versionCommand: [bin, '--version'], ...version };
   }
   const build = targets['docker-build'];
   // A base image rebuilt at a commit that left it alone must keep its digest, or everything FROM it rebuilds.
