@@ -33,6 +33,7 @@ export const PROVIDERS: Record<'openai' | 'anthropic' | 'google', RuntimeProvide
     quietEnv: { CODEX_DISABLE_UPDATE_CHECK: '1' },
     // The container is the sandbox: codex's own (bubblewrap) cannot start under Docker's default seccomp.
     headless: ['codex', 'exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox'],
+    // Measured: 683 MB (amd64), 702 MB (arm64) on the node:20-slim stand-in; the native binary is most of it.
     sizeBudgetMb: 800,
   },
   anthropic: {
@@ -46,6 +47,7 @@ export const PROVIDERS: Record<'openai' | 'anthropic' | 'google', RuntimeProvide
     configDir: '.claude',
     quietEnv: { DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1' },
     headless: ['claude', '-p', '--dangerously-skip-permissions'],
+    // Measured: 506 MB (amd64), 523 MB (arm64).
     sizeBudgetMb: 600,
   },
   google: {
@@ -57,6 +59,7 @@ export const PROVIDERS: Record<'openai' | 'anthropic' | 'google', RuntimeProvide
     configDir: '.gemini',
     quietEnv: { GEMINI_TELEMETRY_ENABLED: 'false', GEMINI_CLI_DISABLE_AUTO_UPDATE: 'true' },
     headless: ['gemini', '--yolo', '-p'],
+    // Measured: 362 MB (amd64), 382 MB (arm64).
     sizeBudgetMb: 500,
   },
 };
