@@ -43,13 +43,54 @@ export async function imageHistory(ref: string, engine: EngineApi = engineApi())
   return history.map((h) => ({ createdBy: h.CreatedBy ?? '', size: h.Size ?? 0 }));
 }
 
-/** Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. */
-export async function pushImage(ref: string, auth?: PushCredentials, onLine?: (line: string) => void, docker: Docker = dockerClient()): Promise<void> {
+/** What a push did: the short diff ids of the layers it uploaded (not those the registry had or mounted). */
+export interface PushResult {
+  uploadedDiffIds: string[];
+}
+
+/**
+ * Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. The
+ * engine waits on a stalled registry for as long as it likes, so the push has a deadline of its own: no progress
+ * event for `stallMs` closes the stream (which cancels the engine's push) and fails naming what it waited for.
+ */
+export async function pushImage(
+  ref: string,
+  auth?: PushCredentials,
+  onLine?: (line: string) => void,
+  stallMs = 60_000,
+  docker: Docker = dockerClient(),
+): Promise<PushResult> {
   const { repo, tag } = repositoryAndTag(ref);
-  const stream = await docker.getImage(repo).push({ tag, authconfig: auth });
-  await followProgress(docker, stream, `push ${ref}`, (event) => {
-    if (onLine && event.status && !/Preparing|Waiting|Pushing/.test(event.status)) onLine(`${event.id ? `${event.id}: ` : ''}${event.status}`);
-  });
+  const stream = await docker
+    .getImage(repo)
+    .push({ tag, authconfig: auth && { username: auth.username, password: auth.password, serveraddress: auth.serveraddress } });
+  const uploaded = new Set<string>();
+  let last = 'the first progress event';
+  let timer: NodeJS.Timeout | undefined;
+  let stalled!: (e: Error) => void;
+  const stall = new Promise<never>((_, reject) => (stalled = reject));
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      stalled(new Error(`push ${ref}: no progress for ${stallMs / 1000} s while waiting for ${last}; is the registry answering?`));
+    }, stallMs);
+  };
+  arm();
+  try {
+    await Promise.race([
+      stall,
+      followProgress(docker, stream, `push ${ref}`, (event) => {
+        arm();
+        if (event.status) last = `${event.id ? `layer ${event.id}: ` : ''}${event.status}`;
+        if (event.status === 'Pushed' && event.id) uploaded.add(event.id);
+        if (onLine && event.status && !/Preparing|Waiting|Pushing/.test(event.status)) onLine(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return { uploadedDiffIds: [...uploaded] };
 }
 
 /** The image as the local engine has it, pulled first when only the registry has it (e.g. after an Nx cache hit). */
@@ -60,7 +101,8 @@ export async function ensureImage(ref: string, engine: EngineApi = engineApi()):
   try {
     await followProgress(docker, await docker.pull(ref), `pull ${ref}`);
   } catch (e) {
-    throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${(e as Error).message.replace(/^pull \S+ failed: /, '')}`);
+    const why = (e as Error).message.replace(/^pull \S+ failed: /, '').replace(/^\(HTTP code \d+\) \S+ - /, '');
+    throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${why}`);
   }
   const pulled = await inspectImage(ref, engine);
   if (!pulled) throw new Error(`image ${ref} was pulled but the engine does not show it`);
