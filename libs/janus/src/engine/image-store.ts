@@ -101,7 +101,8 @@ export async function ensureImage(ref: string, engine: EngineApi = engineApi()):
   try {
     await followProgress(docker, await docker.pull(ref), `pull ${ref}`);
   } catch (e) {
-    const why = (e as Error).message.replace(/^pull \S+ failed: /, '').replace(/^\(HTTP code \d+\) \S+ - /, '');
+    // The engine's status for a failed pull is its own (500 for a registry it could not reach), not the registry's.
+    const why = (e as Error).message.replace(/^pull \S+ failed: /, '').replace(/^\(HTTP code \d+\) [^-]*- /, '');
     throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${why}`);
   }
   const pulled = await inspectImage(ref, engine);
