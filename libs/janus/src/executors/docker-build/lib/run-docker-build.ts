@@ -6,7 +6,6 @@ import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecor
 import { buildSummary } from '../../../image/build-summary';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
 import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
-import { parseImageReference } from '../../../registry/image-reference';
 import { searchableSecretValues } from '../../../image/secret-spec';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
@@ -114,15 +113,14 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
             stagedPlatforms,
           )
         : undefined;
-    const where = target ? parseImageReference(`${o.repository}:x`) : undefined;
     const record: BuildRecord = {
       project: o.projectName,
       image: o.repository,
       tags: o.tags.map((t) => t.tag),
       pushed: o.push,
       residence: o.stage,
-      registry: where?.registry,
-      repository: where?.repository,
+      registry: target?.registry,
+      repository: target?.repository,
       indexDigest: publication?.indexDigest,
       platforms: built,
       buildArgs: redactBuildArgs(o.buildArgs),
