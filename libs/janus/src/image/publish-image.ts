@@ -3,7 +3,7 @@ import { pushImage, tagImage } from '../engine/image-store';
 import { type FoundCredentials, registryCredentials } from '../registry/credentials';
 import { parseImageReference } from '../registry/image-reference';
 import { buildManifestList, describePlatformManifest, type ManifestList, type PlatformManifest } from '../registry/manifest-list';
-import { RegistryClient, registryTimeoutMs, sha256Digest } from '../registry/registry-client';
+import { RegistryClient, sha256Digest } from '../registry/registry-client';
 import { parsePlatform } from './platform';
 
 /** A registry repository with a client that answers its challenges with the credentials found for it. */
@@ -68,7 +68,7 @@ export async function stagePlatforms(
     await tagImage(imageId, localRef);
     let pushed;
     try {
-      pushed = await pushImage(localRef, target.credentials, (l) => onLine(`[${platform}] ${l}`), registryTimeoutMs());
+      pushed = await pushImage(localRef, target.credentials, (l) => onLine(`[${platform}] ${l}`));
     } finally {
       // Untags only: the platform's own tag still names the image.
       await engineApi()

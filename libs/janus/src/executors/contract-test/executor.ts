@@ -5,6 +5,7 @@ import { clearReports, type ContractReport, defaultReportDir, reportTable, write
 import { ContainerScope } from '../../engine/container-runner';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { ensureImage, inspectImage } from '../../engine/image-store';
+import { registryCredentials } from '../../registry/credentials';
 import { parseImageReference } from '../../registry/image-reference';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
@@ -44,10 +45,12 @@ async function recordedImage(record: BuildRecord, context: ExecutorContext, buil
 
 /** The image in this engine, pulled if need be; a failure names the option or record it came from and what was tried. */
 async function ensureImageUnderTest(image: ImageUnderTest, fromOption: boolean): Promise<void> {
+  const registry = parseImageReference(image.ref).registry;
+  // A private registry's images need the same credentials docker-build staged them with.
+  const credentials = await registryCredentials(registry);
   try {
-    await ensureImage(image.ref);
+    await ensureImage(image.ref, undefined, credentials);
   } catch (e) {
-    const registry = parseImageReference(image.ref).registry;
     const what = fromOption ? `'image' = ${JSON.stringify(image.ref)}` : `the recorded image ${image.ref}`;
     const why = (e as Error).message.replace(/^image \S+ is not in the local engine and pulling it failed: /, '');
     throw new Error(

@@ -129,7 +129,7 @@ describe('registry-resident builds on the real engine and a registry of their ow
     writeReports(reportDir, report);
   });
 
-  it('a stalled registry (SIGSTOP) fails docker-push, docker-build --push and an engine push at their deadline, naming what they waited for', async () => {
+  it('a stalled registry (SIGSTOP) fails docker-push, docker-build --push, an engine push and a contract-test pull at their deadline, naming what they waited for', async () => {
     process.env = { ...env, JANUS_REGISTRY_TIMEOUT_S: '2' };
     const ref = `${repo()}:stall`;
     await tagImage(record().platforms[0].imageId, ref).catch(async () => {
@@ -143,8 +143,13 @@ describe('registry-resident builds on the real engine and a registry of their ow
     await expect(pushImage(ref, undefined, undefined, 2000)).rejects.toThrow(
       /push .*:stall: no progress for 2 s while waiting for .*; is the registry answering\?/,
     );
+    // contract-test pulling an image the engine lacks from the stalled registry.
+    expect((await contractTestExecutor({ image: `${repo()}:not-here`, kind: 'runtime' }, ctx)).success).toBe(false);
     expect(errors[0]).toMatch(/no answer within 2 s while waiting for (HEAD|GET) http:\/\/localhost:\d+\/v2\/.*; is the registry running and answering\?/);
     expect(errors[1]).toMatch(/no answer within 2 s while waiting for GET http:\/\/localhost:\d+\/v2\//);
+    expect(errors[2]).toMatch(
+      /'image' = ".*:not-here": not in the local engine, and pulling it from localhost:\d+ failed \(the engine did not start the pull within 2 s \(it waits for the registry's first answer\); is the registry answering\?\)/,
+    );
     registry.signal('SIGCONT');
     expect(await state()).toEqual(before);
   });
