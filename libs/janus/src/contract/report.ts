@@ -20,6 +20,8 @@ export const contractReportSchema = z.object({
   image: z.string(),
   /** The image id (config digest) that was started and checked. */
   imageId: z.string(),
+  /** The registry manifest digest that was pulled and checked (`repo@sha256:…`), when the run named one. */
+  digest: z.string().startsWith('sha256:').optional(),
   kind: z.string(),
   ok: z.boolean(),
   durationMs: z.number(),

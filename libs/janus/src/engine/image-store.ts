@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { repositoryAndTag } from '../registry/image-reference';
+import { registryTimeoutMs } from '../registry/registry-client';
 import { dockerClient, engineApi } from './docker-client';
 import type { EngineApi, ImageInfo } from './engine-api';
 import { followProgress } from './progress-stream';
@@ -43,24 +44,71 @@ export async function imageHistory(ref: string, engine: EngineApi = engineApi())
   return history.map((h) => ({ createdBy: h.CreatedBy ?? '', size: h.Size ?? 0 }));
 }
 
-/** Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. */
-export async function pushImage(ref: string, auth?: PushCredentials, onLine?: (line: string) => void, docker: Docker = dockerClient()): Promise<void> {
-  const { repo, tag } = repositoryAndTag(ref);
-  const stream = await docker.getImage(repo).push({ tag, authconfig: auth });
-  await followProgress(docker, stream, `push ${ref}`, (event) => {
-    if (onLine && event.status && !/Preparing|Waiting|Pushing/.test(event.status)) onLine(`${event.id ? `${event.id}: ` : ''}${event.status}`);
-  });
+/** What a push did: the short diff ids of the layers it uploaded (not those the registry had or mounted). */
+export interface PushResult {
+  uploadedDiffIds: string[];
 }
 
-/** The image as the local engine has it, pulled first when only the registry has it (e.g. after an Nx cache hit). */
-export async function ensureImage(ref: string, engine: EngineApi = engineApi()): Promise<ImageInfo> {
+/**
+ * Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. No
+ * progress for `stallMs` fails the push naming what it waited for (see followProgress).
+ */
+export async function pushImage(
+  ref: string,
+  auth?: PushCredentials,
+  onLine?: (line: string) => void,
+  stallMs = registryTimeoutMs(),
+  docker: Docker = dockerClient(),
+): Promise<PushResult> {
+  const { repo, tag } = repositoryAndTag(ref);
+  const stream = await docker
+    .getImage(repo)
+    .push({ tag, authconfig: auth && { username: auth.username, password: auth.password, serveraddress: auth.serveraddress } });
+  const uploaded = new Set<string>();
+  await followProgress(
+    docker,
+    stream,
+    `push ${ref}`,
+    (event) => {
+      if (event.status === 'Pushed' && event.id) uploaded.add(event.id);
+      if (onLine && event.status && !/Preparing|Waiting|Pushing/.test(event.status)) onLine(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+    },
+    stallMs,
+  );
+  return { uploadedDiffIds: [...uploaded] };
+}
+
+/**
+ * The image as the local engine has it, pulled first when only the registry has it (e.g. after an Nx cache hit),
+ * with `auth` for a private registry. The engine answers a pull only once the registry has, and waits for it
+ * as long as it likes: the pull must start, and then progress, within the registry deadline.
+ */
+export async function ensureImage(ref: string, engine: EngineApi = engineApi(), auth?: PushCredentials): Promise<ImageInfo> {
   const present = await inspectImage(ref, engine);
   if (present) return present;
   const docker = dockerClient();
+  const deadlineMs = registryTimeoutMs();
   try {
-    await followProgress(docker, await docker.pull(ref), `pull ${ref}`);
+    const starting = new AbortController();
+    const timer = setTimeout(() => starting.abort(), deadlineMs);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await docker.pull(ref, { abortSignal: starting.signal, authconfig: auth && { ...auth } });
+    } catch (e) {
+      if (starting.signal.aborted) {
+        throw new Error(
+          `the engine did not start the pull within ${deadlineMs / 1000} s (it waits for the registry's first answer); is the registry answering?`,
+        );
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    await followProgress(docker, stream, `pull ${ref}`, undefined, deadlineMs);
   } catch (e) {
-    throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${(e as Error).message.replace(/^pull \S+ failed: /, '')}`);
+    // The engine's status for a failed pull is its own (500 for a registry it could not reach), not the registry's.
+    const why = (e as Error).message.replace(/^pull \S+ failed: /, '').replace(/^\(HTTP code \d+\) [^-]*- /, '');
+    throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${why}`);
   }
   const pulled = await inspectImage(ref, engine);
   if (!pulled) throw new Error(`image ${ref} was pulled but the engine does not show it`);

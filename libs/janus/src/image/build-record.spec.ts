@@ -9,6 +9,7 @@ const record = (): BuildRecord => ({
   image: 'localhost:5000/app',
   tags: ['sha-abc1234'],
   pushed: false,
+  residence: 'engine',
   platforms: [{ platform: 'linux/amd64', ref: 'localhost:5000/app:sha-abc1234-amd64', imageId: `sha256:${'a'.repeat(64)}`, size: 1, buildSeconds: 1 }],
   buildArgs: {},
   labels: {},

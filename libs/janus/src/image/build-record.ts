@@ -15,6 +15,14 @@ export const buildRecordSchema = z.object({
   image: z.string().min(1),
   tags: z.array(z.string().min(1)).min(1, { error: 'must list at least one tag' }),
   pushed: z.boolean(),
+  /**
+   * Where the platform images live. `engine`: only in the engine that built them (a cache hit elsewhere
+   * restores a record of images that machine lacks). `registry`: staged in `registry`/`repository` by digest
+   * under content-named tags, so any machine can test and publish them.
+   */
+  residence: z.enum(['engine', 'registry']).default('engine'),
+  registry: z.string().optional(),
+  repository: z.string().optional(),
   indexDigest: z.string().optional(),
   platforms: z
     .array(
@@ -24,8 +32,12 @@ export const buildRecordSchema = z.object({
         ref: z.string().min(1),
         imageId: z.string().startsWith('sha256:'),
         size: z.number().nonnegative(),
-        /** Registry manifest digest, once pushed. */
-        digest: z.string().optional(),
+        /** Registry manifest digest, once staged or pushed. */
+        digest: z.string().startsWith('sha256:').optional(),
+        /** The registry tag that keeps the staged manifest reachable (`build-<image id>`). */
+        stagingTag: z.string().optional(),
+        /** Compressed layer bytes the push that staged it uploaded. */
+        uploadedBytes: z.number().nonnegative().optional(),
         buildSeconds: z.number().nonnegative(),
       }),
     )

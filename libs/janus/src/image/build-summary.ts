@@ -15,9 +15,11 @@ function table(rows: string[][]): string {
 
 /** The table docker-build and docker-push print: tags, the list digest, and per platform its digest, size and build time. */
 export function buildSummary(m: BuildRecord, seconds: number, createdFrom?: string): string {
-  const rows = [['platform', 'digest', 'size', 'build']];
+  const uploads = m.platforms.some((p) => p.uploadedBytes !== undefined);
+  const rows = [['platform', 'digest', 'size', 'build', ...(uploads ? ['uploaded'] : [])]];
   for (const p of m.platforms) {
-    rows.push([p.platform, (p.digest ?? p.imageId).slice(0, 19), formatBytes(p.size), `${p.buildSeconds.toFixed(1)} s`]);
+    const uploaded = uploads ? [p.uploadedBytes === undefined ? '-' : formatBytes(p.uploadedBytes)] : [];
+    rows.push([p.platform, (p.digest ?? p.imageId).slice(0, 19), formatBytes(p.size), `${p.buildSeconds.toFixed(1)} s`, ...uploaded]);
   }
   const created = m.labels['org.opencontainers.image.created'];
   return [

@@ -1,13 +1,123 @@
-import { pushImage } from '../engine/image-store';
-import { registryCredentials } from '../registry/credentials';
-import { parseImageReference, repositoryAndTag } from '../registry/image-reference';
+import { engineApi } from '../engine/docker-client';
+import { pushImage, tagImage } from '../engine/image-store';
+import { type FoundCredentials, registryCredentials } from '../registry/credentials';
+import { parseImageReference } from '../registry/image-reference';
 import { buildManifestList, describePlatformManifest, type ManifestList, type PlatformManifest } from '../registry/manifest-list';
 import { RegistryClient, sha256Digest } from '../registry/registry-client';
 import { parsePlatform } from './platform';
 
-/** Per-platform images pushed, and the list over them, ready to go up under the release tags. */
-export interface StagedPublication {
-  platforms: PlatformManifest[];
+/** A registry repository with a client that answers its challenges with the credentials found for it. */
+export interface RegistryTarget {
+  client: RegistryClient;
+  /** Host[:port] as the engine names it. */
+  registry: string;
+  /** Path inside the registry. */
+  repository: string;
+  credentials?: FoundCredentials;
+}
+
+/** The registry and repository of `<registry>/<image>`, with credentials from the environment or the Docker config. */
+export async function registryFor(image: string): Promise<RegistryTarget> {
+  const ref = parseImageReference(`${image}:x`);
+  const credentials = await registryCredentials(ref.registry);
+  const client = RegistryClient.forHost(ref.registry, {
+    credentials: credentials && { username: credentials.username, password: credentials.password },
+    credentialSource: credentials?.source,
+  });
+  return { client, registry: ref.registry, repository: ref.repository, credentials };
+}
+
+/**
+ * The registry tag a platform image is staged under: named after its image id, so it never moves to another
+ * image (a concurrent build of another commit cannot take it away) and keeps the manifest tagged, which is what
+ * protects it from a registry's garbage collection of untagged manifests while records still point at it.
+ */
+export function stagingTag(imageId: string): string {
+  return `build-${imageId.replace(/^sha256:/, '').slice(0, 16)}`;
+}
+
+/** A platform image in the registry under its staging tag, with what its push uploaded. */
+export interface StagedPlatform extends PlatformManifest {
+  stagingTag: string;
+  /** Compressed layer bytes this push sent; 0 when the registry had every layer. */
+  uploadedBytes: number;
+}
+
+/** Layer bytes of the layers a push uploaded, matched through the config's diff ids (the ids push progress names). */
+function uploadedBytes(manifest: Record<string, unknown>, diffIds: string[], uploaded: string[]): number {
+  const layers = (manifest.layers as Array<{ size?: number }> | undefined) ?? [];
+  const short = new Set(uploaded);
+  return diffIds.reduce((sum, d, i) => (short.has(d.replace(/^sha256:/, '').slice(0, 12)) ? sum + (layers[i]?.size ?? 0) : sum), 0);
+}
+
+/**
+ * Pushes each platform image from the local engine under its staging tag and checks the registry recorded the
+ * platform that was built. No release tag moves here. The local staging tag exists only for the push.
+ */
+export async function stagePlatforms(
+  target: RegistryTarget,
+  image: string,
+  platforms: Array<{ platform: string; imageId: string }>,
+  onLine: (line: string) => void,
+): Promise<StagedPlatform[]> {
+  await target.client.ping();
+  const staged: StagedPlatform[] = [];
+  for (const { platform, imageId } of platforms) {
+    const tag = stagingTag(imageId);
+    const localRef = `${image}:${tag}`;
+    await tagImage(imageId, localRef);
+    let pushed;
+    try {
+      pushed = await pushImage(localRef, target.credentials, (l) => onLine(`[${platform}] ${l}`));
+    } finally {
+      // Untags only: the platform's own tag still names the image.
+      await engineApi()
+        .removeImage(localRef)
+        .catch(() => undefined);
+    }
+    const { manifest, diffIds, ...entry } = await describePlatformManifest(target.client, target.repository, tag);
+    const wanted = parsePlatform(platform);
+    if (entry.platform.os !== wanted.os || entry.platform.architecture !== wanted.architecture) {
+      throw new Error(`${localRef} was built for ${platform} but the registry records ${entry.platform.os}/${entry.platform.architecture}`);
+    }
+    const bytes = uploadedBytes(manifest.json, diffIds, pushed.uploadedDiffIds);
+    onLine(`[${platform}] staged as ${target.registry}/${target.repository}@${entry.digest} (${tag}), ${bytes} layer bytes uploaded`);
+    staged.push({
+      ...entry,
+      platform: wanted.variant ? { ...entry.platform, variant: wanted.variant } : entry.platform,
+      stagingTag: tag,
+      uploadedBytes: bytes,
+    });
+  }
+  return staged;
+}
+
+/**
+ * The registry's own account of platform images recorded by digest: each must still be there and be the
+ * platform the record says. Nothing is read from the local engine, so a machine that restored the build
+ * record from a shared cache can publish what another machine built.
+ */
+export async function platformsInRegistry(target: RegistryTarget, platforms: Array<{ platform: string; digest: string }>): Promise<PlatformManifest[]> {
+  const found: PlatformManifest[] = [];
+  for (const { platform, digest } of platforms) {
+    const {
+      manifest: _m,
+      diffIds: _d,
+      ...entry
+    } = await describePlatformManifest(target.client, target.repository, digest).catch((e: Error) => {
+      throw new Error(`${target.registry}/${target.repository}@${digest} (${platform}) cannot be read from the registry: ${e.message}`);
+    });
+    const wanted = parsePlatform(platform);
+    if (entry.platform.os !== wanted.os || entry.platform.architecture !== wanted.architecture) {
+      throw new Error(`${target.repository}@${digest} is recorded as ${platform} but the registry says ${entry.platform.os}/${entry.platform.architecture}`);
+    }
+    found.push({ ...entry, platform: wanted.variant ? { ...entry.platform, variant: wanted.variant } : entry.platform });
+  }
+  return found;
+}
+
+/** A manifest list over staged platforms, ready to go up under the release tags. */
+export interface Publication {
   list: ManifestList;
   /** The digest the list will have under every tag: known before any tag moves. */
   indexDigest: string;
@@ -15,50 +125,48 @@ export interface StagedPublication {
   publish(onLine: (line: string) => void): Promise<void>;
 }
 
-export function registryClientFor(repository: string): { client: RegistryClient; repository: string; registry: string } {
-  const ref = parseImageReference(`${repository}:x`);
-  const credentials = registryCredentials(ref.registry);
-  return {
-    client: RegistryClient.forHost(ref.registry, { credentials: credentials && { username: credentials.username, password: credentials.password } }),
-    repository: ref.repository,
-    registry: ref.registry,
-  };
-}
-
 /**
- * Pushes each platform under its own `<primary>-<arch>` tag (build-specific tags nobody pulls as a release)
- * and checks the registry recorded the platform that was built. Release tags do not move here: the caller
- * records what it is about to publish, then calls `publish`, so a failure at any step leaves every release
- * tag on the old image or the new one, never a partial list.
+ * Each tag moves in one manifest PUT, so it is always on the old list or the new one. If the registry fails
+ * between tags, the tags already moved are put back on what they named before (when the registry answers), and
+ * the error names every tag's state, so release tags never disagree silently.
  */
-export async function stagePublication(args: {
-  repository: string;
-  tags: string[];
-  platformRefs: Array<{ platform: string; ref: string }>;
-  onLine: (line: string) => void;
-}): Promise<StagedPublication> {
-  const { client, repository, registry } = registryClientFor(args.repository);
-  await client.ping();
-  const credentials = registryCredentials(registry);
-  const platforms: PlatformManifest[] = [];
-  for (const { platform, ref } of args.platformRefs) {
-    await pushImage(ref, credentials, (l) => args.onLine(`[${platform}] ${l}`));
-    const { manifest: _manifest, ...entry } = await describePlatformManifest(client, repository, repositoryAndTag(ref).tag);
-    const wanted = parsePlatform(platform);
-    if (entry.platform.os !== wanted.os || entry.platform.architecture !== wanted.architecture) {
-      throw new Error(`${ref} was built for ${platform} but the registry records ${entry.platform.os}/${entry.platform.architecture}`);
-    }
-    platforms.push({ ...entry, platform: wanted.variant ? { ...entry.platform, variant: wanted.variant } : entry.platform });
-  }
+export function preparePublication(target: RegistryTarget, tags: string[], platforms: PlatformManifest[]): Publication {
   const list = buildManifestList(platforms);
+  const indexDigest = sha256Digest(list.body);
   return {
-    platforms,
     list,
-    indexDigest: sha256Digest(list.body),
+    indexDigest,
     async publish(onLine) {
-      for (const tag of args.tags) {
-        const digest = await client.putManifest(repository, tag, list.mediaType, list.body);
-        onLine(`manifest list ${args.repository}:${tag} → ${digest}`);
+      const { client, repository } = target;
+      const before = new Map<string, { digest: string; mediaType: string; body: Buffer } | null>();
+      for (const tag of tags) {
+        const head = await client.headManifest(repository, tag);
+        before.set(tag, head && head.digest !== indexDigest ? await client.getManifest(repository, head.digest) : null);
+      }
+      const moved: string[] = [];
+      try {
+        for (const tag of tags) {
+          await client.putManifest(repository, tag, list.mediaType, list.body);
+          moved.push(tag);
+          onLine(`manifest list ${target.registry}/${repository}:${tag} → ${indexDigest}`);
+        }
+      } catch (e) {
+        const restored: string[] = [];
+        for (const tag of moved) {
+          const old = before.get(tag);
+          if (!old) continue;
+          await client
+            .putManifest(repository, tag, old.mediaType, old.body)
+            .then(() => restored.push(tag))
+            .catch(() => undefined);
+        }
+        const stuck = moved.filter((t) => before.get(t) && !restored.includes(t));
+        throw new Error(
+          `${(e as Error).message}\npublishing stopped: ${tags.length - moved.length} of ${tags.length} tags were not moved` +
+            (restored.length ? `; put back on their previous list: ${restored.join(', ')}` : '') +
+            (stuck.length ? `; STILL ON THE NEW LIST (the registry did not answer the roll-back): ${stuck.join(', ')}` : ''),
+          { cause: e },
+        );
       }
     },
   };

@@ -205,6 +205,9 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
     { dependentTasksOutputFiles: '**/metadata.json', transitive: true },
     ...DOCKER_BUILD_FACT_INPUTS,
   ];
+  // The contract's own checks are plugin code: a changed check proves the image again.
+  const contract = targets['contract-test'];
+  if (contract) contract.inputs = [...(contract.inputs ?? []), ...(plugin ?? [])];
   if (facts.problems.length) {
     // The project stays in the graph and the rest of it is unaffected; `nx show project` says what is wrong.
     for (const target of [build, targets['dockerfile-lint']]) {

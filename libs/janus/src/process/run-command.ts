@@ -48,6 +48,8 @@ export function runCommand(bin: string, args: string[], options: RunCommandOptio
         for (const line of lines) options.onLine(line, stream);
       });
     }
+    // A child may exit without reading its input (EPIPE): its exit code and output say what happened.
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin!.end(options.input);
     child.on('error', (e) => reject(e));
     child.on('close', (code, signal) => {

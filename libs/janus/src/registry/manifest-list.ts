@@ -34,14 +34,18 @@ export function buildManifestList(entries: PlatformManifest[]): ManifestList {
 }
 
 /** Reads one single-platform manifest and its config blob, which is where the platform is recorded. */
-export async function describePlatformManifest(client: RegistryClient, repo: string, ref: string): Promise<PlatformManifest & { manifest: FetchedManifest }> {
+export async function describePlatformManifest(
+  client: RegistryClient,
+  repo: string,
+  ref: string,
+): Promise<PlatformManifest & { manifest: FetchedManifest; diffIds: string[] }> {
   const manifest = await client.getSingleManifest(repo, ref);
   const config = (manifest.json.config as { digest?: string } | undefined)?.digest;
   if (!config) throw new Error(`registry: ${repo}:${ref} has no config descriptor`);
-  const blob = await client.getBlobJson<{ os?: string; architecture?: string; variant?: string }>(repo, config);
+  const blob = await client.getBlobJson<{ os?: string; architecture?: string; variant?: string; rootfs?: { diff_ids?: string[] } }>(repo, config);
   if (!blob.os || !blob.architecture) throw new Error(`registry: ${repo}:${ref} config does not say its platform`);
   const platform: Platform = blob.variant
     ? { os: blob.os, architecture: blob.architecture, variant: blob.variant }
     : { os: blob.os, architecture: blob.architecture };
-  return { digest: manifest.digest, size: manifest.size, mediaType: manifest.mediaType, platform, manifest };
+  return { digest: manifest.digest, size: manifest.size, mediaType: manifest.mediaType, platform, manifest, diffIds: blob.rootfs?.diff_ids ?? [] };
 }

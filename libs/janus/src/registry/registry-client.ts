@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AuthChallenge, parseAuthChallenge } from './auth-challenge';
 import { ALL_MANIFEST_TYPES, SINGLE_MANIFEST_TYPES } from './media-types';
-import { RegistryError, RegistryUnreachableError } from './registry-error';
+import { RegistryError, RegistryTimeoutError, RegistryUnreachableError } from './registry-error';
 
 export interface RegistryCredentials {
   username: string;
@@ -22,8 +22,29 @@ export interface FetchedManifest extends ManifestDescriptor {
 export interface RegistryClientOptions {
   credentials?: RegistryCredentials;
   fetch?: typeof fetch;
-  /** Per request; a registry that stops answering must not hang a build. Default 30 s. */
+  /** Per request; a registry that stops answering must not hang a build. Default: registryTimeoutMs(). */
   timeoutMs?: number;
+  /** Attempts after the first on a 5xx answer or a dropped connection (never on 401/403 or a deadline). Default 3. */
+  retries?: number;
+  /** First pause between attempts, doubled each time. Default 500 ms. */
+  backoffMs?: number;
+  /** Where the credentials came from, named when the registry refuses them. */
+  credentialSource?: string;
+}
+
+/** The deadline of every registry step (`JANUS_REGISTRY_TIMEOUT_S`, default 30 s). */
+export function registryTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.JANUS_REGISTRY_TIMEOUT_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 30_000;
+}
+
+// Dropped or refused connections: a registry restarting or a proxy hiccup, worth another try.
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT']);
+const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
+
+function transient(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string } })?.cause;
+  return TRANSIENT_CODES.has(cause?.code ?? '') || TRANSIENT_CODES.has((e as { code?: string })?.code ?? '');
 }
 
 export function sha256Digest(body: Buffer | string): string {
@@ -125,17 +146,43 @@ export class RegistryClient {
     return {};
   }
 
-  private async send(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+  private async sendOnce(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+    const timeoutMs = this.options.timeoutMs ?? registryTimeoutMs();
     try {
-      return await this.fetch(url, {
+      const res = await this.fetch(url, {
         method,
         headers,
         body: body ? new Uint8Array(body) : undefined,
         redirect: 'follow',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      // The deadline covers the body too: read it here, under the same signal, so no later read can hang.
+      const bytes = method === 'HEAD' ? new Uint8Array() : new Uint8Array(await res.arrayBuffer());
+      return new Response(method === 'HEAD' || res.status === 204 ? null : bytes, { status: res.status, headers: res.headers });
     } catch (e) {
+      if ((e as Error).name === 'TimeoutError') throw new RegistryTimeoutError(method, url, timeoutMs);
       throw new RegistryUnreachableError(this.baseUrl, e);
+    }
+  }
+
+  /** One request with retries on what passes (5xx, dropped connections), with backoff; deadlines and refusals fail at once. */
+  private async send(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+    const retries = this.options.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      let res: Response | undefined;
+      let error: unknown;
+      try {
+        res = await this.sendOnce(method, url, headers, body);
+        if (!RETRIED_STATUSES.has(res.status)) return res;
+      } catch (e) {
+        if (!(e instanceof RegistryUnreachableError) || !transient(e.original)) throw e;
+        error = e;
+      }
+      if (attempt >= retries) {
+        if (res) return res;
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, (this.options.backoffMs ?? 500) * 2 ** attempt));
     }
   }
 
@@ -161,7 +208,13 @@ export class RegistryClient {
     }
     if (!ok.includes(res.status)) {
       const text = refusal ?? (method === 'HEAD' ? '' : await res.text().catch(() => ''));
-      throw new RegistryError(method, url, res.status, text);
+      const hint =
+        res.status === 401 || res.status === 403
+          ? this.options.credentials
+            ? `the registry refused the credentials from ${this.options.credentialSource ?? 'the options'}; not retried`
+            : 'no credentials were found: set JANUS_REGISTRY_USER/JANUS_REGISTRY_PASSWORD or run docker login; not retried'
+          : undefined;
+      throw new RegistryError(method, url, res.status, text, hint);
     }
     return res;
   }

@@ -40,12 +40,16 @@ export function janusTargets(options: { port: number }): Record<string, TargetCo
       outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
       options: { platforms: 'linux/amd64,linux/arm64' },
       // CI looks base images up afresh, so a moved base tag is noticed; tags come from the CI facts it states.
-      configurations: { ci: { pull: true } },
+      // CI keeps its images in the registry by digest, so a cache hit on another machine can test and publish them.
+      configurations: { ci: { pull: true, stage: 'registry' } },
       metadata: { technologies, description: 'Build the image for every platform with BuildKit, tag it from git, record it in metadata.json.' },
     },
     'contract-test': {
       executor: 'janus:contract-test',
       dependsOn: ['docker-build'],
+      // Keyed on the build record (the image ids and digests it names): the same image is proved once.
+      cache: true,
+      inputs: [{ dependentTasksOutputFiles: '**/metadata.json' }],
       outputs: ['{options.reportDir}', '{workspaceRoot}/dist/contract/{projectName}'],
       options: { port: options.port },
       configurations: { ci: {} },

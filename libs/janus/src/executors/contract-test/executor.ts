@@ -4,7 +4,9 @@ import { runContractSuite } from '../../contract/contract-suite';
 import { clearReports, type ContractReport, defaultReportDir, reportTable, writeReports } from '../../contract/report';
 import { ContainerScope } from '../../engine/container-runner';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
-import { inspectImage } from '../../engine/image-store';
+import { ensureImage, inspectImage } from '../../engine/image-store';
+import { registryCredentials } from '../../registry/credentials';
+import { parseImageReference } from '../../registry/image-reference';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
 import { resolveSecrets, searchableSecretValues } from '../../image/secret-spec';
@@ -13,11 +15,19 @@ import { workspacePath } from '../../workspace/target-options';
 import { type ContractTestOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
 
+/** What the run checks: the reference it starts, how it is shown, and the registry digest it pins, if any. */
+interface ImageUnderTest {
+  ref: string;
+  shown: string;
+  digest?: string;
+}
+
 /**
- * The image a build recorded for this machine's platform: by id when the engine still has exactly that image
- * (a moved tag cannot swap it), else by registry digest, else by its per-platform tag (pulled if need be).
+ * The image a build recorded for this machine's platform. A registry-resident build is run by digest
+ * (`repo@sha256:…`, pulled when this engine lacks it, e.g. after a shared cache hit), so no moving tag can swap
+ * it. An engine-only build is run by image id, which only the engine that built it has.
  */
-async function recordedImage(record: BuildRecord): Promise<{ ref: string; shown: string }> {
+async function recordedImage(record: BuildRecord, context: ExecutorContext, buildTarget: string): Promise<ImageUnderTest> {
   const platform = record.platforms.find((p) => p.platform === nativePlatform()) ?? (record.platforms.length === 1 ? record.platforms[0] : undefined);
   if (!platform) {
     throw new Error(
@@ -25,9 +35,31 @@ async function recordedImage(record: BuildRecord): Promise<{ ref: string; shown:
     );
   }
   const shown = `${record.image}:${record.tags[0]} (${platform.platform})`;
+  if (platform.digest) return { ref: `${record.image}@${platform.digest}`, shown: `${shown} ${platform.digest.slice(0, 19)}`, digest: platform.digest };
   if ((await inspectImage(platform.imageId))?.Id === platform.imageId) return { ref: platform.imageId, shown };
-  if (platform.digest) return { ref: `${record.image}@${platform.digest}`, shown };
-  return { ref: platform.ref, shown };
+  throw new Error(
+    `janus:contract-test: the build recorded ${platform.imageId.slice(0, 19)} (${platform.platform}), which is not in this engine: the record is of an engine-only build (stage: engine), ` +
+      `restored here without its images; rebuild with 'nx run ${context.projectName}:${buildTarget} --skip-nx-cache', or build with --stage=registry (the ci configuration) so any machine can test it`,
+  );
+}
+
+/** The image in this engine, pulled if need be; a failure names the option or record it came from and what was tried. */
+async function ensureImageUnderTest(image: ImageUnderTest, fromOption: boolean): Promise<void> {
+  const registry = parseImageReference(image.ref).registry;
+  // A private registry's images need the same credentials docker-build staged them with.
+  const credentials = await registryCredentials(registry);
+  try {
+    await ensureImage(image.ref, undefined, credentials);
+  } catch (e) {
+    const what = fromOption ? `'image' = ${JSON.stringify(image.ref)}` : `the recorded image ${image.ref}`;
+    const why = (e as Error).message.replace(/^image \S+ is not in the local engine and pulling it failed: /, '');
+    throw new Error(
+      `janus:contract-test: ${what}: not in the local engine, and pulling it from ${registry} failed (${why.trim()}); ` +
+        (fromOption
+          ? 'build it first, or give a reference the engine can pull, e.g. localhost:5000/my-agent:sha-abc1234'
+          : 'is the registry the build staged it in reachable?'),
+    );
+  }
 }
 
 export default async function contractTestExecutor(raw: ContractTestOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -68,7 +100,10 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
       );
     const literal = o.buildSecrets.filter((s) => !s.startsWith('id=')).map((value) => ({ value }));
     await assertEngineRunning();
-    const image = o.image ? { ref: o.image, shown: o.image } : await recordedImage(record!);
+    const image: ImageUnderTest = o.image
+      ? { ref: o.image, shown: o.image, digest: parseImageReference(o.image).digest }
+      : await recordedImage(record!, context, o.buildTarget);
+    await ensureImageUnderTest(image, Boolean(o.image));
     logger.info(`janus:contract-test: checking ${image.shown} (${o.kind})`);
     const result = await runContractSuite(
       {
@@ -95,6 +130,7 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
       project: context.projectName!,
       image: image.shown,
       imageId: result.imageId,
+      digest: image.digest,
       kind: o.kind,
       ok: result.checks.every((c) => c.ok),
       durationMs: Date.now() - t0,

@@ -6,9 +6,18 @@ const seconds = z.number().positive({ error: 'must be a positive number of secon
 
 export const schema = z
   .object({
-    image: z.string().min(1, { error: 'must not be empty: give an image reference or leave the option out' }).optional().meta({
-      description: "Image to check (default: the local platform's image that the project's docker-build recorded).",
-    }),
+    image: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty: give an image reference or leave the option out' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/:]*(?:@sha256:[a-f0-9]{64})?$/, {
+        error: 'must be an image reference like localhost:5000/my-agent:sha-abc1234 or repo@sha256:<64 hex> (no spaces)',
+      })
+      .optional()
+      .meta({
+        description:
+          "Image to check (default: the local platform's image that the project's docker-build recorded). A repo@sha256:… reference is recorded in the report as the digest tested; a tag is hashed by its name only, so pass --skip-nx-cache when it has moved.",
+      }),
     buildTarget: z
       .string()
       .min(1)

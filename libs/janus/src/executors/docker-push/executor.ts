@@ -3,38 +3,61 @@ import { dirname, join } from 'node:path';
 import { defaultReportDir, readContractReport } from '../../contract/report';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { inspectImage } from '../../engine/image-store';
-import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord, stageBuildRecord } from '../../image/build-record';
+import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, readBuildRecord, stageBuildRecord } from '../../image/build-record';
 import { buildSummary } from '../../image/build-summary';
-import { stagePublication } from '../../image/publish-image';
+import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
 import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
 import { type DockerPushOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
 
-/** The contract must have passed on one of exactly the images this record names, not on an older or other build. */
+/**
+ * The contract must have passed on exactly what is about to be published: for a registry-resident build, one of
+ * the recorded digests (the report names the digest it ran); for an engine-only build, one of its image ids.
+ */
 function assertContractPassed(record: BuildRecord, context: ExecutorContext, contractTarget: string): void {
   const dir = siblingTargetPath(context, contractTarget, 'reportDir', defaultReportDir(context.projectName!));
   const report = readContractReport(dir);
   const run = `run 'nx run ${context.projectName}:${contractTarget}' first`;
   if (!report) throw new Error(`janus:docker-push: no contract report in ${dir}; ${run}`);
-  const built = record.platforms.map((p) => p.imageId);
-  if (!built.includes(report.imageId)) {
+  const byDigest = record.residence === 'registry';
+  const built = byDigest ? record.platforms.map((p) => p.digest ?? '') : record.platforms.map((p) => p.imageId);
+  const tested = byDigest ? report.digest : report.imageId;
+  if (!tested || !built.includes(tested)) {
     throw new Error(
-      `janus:docker-push: the contract report in ${dir} is for ${report.imageId.slice(0, 19)}, not an image of this build (${built.map((b) => b.slice(0, 19)).join(', ')}); ${run}`,
+      `janus:docker-push: the contract report in ${dir} is for ${tested ? tested.slice(0, 19) : `${report.image} (no digest recorded)`}, not ${byDigest ? 'a digest' : 'an image'} of this build (${built.map((b) => b.slice(0, 19)).join(', ')}); ${run}`,
     );
   }
   if (!report.ok)
     throw new Error(
-      `janus:docker-push: ${report.imageId.slice(0, 19)} failed the contract (${report.checks
+      `janus:docker-push: ${tested.slice(0, 19)} failed the contract (${report.checks
         .filter((c) => !c.ok)
         .map((c) => c.id)
         .join(', ')}); nothing was published`,
     );
 }
 
+/** An engine-only record: its images must still be in this engine, under the tags that were built and checked. */
+async function assertInEngine(record: BuildRecord, context: ExecutorContext, buildTarget: string): Promise<void> {
+  await assertEngineRunning();
+  for (const p of record.platforms) {
+    const info = await inspectImage(p.ref);
+    if (!info)
+      throw new Error(
+        `janus:docker-push: ${p.ref} (${p.platform}) is not in the local engine: the build record is of an engine-only build (stage: engine), ` +
+          `restored here without its images; rebuild with 'nx run ${context.projectName}:${buildTarget} --skip-nx-cache', or build with --stage=registry (the ci configuration) so any machine can publish it`,
+      );
+    if (info.Id !== p.imageId)
+      throw new Error(
+        `janus:docker-push: ${p.ref} now points at ${info.Id.slice(0, 19)}, not the ${p.imageId.slice(0, 19)} that was built and checked; rebuild first`,
+      );
+  }
+}
+
 /**
- * Publishes exactly what docker-build built (and contract-test checked): the per-platform images it
- * recorded, then the manifest list under its tags. Nothing is rebuilt, so what ships is what was tested.
+ * Publishes exactly what docker-build built (and contract-test checked). A registry-resident build is already in
+ * the registry by digest: only the manifest list goes up, under the release tags, with no local engine needed.
+ * An engine-only build pushes its recorded images first. Nothing is rebuilt, so what ships is what was tested.
  */
 export default async function dockerPushExecutor(raw: DockerPushOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
@@ -42,31 +65,43 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const file = o.metadata ? workspacePath(context.root, o.metadata) : join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE);
     const record = readBuildRecord(file, `run 'nx run ${context.projectName}:${o.buildTarget}' first`);
     if (o.requireContract) assertContractPassed(record, context, o.contractTarget);
-    await assertEngineRunning();
-    for (const p of record.platforms) {
-      const info = await inspectImage(p.ref);
-      if (!info)
-        throw new Error(
-          `janus:docker-push: ${p.ref} (${p.platform}) is not in the local engine; rebuild with 'nx run ${context.projectName}:${o.buildTarget} --skip-nx-cache'`,
-        );
-      if (info.Id !== p.imageId)
-        throw new Error(
-          `janus:docker-push: ${p.ref} now points at ${info.Id.slice(0, 19)}, not the ${p.imageId.slice(0, 19)} that was built and checked; rebuild first`,
-        );
-    }
     const t0 = Date.now();
-    const publication = await stagePublication({
-      repository: record.image,
-      tags: record.tags,
-      platformRefs: record.platforms.map((p) => ({ platform: p.platform, ref: p.ref })),
-      onLine: (l) => logger.info(l),
-    });
-    const updated: BuildRecord = {
-      ...record,
-      pushed: true,
-      indexDigest: publication.indexDigest,
-      platforms: record.platforms.map((p, i) => ({ ...p, digest: publication.platforms[i].digest })),
-    };
+    const target = await registryFor(record.image);
+    let platforms: BuildRecord['platforms'];
+    let listed;
+    if (record.residence === 'registry') {
+      const missing = record.platforms.filter((p) => !p.digest).map((p) => p.platform);
+      if (missing.length)
+        throw new BuildRecordError(
+          file,
+          `records no registry digest for ${missing.join(', ')}`,
+          `rebuild with 'nx run ${context.projectName}:${o.buildTarget}'`,
+        );
+      listed = await platformsInRegistry(
+        target,
+        record.platforms.map((p) => ({ platform: p.platform, digest: p.digest! })),
+      );
+      platforms = record.platforms;
+    } else {
+      await assertInEngine(record, context, o.buildTarget);
+      const staged = await stagePlatforms(
+        target,
+        record.image,
+        record.platforms.map((p) => ({ platform: p.platform, imageId: p.imageId })),
+        (l) => logger.info(l),
+      );
+      listed = staged;
+      platforms = record.platforms.map((p, i) => ({
+        ...p,
+        digest: staged[i].digest,
+        stagingTag: staged[i].stagingTag,
+        uploadedBytes: staged[i].uploadedBytes,
+      }));
+    }
+    const uploaded = record.residence === 'registry' ? 0 : platforms.reduce((sum, p) => sum + (p.uploadedBytes ?? 0), 0);
+    const publication = preparePublication(target, record.tags, listed);
+    const updated: BuildRecord = { ...record, pushed: true, indexDigest: publication.indexDigest, platforms };
+    // Staged before any tag moves: a full disk fails here, with nothing published.
     const staged = stageBuildRecord(dirname(file), updated);
     try {
       await publication.publish((l) => logger.info(l));
@@ -75,6 +110,10 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
       staged.discard();
     }
     logger.info('\n' + buildSummary(updated, (Date.now() - t0) / 1000));
+    logger.info(
+      `janus:docker-push: ${uploaded} layer bytes uploaded` +
+        (record.residence === 'registry' ? ' (the platform images were already in the registry by digest; only the manifest list went up)' : ''),
+    );
     return { success: true };
   } catch (e) {
     logger.error(describeFailure(e));

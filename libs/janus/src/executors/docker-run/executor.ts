@@ -27,7 +27,8 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
         `run 'nx run ${context.projectName}:${o.buildTarget}' first`,
       );
       const local = record.platforms.find((p) => p.platform === nativePlatform()) ?? record.platforms[0];
-      image = local.imageId;
+      // A registry-resident build is run by digest, pulled if this engine never had it (a shared cache hit).
+      image = record.residence === 'registry' && local.digest ? `${record.image}@${local.digest}` : local.imageId;
     }
     await assertEngineRunning();
     await ensureImage(image);

@@ -23,8 +23,10 @@ export const LINT_TARGET = 'dockerfile-lint';
 
 export interface NormalizedDockerBuild extends Omit<
   ParsedDockerBuildOptions,
-  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint'
+  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint' | 'stage'
 > {
+  /** Where the platform images are kept once built: `registry` pushes them by digest as part of the build. */
+  stage: 'engine' | 'registry';
   projectName: string;
   projectRoot: string;
   workspaceRoot: string;
@@ -111,6 +113,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   const resolved = resolveSecrets(o.secrets, ws, 'secrets');
   problems.push(...resolved.problems);
   if (o.push && !o.registry) problems.push(`'push' = true needs a 'registry' to push to`);
+  if (o.push && o.stage === 'engine') problems.push(`'stage' = "engine" cannot be combined with 'push' = true: pushed images are staged in the registry`);
+  if (o.stage === 'registry' && !o.registry) problems.push(`'stage' = "registry" needs a 'registry' to stage the images in`);
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
   const head = await gitFacts;
@@ -139,5 +143,6 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
     git,
     lint: o.lint && lintSettings(context),
+    stage: o.stage ?? (o.push ? 'registry' : 'engine'),
   };
 }

@@ -5,7 +5,7 @@ import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../.
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
-import { registryClientFor, stagePublication } from '../../../image/publish-image';
+import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
 import { searchableSecretValues } from '../../../image/secret-spec';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
@@ -40,13 +40,11 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   const started = Date.now();
   // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
   // is the engine there, does the registry answer (fail before a long build, not after it), which builder.
-  const ready = await Promise.allSettled([
-    assertEngineRunning(),
-    o.push ? registryClientFor(o.repository).client.ping() : undefined,
-    selectBuildEngine(o.engine),
-  ]);
+  const registry = o.stage === 'registry' ? registryFor(o.repository) : undefined;
+  const ready = await Promise.allSettled([assertEngineRunning(), registry?.then((r) => r.client.ping()), selectBuildEngine(o.engine)]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
   const engine = (ready[2] as PromiseFulfilledResult<BuildEngine>).value;
+  const target: RegistryTarget | undefined = await registry;
   const fromLines: string[] = [];
   const secretValues = searchableSecretValues(o.secrets);
   const built: PlatformResult[] = [];
@@ -97,20 +95,32 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     const previous = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
     await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
 
-    const publication = o.push
-      ? await stagePublication({
-          repository: o.repository,
-          tags: o.tags.map((t) => t.tag),
-          platformRefs: built.map((b) => ({ platform: b.platform, ref: b.ref })),
-          onLine: (l) => logger.info(l),
-        })
-      : undefined;
-    publication?.platforms.forEach((p, i) => (built[i].digest = p.digest));
+    // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
+    const stagedPlatforms: StagedPlatform[] = target
+      ? await stagePlatforms(
+          target,
+          o.repository,
+          built.map((b) => ({ platform: b.platform, imageId: b.imageId })),
+          (l) => logger.info(l),
+        )
+      : [];
+    stagedPlatforms.forEach((p, i) => Object.assign(built[i], { digest: p.digest, stagingTag: p.stagingTag, uploadedBytes: p.uploadedBytes }));
+    const publication: Publication | undefined =
+      o.push && target
+        ? preparePublication(
+            target,
+            o.tags.map((t) => t.tag),
+            stagedPlatforms,
+          )
+        : undefined;
     const record: BuildRecord = {
       project: o.projectName,
       image: o.repository,
       tags: o.tags.map((t) => t.tag),
       pushed: o.push,
+      residence: o.stage,
+      registry: target?.registry,
+      repository: target?.repository,
       indexDigest: publication?.indexDigest,
       platforms: built,
       buildArgs: redactBuildArgs(o.buildArgs),
