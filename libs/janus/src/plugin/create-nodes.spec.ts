@@ -33,7 +33,7 @@ describe('inferred targets on a temporary workspace', () => {
       expect.arrayContaining(['{workspaceRoot}/apps/agent/app/main.py', '{workspaceRoot}/apps/agent/pyproject.toml', '{workspaceRoot}/apps/agent/Dockerfile']),
     );
     expect(inputs).not.toContain('{workspaceRoot}/apps/agent/README.md');
-    expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true } });
+    expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true, reproducible: true } });
   });
 
   it('renames targets, dependsOn included, as the options say', async () => {

@@ -12,6 +12,13 @@ export interface PlatformBuildRequest {
   noCache?: boolean;
   /** Look up a newer base image even when the engine has one (`--pull`). */
   pull?: boolean;
+  /**
+   * Seconds since the epoch: no file time in the layers this build makes is later than this (the
+   * reproducible-builds clamp), so the same sources give the same layer digests on every machine.
+   */
+  clampTimesTo?: number;
+  /** The image the final stage is built FROM (`scratch` for none): its layers are never rewritten. */
+  baseImage?: string;
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }

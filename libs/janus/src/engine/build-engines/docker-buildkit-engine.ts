@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { runCommand } from '../../process/run-command';
 import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
 import { commonBuildArgs } from './cli-build-args';
+import { removeIfUntagged } from '../image-store';
+import { baseLayerDiffIds } from '../layer-times/base-layers';
+import { clampImageTimes } from '../layer-times/clamp-image-times';
 
 /**
  * `docker build` with DOCKER_BUILDKIT=1, one platform at a time. This is what a docker CLI without the
@@ -26,7 +29,21 @@ export class DockerBuildkitEngine implements BuildEngine {
       // buildx's --load exports into the engine's image store, which is what the classic builder does anyway.
       const args = this.buildx ? ['buildx', 'build', '--load', ...commonBuildArgs(req, iidFile)] : ['build', ...commonBuildArgs(req, iidFile)];
       await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, onLine: req.onLine, signal: req.signal });
-      return { platform: req.platform, imageId: readFileSync(iidFile, 'utf8').trim() };
+      const imageId = readFileSync(iidFile, 'utf8').trim();
+      if (req.clampTimesTo === undefined) return { platform: req.platform, imageId };
+      // BuildKit before 0.13 (the engine's own, here) cannot clamp times itself (buildx's rewrite-timestamp).
+      const keepLeading = req.baseImage
+        ? await baseLayerDiffIds(req.baseImage, req.platform).catch((e: Error) => {
+            req.onLine(`${e.message}; clamping the times of every layer instead`);
+            return [];
+          })
+        : [];
+      const clamped = await clampImageTimes(imageId, req.clampTimesTo, { keepLeading, signal: req.signal }).catch(async (e: unknown) => {
+        await removeIfUntagged(imageId);
+        throw e;
+      });
+      req.onLine(`layer times clamped to ${new Date(req.clampTimesTo * 1000).toISOString()}: ${clamped.changedLayers} layer(s) rewritten`);
+      return { platform: req.platform, imageId: clamped.imageId };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -96,6 +96,10 @@ export const schema = z
       description:
         "Check the Dockerfile with the dockerfile-lint rules first (with the port, ignore and dockerignore options of the project's dockerfile-lint target); findings fail the build.",
     }),
+    reproducible: z.boolean().default(false).meta({
+      description:
+        "Clamp the file times in the layers this build makes to the image's created time (SOURCE_DATE_EPOCH, else the commit time), so clones of one commit get identical layer digests on every machine (on in the ci configuration; costs a save and load of the image per platform).",
+    }),
     noCache: z.boolean().default(false).meta({ description: 'Build every step afresh, as docker build --no-cache.' }),
     pull: z.boolean().default(false).meta({ description: 'Look up a newer base image even when the engine has one, as docker build --pull.' }),
     sizeBudgetMb: z

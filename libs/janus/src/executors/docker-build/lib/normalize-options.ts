@@ -8,6 +8,7 @@ import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec'
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
 import { workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
+import { finalBaseImage } from './base-image';
 import { gitFactsFor } from './build-facts';
 import { createdTime, ociLabels } from './oci-labels';
 import { type DerivedTag, deriveTags } from './tag-rules';
@@ -40,6 +41,10 @@ export interface NormalizedDockerBuild extends Omit<
   labels: Record<string, string>;
   /** Where `org.opencontainers.image.created` came from, for the summary. */
   createdFrom: string;
+  /** That time in seconds since the epoch: no file time in the image's own layers is later (with `reproducible`). */
+  createdEpoch: number;
+  /** The image the final stage (or target) is built FROM, as written. */
+  baseImage?: string;
   outputPath: string;
   git: GitFacts;
   /** false when the build is not to lint its Dockerfile first. */
@@ -135,6 +140,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     primaryTag,
     labels,
     createdFrom: created.source,
+    createdEpoch: Math.floor(Date.parse(created.iso) / 1000),
+    baseImage: finalBaseImage(dockerfile, o.buildArgs, o.target),
     outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
     git,
     lint: o.lint && lintSettings(context),

@@ -66,6 +66,8 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         network: o.network,
         noCache: o.noCache,
         pull: o.pull,
+        clampTimesTo: o.reproducible ? o.createdEpoch : undefined,
+        baseImage: o.baseImage,
         platform,
         signal,
         onLine: (line) => {
