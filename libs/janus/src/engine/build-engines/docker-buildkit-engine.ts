@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../process/run-command';
 import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
-import { commonBuildArgs } from './cli-build-args';
+import { commonBuildArgs, layerCacheArgs } from './cli-build-args';
 import { removeIfUntagged } from '../image-store';
 import { baseLayerDiffIds } from '../layer-times/base-layers';
 import { clampImageTimes } from '../layer-times/clamp-image-times';
@@ -27,7 +27,10 @@ export class DockerBuildkitEngine implements BuildEngine {
     const iidFile = join(dir, 'iid');
     try {
       // buildx's --load exports into the engine's image store, which is what the classic builder does anyway.
-      const args = this.buildx ? ['buildx', 'build', '--load', ...commonBuildArgs(req, iidFile)] : ['build', ...commonBuildArgs(req, iidFile)];
+      const cache = layerCacheArgs(req.layerCache, this.buildx);
+      const args = this.buildx
+        ? ['buildx', 'build', '--load', ...cache, ...commonBuildArgs(req, iidFile)]
+        : ['build', ...cache, ...commonBuildArgs(req, iidFile)];
       await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, onLine: req.onLine, signal: req.signal });
       const imageId = readFileSync(iidFile, 'utf8').trim();
       if (req.clampTimesTo === undefined) return { platform: req.platform, imageId };

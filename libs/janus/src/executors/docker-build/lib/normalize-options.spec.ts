@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executorContext } from '../../../testing/executor-context';
-import { normalizeOptions } from './normalize-options';
+import { layerCacheFor, normalizeOptions } from './normalize-options';
 
 describe('docker-build options', () => {
   let ws: string;
@@ -68,5 +68,35 @@ describe('docker-build options', () => {
     ['a directory as a secret source', { secrets: ['id=x,src=apps'] }, /'secrets' = "id=x,src=apps": the source .*apps is not a file/],
   ])('rejects %s', async (_label, options, message) => {
     await expect(normalizeOptions(options as never, ctx())).rejects.toThrow(message);
+  });
+});
+
+describe('layer cache defaults', () => {
+  const tags = [
+    { tag: 'feature-x', rule: 'branch' as const },
+    { tag: 'sha-0123456', rule: 'sha' as const },
+  ];
+  const base = { cacheTo: 'inline' as const, noCache: false, registry: 'localhost:5000' };
+
+  it("reads the default branch's latest and this branch's tag, and exports inline", () => {
+    expect(layerCacheFor(base, 'localhost:5000/app', tags, { sha: 'x', defaultBranch: 'main' })).toEqual({
+      from: ['localhost:5000/app:latest', 'localhost:5000/app:feature-x'],
+      inline: true,
+      registryRef: undefined,
+      write: true,
+    });
+  });
+
+  it('lets a pull request read the registry cache but never write it', () => {
+    const pr = layerCacheFor({ ...base, cacheTo: 'registry' }, 'localhost:5000/app', [], { sha: 'x', defaultBranch: 'main', prNumber: 7 });
+    expect(pr).toMatchObject({ from: ['localhost:5000/app:latest'], registryRef: 'localhost:5000/app:buildcache', write: false });
+  });
+
+  it('uses none without a registry or with noCache, and exactly the images given', () => {
+    expect(layerCacheFor({ ...base, registry: '', cacheTo: 'none' }, 'app', tags, { sha: '', defaultBranch: 'main' })).toBeUndefined();
+    expect(layerCacheFor({ ...base, noCache: true }, 'localhost:5000/app', tags, { sha: '', defaultBranch: 'main' })).toBeUndefined();
+    expect(layerCacheFor({ ...base, cacheFrom: ['ghcr.io/acme/app:main'] }, 'localhost:5000/app', tags, { sha: '', defaultBranch: 'main' })?.from).toEqual([
+      'ghcr.io/acme/app:main',
+    ]);
   });
 });

@@ -68,6 +68,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         pull: o.pull,
         clampTimesTo: o.reproducible ? o.createdEpoch : undefined,
         baseImage: o.baseImage,
+        layerCache: o.layerCache,
         platform,
         signal,
         onLine: (line) => {
