@@ -97,8 +97,11 @@ export async function clampImageTimes(
       };
       handle().then(() => next(), next);
     });
-    signal?.addEventListener('abort', () => untar.destroy(new Error('cancelled')), { once: true });
-    await pipeline(saved, untar);
+    const cancel = () => untar.destroy(new Error('clamping layer times: cancelled'));
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    await pipeline(saved, untar).finally(() => signal?.removeEventListener('abort', cancel));
+    if (signal?.aborted) throw new Error('clamping layer times: cancelled');
     const manifests = JSON.parse(jsonEntries.get('manifest.json')?.toString('utf8') ?? '[]') as SavedManifest[];
     const manifest = manifests[0];
     const configBytes = manifest && jsonEntries.get(manifest.Config);

@@ -10,6 +10,7 @@ import { initGitRepo } from '../../testing/git-repo';
 import { removeImages } from '../../testing/test-images';
 import { assertEngineRunning } from '../docker-client';
 import { inspectImage } from '../image-store';
+import { clampImageTimes } from './clamp-image-times';
 
 // Two clean clones of one commit, checked out at different times, built on the real engine as two fresh
 // machines would (no build cache): their COPY layers must be byte-identical.
@@ -17,8 +18,13 @@ describe('reproducible layers: two clones of one commit', () => {
   const root = mkdtempSync(join(tmpdir(), 'janus-repro-'));
   const image = `janus-test/repro-${randomBytes(3).toString('hex')}`;
 
+  // Temporary directories the clamp makes; those of other processes sharing this machine are left out.
+  const layerDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('janus-layers-'));
+  let tempBefore: string[] = [];
+
   beforeAll(async () => {
     await assertEngineRunning();
+    tempBefore = layerDirs();
     const origin = join(root, 'origin');
     mkdirSync(join(origin, 'apps/svc/app'), { recursive: true });
     writeFileSync(
@@ -53,7 +59,7 @@ describe('reproducible layers: two clones of one commit', () => {
   });
 
   afterAll(async () => {
-    await removeImages(`${image}-one`, `${image}-two`, `${image}-one-plain`, `${image}-two-plain`);
+    await removeImages(`${image}-one`, `${image}-two`, `${image}-cancel`, `${image}-one-plain`, `${image}-two-plain`);
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -72,8 +78,26 @@ describe('reproducible layers: two clones of one commit', () => {
     const one = await layersOf('one', 'one', true);
     const two = await layersOf('two', 'two', true);
     expect(two).toEqual(one);
+    expect(layerDirs()).toEqual(tempBefore);
     // WORKDIR + three COPY layers on top of the base
     expect(one.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('leaves no temporary layers behind, also when cancelled mid-way, and the image it was given stays', async () => {
+    const ws = join(root, 'one');
+    const result = await dockerBuildExecutor(
+      { image: `${image}-cancel`, registry: '', platforms: 'linux/amd64', lint: false, reproducible: false },
+      executorContext(ws, 'svc', 'apps/svc'),
+    );
+    expect(result.success).toBe(true);
+    const record = JSON.parse(readFileSync(join(ws, 'dist/docker/svc/metadata.json'), 'utf8')) as BuildRecord;
+    const imageId = record.platforms[0].imageId;
+    const controller = new AbortController();
+    const clamping = clampImageTimes(imageId, Math.floor(Date.now() / 1000) - 86_400 * 365, { signal: controller.signal });
+    controller.abort();
+    await expect(clamping).rejects.toThrow(/cancelled/);
+    expect(await inspectImage(imageId)).toBeDefined();
+    expect(layerDirs()).toEqual(tempBefore);
   });
 
   it('differs without the clamp, which is what the option guards against', async () => {
