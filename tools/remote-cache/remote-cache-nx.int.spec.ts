@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
 import { REPO_ROOT, TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
+import { removeImages } from '../../libs/janus/src/testing/test-images';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 
 // A fleet without Nx Cloud: clones of one workspace on different machines share task outputs through the
@@ -16,6 +17,7 @@ describe('the remote cache server with the real nx CLI', () => {
   const storage = mkdtempSync(join(tmpdir(), 'janus-rc-storage-'));
   const writeToken = randomBytes(16).toString('hex');
   const readToken = randomBytes(16).toString('hex');
+  const image = `janus-test/remote-cache-${randomBytes(3).toString('hex')}`;
   let cache: StartedRemoteCache;
 
   /** One machine's `nx run`, with the remote cache its CI would configure. */
@@ -58,13 +60,17 @@ describe('the remote cache server with the real nx CLI', () => {
     write('apps/svc/run.py', 'print("svc")\n');
     write('apps/svc/.dockerignore', '.git\n.env\n');
     write('apps/svc/janus.json', '{}\n');
-    write('apps/svc/project.json', JSON.stringify({ name: 'svc' }));
+    write(
+      'apps/svc/project.json',
+      JSON.stringify({ name: 'svc', targets: { 'docker-build': { options: { image, registry: '', platforms: 'linux/amd64' } } } }),
+    );
     write('.gitignore', 'node_modules\ndist\n.nx\n');
     await initGitRepo(origin.root);
   });
 
   afterAll(async () => {
     await cache?.close();
+    await removeImages(image);
     origin.dispose();
     rmSync(clones, { recursive: true, force: true });
     rmSync(storage, { recursive: true, force: true });
@@ -80,6 +86,16 @@ describe('the remote cache server with the real nx CLI', () => {
     expect(second).toMatch(/\[remote cache\]/);
     expect(cache.stats.hits).toBe(1);
     expect(entries()).toHaveLength(1);
+  });
+
+  it('a second clone restores docker-build (its build record) from the first clone, on the real engine', async () => {
+    const first = await cloneOf('build-1');
+    expect(await nxRun(first, writeToken, 'svc:docker-build')).toMatch(/Successfully ran target docker-build/);
+    const stored = cache.stats.writes;
+    const second = await cloneOf('build-2');
+    expect(await nxRun(second, writeToken, 'svc:docker-build')).toMatch(/\[remote cache\]/);
+    expect(cache.stats.writes).toBe(stored);
+    expect(readFileSync(join(second, 'dist/docker/svc/metadata.json'), 'utf8')).toBe(readFileSync(join(first, 'dist/docker/svc/metadata.json'), 'utf8'));
   });
 
   it('a pull-request run with the read-only token restores from the cache and writes nothing to it', async () => {

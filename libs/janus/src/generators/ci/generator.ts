@@ -34,7 +34,7 @@ export async function ciGenerator(tree: Tree, raw: CiGeneratorOptions = {}) {
       [
         `janus: wrote ${options.workflowFile}. It reads:`,
         options.remoteCache
-          ? `  - variable ${CI_NAMES.cacheServer} (the remote cache URL), secrets ${CI_NAMES.cacheWriteToken} (main, tags) and ${CI_NAMES.cacheReadToken} (pull requests)`
+          ? `  - variable ${CI_NAMES.cacheServer} (the remote cache URL), secrets ${CI_NAMES.cacheWriteToken} (${options.defaultBranch}, tags) and ${CI_NAMES.cacheReadToken} (pull requests)`
           : '  - no remote cache (remoteCache=false)',
         `  - secrets ${CI_NAMES.registryUser} / ${CI_NAMES.registryPassword} for the registry docker-build and docker-push push to`,
       ].join('\n'),
