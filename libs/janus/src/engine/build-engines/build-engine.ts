@@ -13,10 +13,10 @@ export interface PlatformBuildRequest {
   /** Look up a newer base image even when the engine has one (`--pull`). */
   pull?: boolean;
   /**
-   * Seconds since the epoch: no file time in the layers this build makes is later than this (the
-   * reproducible-builds clamp), so the same sources give the same layer digests on every machine.
+   * Seconds since the epoch: every file time in the layers this build makes is set to this, so the same
+   * sources give the same layer digests on every machine, whatever its build cache held.
    */
-  clampTimesTo?: number;
+  layerTime?: number;
   /** BuildKit's layer cache through the registry, so machines that never built an image reuse its layers. */
   layerCache?: LayerCacheRequest;
   /** The image the final stage is built FROM (`scratch` for none): its layers are never rewritten. */

@@ -6,7 +6,7 @@ import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engi
 import { commonBuildArgs, layerCacheArgs } from './cli-build-args';
 import { removeIfUntagged } from '../image-store';
 import { baseLayerDiffIds } from '../layer-times/base-layers';
-import { clampImageTimes } from '../layer-times/clamp-image-times';
+import { pinImageTimes } from '../layer-times/pin-image-times';
 
 /**
  * `docker build` with DOCKER_BUILDKIT=1, one platform at a time. This is what a docker CLI without the
@@ -33,20 +33,20 @@ export class DockerBuildkitEngine implements BuildEngine {
         : ['build', ...cache, ...commonBuildArgs(req, iidFile)];
       await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, onLine: req.onLine, signal: req.signal });
       const imageId = readFileSync(iidFile, 'utf8').trim();
-      if (req.clampTimesTo === undefined) return { platform: req.platform, imageId };
-      // BuildKit before 0.13 (the engine's own, here) cannot clamp times itself (buildx's rewrite-timestamp).
+      if (req.layerTime === undefined) return { platform: req.platform, imageId };
+      // BuildKit before 0.13 (the engine's own, here) cannot rewrite layer times itself.
       const keepLeading = req.baseImage
         ? await baseLayerDiffIds(req.baseImage, req.platform).catch((e: Error) => {
-            req.onLine(`${e.message}; clamping the times of every layer instead`);
+            req.onLine(`${e.message}; pinning the times of every layer instead`);
             return [];
           })
         : [];
-      const clamped = await clampImageTimes(imageId, req.clampTimesTo, { keepLeading, signal: req.signal }).catch(async (e: unknown) => {
+      const pinned = await pinImageTimes(imageId, req.layerTime, { keepLeading, signal: req.signal }).catch(async (e: unknown) => {
         await removeIfUntagged(imageId);
         throw e;
       });
-      req.onLine(`layer times clamped to ${new Date(req.clampTimesTo * 1000).toISOString()}: ${clamped.changedLayers} layer(s) rewritten`);
-      return { platform: req.platform, imageId: clamped.imageId };
+      req.onLine(`layer times set to ${new Date(req.layerTime * 1000).toISOString()}: ${pinned.changedLayers} layer(s) rewritten`);
+      return { platform: req.platform, imageId: pinned.imageId };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -17,7 +17,7 @@ export class PodmanEngine implements BuildEngine {
     const iidFile = join(dir, 'iid');
     try {
       // podman sets every new layer's file times (and the image's created time) itself.
-      const timestamp = req.clampTimesTo === undefined ? [] : ['--timestamp', String(req.clampTimesTo)];
+      const timestamp = req.layerTime === undefined ? [] : ['--timestamp', String(req.layerTime)];
       await runCommand('podman', ['build', ...timestamp, ...commonBuildArgs(req, iidFile).filter((a) => a !== '--progress=plain')], {
         onLine: req.onLine,
         signal: req.signal,

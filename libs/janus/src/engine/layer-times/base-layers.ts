@@ -8,7 +8,7 @@ import { engineMirrors } from '../image-store';
  * The layer digests (diff ids) of the image a final stage is built FROM, for one platform, asked of the
  * registry the build pulled it from (the engine's mirrors first for Docker Hub names): the engine's BuildKit
  * keeps base images out of the image store, so the registry is where they can be read. These layers are
- * left as they are when times are clamped: they are the base image's, shared with every other image on it.
+ * left as they are when layer times are pinned: they are the base image's, shared with every other image on it.
  */
 export async function baseLayerDiffIds(ref: string, platform: string): Promise<string[]> {
   if (ref === 'scratch') return [];

@@ -98,7 +98,7 @@ export const schema = z
     }),
     reproducible: z.boolean().default(false).meta({
       description:
-        "Clamp the file times in the layers this build makes to the image's created time (SOURCE_DATE_EPOCH, else the commit time), so clones of one commit get identical layer digests on every machine (on in the ci configuration; costs a save and load of the image per platform).",
+        "Set every file time in the layers this build makes (not the base image's) to the image's created time (SOURCE_DATE_EPOCH, else the commit time), so clones of one commit get identical layer digests on every machine, whatever its build cache held (on in the ci configuration; costs a save and load of the image per platform).",
     }),
     cacheFrom: z
       .array(z.string().regex(/^[^\s,]+$/, { error: 'must be an image reference like "ghcr.io/acme/agent:latest" (no spaces or commas)' }))

@@ -66,7 +66,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         network: o.network,
         noCache: o.noCache,
         pull: o.pull,
-        clampTimesTo: o.reproducible ? o.createdEpoch : undefined,
+        layerTime: o.reproducible ? o.createdEpoch : undefined,
         baseImage: o.baseImage,
         layerCache: o.layerCache,
         platform,

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract, pack } from 'tar-stream';
-import { ClampTarTimes } from './clamp-tar-times';
+import { PinTarTimes } from './pin-tar-times';
 
 const EPOCH = 1_700_000_000;
 
@@ -20,7 +20,7 @@ async function tarOf(
 
 /** Feeds the bytes in small, unaligned chunks, as a socket would. */
 async function clamp(bytes: Buffer, chunk = 100): Promise<{ out: Buffer; changed: boolean }> {
-  const t = new ClampTarTimes(EPOCH);
+  const t = new PinTarTimes(EPOCH);
   const out: Buffer[] = [];
   t.on('data', (c: Buffer) => out.push(c));
   const parts: Buffer[] = [];
@@ -50,8 +50,8 @@ async function entriesOf(bytes: Buffer): Promise<Array<{ name: string; mtime: nu
   return seen;
 }
 
-describe('ClampTarTimes', () => {
-  it('clamps every entry newer than the epoch and leaves names, contents, links and older times alone', async () => {
+describe('PinTarTimes', () => {
+  it("sets every entry's time to the epoch and leaves names, contents and links alone", async () => {
     const input = await tarOf([
       { name: 'app/', mtime: EPOCH + 5000, type: 'directory' },
       { name: 'app/main.py', mtime: EPOCH + 10, body: 'print(1)\n'.repeat(100) },
@@ -64,23 +64,24 @@ describe('ClampTarTimes', () => {
     expect(await entriesOf(out)).toEqual([
       { name: 'app/', mtime: EPOCH, body: '' },
       { name: 'app/main.py', mtime: EPOCH, body: 'print(1)\n'.repeat(100) },
-      { name: 'app/old.txt', mtime: EPOCH - 10, body: 'old' },
+      { name: 'app/old.txt', mtime: EPOCH, body: 'old' },
       { name: 'app/link', mtime: EPOCH, body: '', linkname: 'main.py' },
     ]);
   });
 
-  it('gives the same bytes for the same files whatever their times were, and changes nothing already old enough', async () => {
+  it('gives the same bytes for the same files whatever their times were (older ones too), and changes nothing already pinned', async () => {
     const at = (t: number) => tarOf([{ name: 'a.txt', mtime: t, body: 'same' }]);
     expect((await clamp(await at(EPOCH + 1))).out.equals((await clamp(await at(EPOCH + 99_999), 7)).out)).toBe(true);
-    const old = await at(EPOCH - 1);
+    expect((await clamp(await at(EPOCH - 1))).out.equals((await clamp(await at(EPOCH + 5))).out)).toBe(true);
+    const old = await at(EPOCH);
     const { out, changed } = await clamp(old);
     expect(changed).toBe(false);
     expect(out.equals(old)).toBe(true);
   });
 
-  it('clamps times held in PAX records, recounting their lengths', async () => {
+  it('sets times held in PAX records, recounting their lengths', async () => {
     const long = `deep/${'x'.repeat(120)}.txt`;
-    const input = await tarOf([{ name: long, mtime: EPOCH + 7, body: 'long', pax: { mtime: `${EPOCH + 7}.123456789`, atime: `${EPOCH + 9}` } }]);
+    const input = await tarOf([{ name: long, mtime: EPOCH + 7, body: 'long', pax: { mtime: `${EPOCH + 7}.123456789`, atime: `${EPOCH - 9}` } }]);
     const [entry] = await entriesOf((await clamp(input)).out);
     expect(entry.name).toBe(long);
     expect(entry.body).toBe('long');

@@ -8,7 +8,7 @@ import { extract, pack } from 'tar-stream';
 import { dockerClient } from '../docker-client';
 import { inspectImage, removeIfUntagged, saveImage } from '../image-store';
 import { followProgress } from '../progress-stream';
-import { ClampTarTimes } from './clamp-tar-times';
+import { PinTarTimes } from './pin-tar-times';
 
 interface SavedManifest {
   Config: string;
@@ -17,10 +17,10 @@ interface SavedManifest {
 }
 
 interface LayerResult {
-  /** The clamped layer on disk. */
+  /** The layer with its times pinned, on disk. */
   file: string;
   originalDiffId: string;
-  clampedDiffId: string;
+  pinnedDiffId: string;
 }
 
 function sha256Tap(onDigest: (digest: string) => void): Transform {
@@ -44,14 +44,14 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /**
- * Gives an image the layers it would have had if every file time newer than `epoch` were `epoch`: the image
- * is saved from the engine, each layer's tar headers are clamped (ClampTarTimes), and the layers that
- * changed are loaded back under a config naming their new digests. Layers with nothing newer (the base
- * image's, as a rule) keep their digests and are not sent back. Returns the new image id (the same id when
- * nothing changed); the original, untagged image is removed. Two clean clones of one commit then produce
- * the same COPY layers on any machine, so a registry and the Nx cache dedupe them.
+ * Gives an image the layers it would have had if every file time in its own layers were `epoch`: the image
+ * is saved from the engine, each layer's tar headers are rewritten (PinTarTimes), and the layers that
+ * changed are loaded back under a config naming their new digests. The base image's layers (`keepLeading`)
+ * keep their digests and are not sent back. Returns the new image id (the same id when nothing changed); the
+ * original, untagged image is removed. Clean clones of one commit then produce the same layers on any
+ * machine, whatever its build cache held, so a registry and the Nx cache dedupe them.
  */
-export async function clampImageTimes(
+export async function pinImageTimes(
   imageId: string,
   epoch: number,
   options: { keepLeading?: string[]; signal?: AbortSignal } = {},
@@ -59,7 +59,7 @@ export async function clampImageTimes(
   const keepLeading = options.keepLeading ?? [];
   const signal = options.signal;
   const info = await inspectImage(imageId);
-  if (!info) throw new Error(`clamping layer times: the engine has no image ${imageId}`);
+  if (!info) throw new Error(`pinning layer times: the engine has no image ${imageId}`);
   const dir = mkdtempSync(join(tmpdir(), 'janus-layers-'));
   const layers = new Map<string, LayerResult>();
   const jsonEntries = new Map<string, Buffer>();
@@ -72,7 +72,7 @@ export async function clampImageTimes(
         let stream: NodeJS.ReadableStream = entry as unknown as NodeJS.ReadableStream;
         const legacyLayer = header.name.endsWith('/layer.tar');
         // The engine tars its export directory, so layers come in the order of their directory names, not in
-        // the image's: each is clamped to a file, and the manifest (last) says which is which.
+        // the image's: each is rewritten to a file, and the manifest (last) says which is which.
         const blob = header.name.startsWith('blobs/');
         if (header.name.endsWith('.json') || (blob && (header.size ?? 0) < 1 << 20)) {
           // configs and manifests; an OCI layout's small blobs may be either, or a tiny layer
@@ -85,39 +85,39 @@ export async function clampImageTimes(
         }
         const file = join(dir, `layer-${index++}.tar`);
         let originalDiffId = '';
-        let clampedDiffId = '';
+        let pinnedDiffId = '';
         await pipeline(
           stream,
           sha256Tap((d) => (originalDiffId = d)),
-          new ClampTarTimes(epoch),
-          sha256Tap((d) => (clampedDiffId = d)),
+          new PinTarTimes(epoch),
+          sha256Tap((d) => (pinnedDiffId = d)),
           createWriteStream(file),
         );
-        layers.set(header.name, { file, originalDiffId, clampedDiffId });
+        layers.set(header.name, { file, originalDiffId, pinnedDiffId });
       };
       handle().then(() => next(), next);
     });
-    const cancel = () => untar.destroy(new Error('clamping layer times: cancelled'));
+    const cancel = () => untar.destroy(new Error('pinning layer times: cancelled'));
     if (signal?.aborted) cancel();
     signal?.addEventListener('abort', cancel, { once: true });
     await pipeline(saved, untar).finally(() => signal?.removeEventListener('abort', cancel));
-    if (signal?.aborted) throw new Error('clamping layer times: cancelled');
+    if (signal?.aborted) throw new Error('pinning layer times: cancelled');
     const manifests = JSON.parse(jsonEntries.get('manifest.json')?.toString('utf8') ?? '[]') as SavedManifest[];
     const manifest = manifests[0];
     const configBytes = manifest && jsonEntries.get(manifest.Config);
-    if (!manifest || !configBytes) throw new Error('clamping layer times: the saved image has no manifest.json or config');
+    if (!manifest || !configBytes) throw new Error('pinning layer times: the saved image has no manifest.json or config');
     const ordered = manifest.Layers.map((path) => {
       const layer = layers.get(path);
-      if (!layer) throw new Error(`clamping layer times: the saved image lists layer ${path} but holds no such entry`);
+      if (!layer) throw new Error(`pinning layer times: the saved image lists layer ${path} but holds no such entry`);
       return layer;
     });
     if (ordered.map((l) => l.originalDiffId).join() !== (info.RootFS?.Layers ?? []).join()) {
-      throw new Error('clamping layer times: the saved layers do not match the image the engine describes');
+      throw new Error('pinning layer times: the saved layers do not match the image the engine describes');
     }
     // The base image's layers stay as they are (shared with every image built on it), even when newer.
     let base = 0;
     while (base < keepLeading.length && base < ordered.length && ordered[base].originalDiffId === keepLeading[base]) base++;
-    const diffIds = ordered.map((l, i) => (i < base ? l.originalDiffId : l.clampedDiffId));
+    const diffIds = ordered.map((l, i) => (i < base ? l.originalDiffId : l.pinnedDiffId));
     const firstChanged = diffIds.findIndex((d, i) => d !== ordered[i].originalDiffId);
     if (firstChanged < 0) return { imageId, changedLayers: 0 };
     const config = JSON.parse(configBytes.toString('utf8')) as { rootfs: { diff_ids: string[] } };
@@ -133,7 +133,7 @@ export async function clampImageTimes(
       const docker = dockerClient();
       const body = new PassThrough();
       archive.pipe(body);
-      await followProgress(docker, await docker.loadImage(body, { quiet: true }), 'loading the clamped image');
+      await followProgress(docker, await docker.loadImage(body, { quiet: true }), 'loading the image with pinned layer times');
     })();
     const addFile = (name: string, path: string) =>
       new Promise<void>((resolve, reject) => {
@@ -148,7 +148,7 @@ export async function clampImageTimes(
     );
     archive.finalize();
     await loading;
-    if (!(await inspectImage(newId))) throw new Error(`clamping layer times: the engine did not load ${newId}`);
+    if (!(await inspectImage(newId))) throw new Error(`pinning layer times: the engine did not load ${newId}`);
     if (newId !== imageId) await removeIfUntagged(imageId);
     return { imageId: newId, changedLayers: diffIds.filter((d, i) => d !== ordered[i].originalDiffId).length };
   } finally {

@@ -34,8 +34,8 @@ function isUstar(block: Buffer): boolean {
   return block.subarray(257, 262).toString('latin1') === 'ustar';
 }
 
-/** PAX records (`<len> key=value\n`) with their times clamped; lengths recounted, since a record's length counts itself. */
-function clampPaxRecords(data: Buffer, epoch: number): { data: Buffer; changed: boolean } {
+/** PAX records (`<len> key=value\n`) with their times pinned; lengths recounted, since a record's length counts itself. */
+function pinPaxRecords(data: Buffer, epoch: number): { data: Buffer; changed: boolean } {
   const records: Array<[string, string]> = [];
   let changed = false;
   let at = 0;
@@ -47,7 +47,7 @@ function clampPaxRecords(data: Buffer, epoch: number): { data: Buffer; changed: 
     const eq = record.indexOf('=');
     const key = record.slice(0, eq);
     let value = record.slice(eq + 1);
-    if (PAX_TIMES.has(key) && Number(value) > epoch) {
+    if (PAX_TIMES.has(key) && value !== String(epoch)) {
       value = String(epoch);
       changed = true;
     }
@@ -65,14 +65,15 @@ function clampPaxRecords(data: Buffer, epoch: number): { data: Buffer; changed: 
 }
 
 /**
- * Rewrites a layer tar so that no entry is newer than `epoch` (seconds), as BuildKit's `rewrite-timestamp`
- * exporter option does where it exists: BuildKit stamps the directories a COPY creates or writes into with
- * the wall-clock time of the build, and the files with their checkout times, so the same COPY yields a
- * different layer digest on every machine. Only times change; every other byte of the tar stays as the
- * engine wrote it. A stream that is not a tar (a config blob) passes through untouched.
+ * Rewrites a layer tar so that every entry's time is `epoch` (seconds), as podman's `--timestamp` does:
+ * BuildKit stamps the directories a COPY creates or writes into with the wall-clock time of the build and
+ * the files with their checkout times, and a layer restored from a build cache keeps the times of the build
+ * that made it, so the same COPY yields a different layer digest on every machine. Setting (not clamping)
+ * makes the result independent of what any cache held. Only times change; every other byte of the tar stays
+ * as the engine wrote it. A stream that is not a tar (a config blob) passes through untouched.
  */
-export class ClampTarTimes extends Transform {
-  /** Whether any entry was newer than the epoch, i.e. whether the output differs from the input. */
+export class PinTarTimes extends Transform {
+  /** Whether any entry had another time, i.e. whether the output differs from the input. */
   changed = false;
   private pending: Buffer = Buffer.alloc(0);
   /** Bytes of entry data (with padding) still to pass through before the next header. */
@@ -104,22 +105,22 @@ export class ClampTarTimes extends Transform {
   private drain(): void {
     for (;;) {
       if (this.paxHeader) {
-        // A PAX header's data is held until complete: clamping may change its length.
+        // A PAX header's data is held until complete: pinning may change its length.
         const size = readOctal(this.paxHeader, SIZE) ?? 0;
         const padded = Math.ceil(size / BLOCK) * BLOCK;
         if (this.pending.length < padded) return;
         const data = this.pending.subarray(0, size);
         this.pending = this.pending.subarray(padded);
-        const clamped = clampPaxRecords(data, this.epoch);
+        const pinned = pinPaxRecords(data, this.epoch);
         const header = this.paxHeader;
         this.paxHeader = undefined;
-        if (clamped.changed) {
+        if (pinned.changed) {
           this.changed = true;
-          writeOctal(header, SIZE, clamped.data.length);
+          writeOctal(header, SIZE, pinned.data.length);
           setChecksum(header);
         }
         this.push(header);
-        this.push(Buffer.concat([clamped.data, Buffer.alloc(Math.ceil(clamped.data.length / BLOCK) * BLOCK - clamped.data.length)]));
+        this.push(Buffer.concat([pinned.data, Buffer.alloc(Math.ceil(pinned.data.length / BLOCK) * BLOCK - pinned.data.length)]));
         continue;
       }
       if (this.dataLeft > 0) {
@@ -149,7 +150,7 @@ export class ClampTarTimes extends Transform {
       }
       const type = String.fromCharCode(block[TYPEFLAG]);
       const mtime = readOctal(block, MTIME);
-      if (mtime !== undefined && mtime > this.epoch) {
+      if (mtime !== undefined && mtime !== this.epoch) {
         writeOctal(block, MTIME, this.epoch);
         setChecksum(block);
         this.changed = true;
