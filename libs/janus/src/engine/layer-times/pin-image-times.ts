@@ -114,7 +114,7 @@ export async function pinImageTimes(
     if (ordered.map((l) => l.originalDiffId).join() !== (info.RootFS?.Layers ?? []).join()) {
       throw new Error('pinning layer times: the saved layers do not match the image the engine describes');
     }
-    // The base image's layers stay as they are (shared with every image built on it), even when newer.
+    // The base image's layers stay as they are, whatever their times: they are shared with every image built on it.
     let base = 0;
     while (base < keepLeading.length && base < ordered.length && ordered[base].originalDiffId === keepLeading[base]) base++;
     const diffIds = ordered.map((l, i) => (i < base ? l.originalDiffId : l.pinnedDiffId));
@@ -129,25 +129,34 @@ export async function pinImageTimes(
     // one on. Those before it keep their chain ids, so the engine has them and reads no file for them.
     const layerNames = ordered.map((_l, i) => `${i}/layer.tar`);
     const archive = pack();
-    const loading = (async () => {
+    const load = async () => {
       const docker = dockerClient();
       const body = new PassThrough();
       archive.pipe(body);
       await followProgress(docker, await docker.loadImage(body, { quiet: true }), 'loading the image with pinned layer times');
-    })();
+    };
     const addFile = (name: string, path: string) =>
       new Promise<void>((resolve, reject) => {
         const entry = archive.entry({ name, size: statSync(path).size, mtime: new Date(epoch * 1000) }, (e) => (e ? reject(e) : resolve()));
         createReadStream(path).on('error', reject).pipe(entry);
       });
-    for (let i = firstChanged; i < ordered.length; i++) await addFile(layerNames[i], ordered[i].file);
-    archive.entry({ name: 'config.json', mtime: new Date(epoch * 1000) }, newConfig);
-    archive.entry(
-      { name: 'manifest.json', mtime: new Date(epoch * 1000) },
-      JSON.stringify([{ Config: 'config.json', RepoTags: null, Layers: layerNames }] satisfies SavedManifest[]),
-    );
-    archive.finalize();
-    await loading;
+    const write = async () => {
+      for (let i = firstChanged; i < ordered.length; i++) await addFile(layerNames[i], ordered[i].file);
+      archive.entry({ name: 'config.json', mtime: new Date(epoch * 1000) }, newConfig);
+      archive.entry(
+        { name: 'manifest.json', mtime: new Date(epoch * 1000) },
+        JSON.stringify([{ Config: 'config.json', RepoTags: null, Layers: layerNames }] satisfies SavedManifest[]),
+      );
+      archive.finalize();
+    };
+    // An engine that refuses the load stops reading: the archive is torn down so the writer cannot wait forever.
+    await Promise.all([
+      load().catch((e: Error) => {
+        archive.destroy(e);
+        throw e;
+      }),
+      write(),
+    ]);
     if (!(await inspectImage(newId))) throw new Error(`pinning layer times: the engine did not load ${newId}`);
     if (newId !== imageId) await removeIfUntagged(imageId);
     return { imageId: newId, changedLayers: diffIds.filter((d, i) => d !== ordered[i].originalDiffId).length };
