@@ -158,6 +158,11 @@ export async function startRemoteCacheServer(o: RemoteCacheOptions): Promise<Sta
     url: `http://${host}:${address.port}`,
     server,
     stats,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Nx's client keeps connections open between requests; idle ones would hold the close back.
+        server.closeIdleConnections();
+      }),
   };
 }
