@@ -27,7 +27,7 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
       globalSetup: '<rootDir>/tools/testing/integration-global-setup.js',
-      globalTeardown: '<rootDir>/tools/testing/assert-no-test-containers.js',
+      globalTeardown: '<rootDir>/tools/testing/assert-nothing-left-behind.js',
     },
   ],
 };

@@ -1,7 +1,9 @@
 // Project-graph cost of inference: the same workspace of N container projects with no plugin, with janus's
 // inference and with @nx/docker 23.2.1's, cold (after `nx reset`) and warm, runs interleaved so all three see
 // the same machine load. Prints each plugin's overhead over the plain workspace and janus / @nx/docker
-// (target ≤ 1/6, cold and warm). Then CI's line on 20 built projects after one changes: built / total
+// (target ≤ 1/6, cold and warm). A fourth variant, a plugin that matches every Dockerfile and returns nothing,
+// measures what Nx charges any plugin (its own worker process, @nx/devkit loaded in it), so the plugins'
+// own work shows beside the total. Then CI's line on 20 built projects after one changes: built / total
 // (target 1/20).
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +17,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const NX = join(REPO_ROOT, 'node_modules/.bin/nx');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
 
-type Variant = 'none' | 'janus' | '@nx/docker';
+type Variant = 'none' | 'empty' | 'janus' | '@nx/docker';
+const VARIANTS: Variant[] = ['none', 'empty', 'janus', '@nx/docker'];
+const EMPTY_PLUGIN = "require('@nx/devkit');\nexports.createNodes = ['**/Dockerfile', () => []];\n";
 const PLUGINS: Record<Variant, unknown[]> = {
   none: [],
+  empty: ['./tools/empty-plugin.js'],
   janus: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64' } }],
   '@nx/docker': ['@nx/docker'],
 };
@@ -39,6 +44,10 @@ function project(ws: TempWorkspace, name: string): void {
 async function workspace(size: number, variant: Variant): Promise<TempWorkspace> {
   const ws = new TempWorkspace('janus-bench-graph-');
   writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: PLUGINS[variant] }));
+  if (variant === 'empty') {
+    mkdirSync(ws.path('tools'));
+    writeFileSync(ws.path('tools/empty-plugin.js'), EMPTY_PLUGIN);
+  }
   for (let i = 0; i < size; i++) project(ws, `svc-${i}`);
   writeFileSync(ws.path('.gitignore'), 'node_modules\ndist\n.nx\n');
   await initGitRepo(ws.root);
@@ -55,13 +64,16 @@ const graph = (ws: TempWorkspace) => runCommand(NX, ['show', 'projects', '--json
 
 async function graphCost(): Promise<void> {
   console.log(`project graph: median of ${ROUNDS} interleaved runs (seconds); overhead = variant - no plugin`);
-  console.log('projects  state   none    janus   @nx/docker   janus overhead  @nx/docker overhead  janus/@nx/docker  (target ≤ 0.17)');
+  console.log(
+    'projects  state   none   empty   janus  @nx/docker   janus overhead  @nx/docker overhead  janus/@nx/docker (target ≤ 0.17)  same, above an empty plugin',
+  );
   for (const size of SIZES) {
-    const spaces = { none: await workspace(size, 'none'), janus: await workspace(size, 'janus'), '@nx/docker': await workspace(size, '@nx/docker') };
+    const spaces = {} as Record<Variant, TempWorkspace>;
+    for (const variant of VARIANTS) spaces[variant] = await workspace(size, variant);
     const times: Record<string, number[]> = {};
     try {
       for (let r = 0; r < ROUNDS; r++) {
-        for (const variant of Object.keys(spaces) as Variant[]) {
+        for (const variant of VARIANTS) {
           const ws = spaces[variant];
           await runCommand(NX, ['reset'], { cwd: ws.root, env });
           (times[`${variant} cold`] ??= []).push(await seconds(() => graph(ws)));
@@ -72,11 +84,13 @@ async function graphCost(): Promise<void> {
       for (const ws of Object.values(spaces)) ws.dispose();
     }
     for (const state of ['cold', 'warm']) {
-      const [none, janus, docker] = (['none', 'janus', '@nx/docker'] as Variant[]).map((v) => median(times[`${v} ${state}`]));
+      const [none, empty, janus, docker] = VARIANTS.map((v) => median(times[`${v} ${state}`]));
       const jo = Math.max(0, janus - none);
       const dox = Math.max(0.001, docker - none);
+      const aboveEmpty = Math.max(0, janus - empty) / Math.max(0.001, docker - empty);
+      const cells = [none, empty, janus].map((t) => t.toFixed(2).padStart(6));
       console.log(
-        `${String(size).padStart(8)}  ${state}  ${none.toFixed(2).padStart(5)}  ${janus.toFixed(2).padStart(6)}  ${docker.toFixed(2).padStart(10)}   ${jo.toFixed(2).padStart(13)}  ${(docker - none).toFixed(2).padStart(19)}  ${(jo / dox).toFixed(2).padStart(16)}`,
+        `${String(size).padStart(8)}  ${state}  ${cells.join(' ')}  ${docker.toFixed(2).padStart(10)}   ${jo.toFixed(2).padStart(13)}  ${(docker - none).toFixed(2).padStart(19)}  ${(jo / dox).toFixed(2).padStart(31)}  ${aboveEmpty.toFixed(2).padStart(27)}`,
       );
     }
   }

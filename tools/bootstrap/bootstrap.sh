@@ -23,14 +23,9 @@ ensure_registry
 ensure_mirror_config
 ensure_dockerd
 if [ "$JANUS_MIRROR" = 1 ]; then
-  # The manifest lists are written by the plugin's own registry client, which needs the node dependencies.
+  # The stand-ins are built by the plugin's own docker-build target, which needs the node dependencies.
   (cd "$REPO_ROOT" && . tools/ensure-node-deps.sh && ensure_node_deps)
-  for arch in $JANUS_BASE_ARCHES; do
-    ensure_stand_in_arch python 3.11-slim "$arch"
-    ensure_stand_in_arch node 20-slim "$arch"
-  done
-  ensure_stand_in_list python 3.11-slim
-  ensure_stand_in_list node 20-slim
+  ensure_stand_ins base-python:python:3.11-slim base-node:node:20-slim
 else
   say "Docker Hub is reachable: base images come from there, no stand-ins needed"
 fi

@@ -168,34 +168,52 @@ manifest_exists() { # repo ref
     "http://${JANUS_REGISTRY_ADDR}/v2/$1/manifests/$2" 2>/dev/null
 }
 
-# Builds one stand-in for one architecture from Debian packages and pushes it as <tag>-<arch>.
-ensure_stand_in_arch() { # name tag arch
-  local name=$1 tag=$2 arch=$3 repo="library/$1"
-  if manifest_exists "$repo" "$tag-$arch"; then say "base $name:$tag ($arch): present in the registry"; return; fi
-  local recipe="$REPO_ROOT/containers/base-images/$name"
-  local tarball="$JANUS_CACHE_DIR/rootfs/$name-$tag-$arch.tar"
-  mkdir -p "$JANUS_CACHE_DIR/rootfs"
+# The root filesystem of one stand-in for one architecture, built from Debian packages by its project's recipe
+# (containers/base-images/<name>/rootfs.sh) once per recipe content and cached outside any clone, since it takes
+# minutes. Prints the tarball's path; progress goes to stderr.
+stand_in_rootfs() { # name tag arch
+  local name=$1 tag=$2 arch=$3
+  local recipe="$REPO_ROOT/containers/base-images/$name/rootfs.sh"
+  [ -f "$recipe" ] || die "no recipe $recipe"
+  local tarball
+  tarball="$JANUS_CACHE_DIR/rootfs/$name-$tag-$arch-$(sha256sum "$recipe" | cut -c1-12).tar"
+  mkdir -p "$JANUS_CACHE_DIR/rootfs" "$JANUS_LOG_DIR"
   if [ ! -s "$tarball" ]; then
-    say "base $name:$tag ($arch): building the root filesystem from Debian packages (minutes; cached in $tarball)"
+    say "base $name:$tag ($arch): building the root filesystem from Debian packages (minutes; cached in $tarball)" >&2
     local t0=$SECONDS
-    bash "$recipe/rootfs.sh" "$arch" "$tarball" "$(apt_mirror)" >>"$JANUS_LOG_DIR/rootfs-$name-$arch.log" 2>&1 \
+    bash "$recipe" "$arch" "$tarball" "$(apt_mirror)" >>"$JANUS_LOG_DIR/rootfs-$name-$arch.log" 2>&1 \
       || die "root filesystem for $name ($arch) failed; see $JANUS_LOG_DIR/rootfs-$name-$arch.log"
-    say "base $name:$tag ($arch): root filesystem ready in $((SECONDS - t0)) s"
+    say "base $name:$tag ($arch): root filesystem ready in $((SECONDS - t0)) s" >&2
   fi
-  local ctx; ctx=$(mktemp -d)
-  ln "$tarball" "$ctx/rootfs-$arch.tar" 2>/dev/null || cp "$tarball" "$ctx/rootfs-$arch.tar"
-  cp "$recipe/Dockerfile" "$ctx/Dockerfile"
-  local ref="$JANUS_REGISTRY_PUSH/$repo:$tag-$arch"
-  docker_cli build -q --platform "linux/$arch" -t "$ref" "$ctx" >/dev/null
-  rm -rf "$ctx"
-  docker_cli push -q "$ref" >/dev/null
-  say "base $name:$tag ($arch): pushed $ref"
+  echo "$tarball"
 }
 
-# Publishes <tag> as a manifest list over the per-arch tags, through the registry API, so the engine's
-# mirror serves each platform its own variant of an unmodified "FROM <name>:<tag>".
-ensure_stand_in_list() { # name tag
-  local name=$1 tag=$2 repo="library/$1"
-  # Through the same registry client the plugin uses, run from its TypeScript source.
-  (cd "$REPO_ROOT" && node -r @swc-node/register tools/bootstrap/publish-manifest-list.ts "$JANUS_REGISTRY_ADDR" "$repo" "$tag" $JANUS_BASE_ARCHES)
+# Whether the registry serves <name>:<tag> and each architecture's image of it.
+stand_in_present() { # name tag
+  local arch
+  manifest_exists "library/$1" "$2" || return 1
+  for arch in $JANUS_BASE_ARCHES; do manifest_exists "library/$1" "$2-$arch" || return 1; done
+}
+
+# The stand-ins are workspace projects (containers/base-images/*): they are built and published by their own
+# docker-build target, exactly as the images built FROM them are, and only when the registry lacks them here;
+# later recipe changes reach the registry through the project graph (what is built FROM them depends on them).
+ensure_stand_ins() { # project:name:tag ...
+  local missing=() spec project name tag
+  for spec in "$@"; do
+    IFS=: read -r project name tag <<<"$spec"
+    if stand_in_present "$name" "$tag"; then say "base $name:$tag: present in the registry ($JANUS_BASE_ARCHES)"; else missing+=("$project"); fi
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  local platforms
+  platforms=$(printf 'linux/%s,' $JANUS_BASE_ARCHES)
+  say "base images: building ${missing[*]} with their docker-build targets"
+  (cd "$REPO_ROOT" && npm run -s build:plugin >/dev/null \
+    && NX_DAEMON=false NX_TUI=false npx nx run-many -t docker-build -p "$(IFS=,; echo "${missing[*]}")" \
+      --registry="$JANUS_REGISTRY_PUSH" --platforms="${platforms%,}" --output-style=stream) \
+    || die "building the base images failed (see the output above)"
+  for spec in "$@"; do
+    IFS=: read -r project name tag <<<"$spec"
+    stand_in_present "$name" "$tag" || die "base $name:$tag is still missing from the registry after its build"
+  done
 }

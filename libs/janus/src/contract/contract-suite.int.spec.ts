@@ -63,6 +63,7 @@ describe('contract-test on the real engine', () => {
       'no-healthcheck',
       'never-done',
       'runtime-agent',
+      'runtime-careless',
       'bakes-secret',
     ]) {
       await buildImage({
@@ -186,15 +187,29 @@ describe('contract-test on the real engine', () => {
     expect(existsSync(join(ws, dir, 'report.json'))).toBe(false);
   });
 
-  it('kind=runtime: checks the CLI version, user, credentials and warm pool', async () => {
-    const report = await check(tag('runtime-agent'), { kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' } });
+  it('kind=runtime: checks the CLI version, user, credentials, warm pool and a read-only root', async () => {
+    const report = await check(tag('runtime-agent'), { kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' }, expectedVersion: '1.2.3' });
     expect(failed(report)).toEqual([]);
     expect(result(report, 'cli-version').figure).toBe('fixture-agent 1.2.3');
     expect(result(report, 'missing-credentials').figure).toMatch(/^exit 64: error: OPENAI_API_KEY is not set/);
+    expect(result(report, 'warm-pool').figure).toMatch(/% CPU idle, exec ok, SIGTERM → exit 0$/);
+    expect(result(report, 'read-only-root').figure).toBe('agent ok, /home/runtime writable');
+  });
+
+  it('kind=runtime fails a runtime with every trap: another version, state outside home, no credential check, a spinning warm pool', async () => {
+    const report = await check(tag('runtime-careless'), { kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' }, expectedVersion: '2.0.0' });
+    expect(failed(report).sort()).toEqual(['cli-version', 'missing-credentials', 'read-only-root', 'warm-pool']);
+    expect(result(report, 'cli-version').detail).toMatch(/printed "careless-agent 1\.2\.3", not the pinned 2\.0\.0/);
+    expect(result(report, 'missing-credentials').detail).toMatch(/still running after 5 s/);
+    expect(result(report, 'warm-pool').figure).toMatch(/% CPU$/);
   });
 
   it('kind=runtime on a baseline image fails the runtime user check', async () => {
-    const report = await check(tag('baseline'), { kind: 'runtime', versionCommand: ['python', '--version'], skip: ['missing-credentials'] });
+    const report = await check(tag('baseline'), {
+      kind: 'runtime',
+      versionCommand: ['python', '--version'],
+      skip: ['missing-credentials', 'read-only-root', 'warm-pool'],
+    });
     expect(failed(report)).toEqual(['runtime-user']);
   });
 });

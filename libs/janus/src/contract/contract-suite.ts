@@ -13,6 +13,8 @@ export interface SuiteRequest {
   secretValues: string[];
   skip: string[];
   versionCommand: string[];
+  /** kind=runtime: the version the CLI was pinned to, which its version command must print. */
+  expectedVersion?: string;
   /** Probe interval for the image's own HEALTHCHECK during the run; the image's 10 s would make every run ≥ 10 s. */
   healthProbeIntervalMs: number;
 }
@@ -68,9 +70,10 @@ async function baselineTarget(req: SuiteRequest, imageInfo: ImageInfo, scope: Co
   };
 }
 
-async function runtimeTarget(req: SuiteRequest, scope: ContainerScope): Promise<RuntimeTarget> {
+async function runtimeTarget(req: SuiteRequest, imageInfo: ImageInfo, scope: ContainerScope): Promise<RuntimeTarget> {
   const warm = await scope.start(req.image, { env: { ...req.env, WARM_POOL: 'true' } });
-  return { image: req.image, warm, versionCommand: req.versionCommand, env: req.env, limits: req.limits, scope };
+  const home = (imageInfo.Config.Env ?? []).find((e) => e.startsWith('HOME='))?.slice('HOME='.length);
+  return { image: req.image, warm, versionCommand: req.versionCommand, expectedVersion: req.expectedVersion, home, env: req.env, limits: req.limits, scope };
 }
 
 /** Starts the image under the scope, runs every check of its kind, and removes the scope's containers whatever happens. */
@@ -79,7 +82,7 @@ export async function runContractSuite(req: SuiteRequest, scope: ContainerScope)
   const options = { skip: req.skip, deadlineMs: checkDeadlineMs(req.limits) };
   try {
     if (req.kind === 'runtime') {
-      const target = await runtimeTarget(req, scope);
+      const target = await runtimeTarget(req, imageInfo, scope);
       return { imageId: imageInfo.Id, checks: await runChecks(checksOf('runtime'), (c) => c.run(target), options) };
     }
     const target = await baselineTarget(req, imageInfo, scope);

@@ -34,6 +34,12 @@ export interface StartOptions {
   cmd?: string[];
   /** Overrides the image's HEALTHCHECK timing (nanoseconds, as the Engine API takes them). */
   healthcheck?: { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
+  /** Run with the image's filesystem read-only, as hardened orchestrators do. */
+  readOnlyRootfs?: boolean;
+  /** Paths given a fresh anonymous volume (seeded from the image, removed with the container). */
+  volumes?: string[];
+  /** Paths given an empty in-memory filesystem. */
+  tmpfs?: string[];
 }
 
 export interface ExecResult {
@@ -117,6 +123,12 @@ export class StartedContainer {
     });
   }
 
+  /** CPU time it has used so far, in nanoseconds (the engine's cgroup accounting). */
+  async cpuNanos(): Promise<number> {
+    const stats = (await this.container.stats({ stream: false })) as { cpu_stats?: { cpu_usage?: { total_usage?: number } } };
+    return stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
+  }
+
   async stop(timeoutS = 10): Promise<void> {
     await this.container.stop({ t: timeoutS }).catch(ignoreNotRunning);
   }
@@ -140,6 +152,10 @@ export async function startContainer(image: string, options: StartOptions, docke
     HostConfig: {
       PortBindings: portKey ? { [portKey]: [{ HostIp: '127.0.0.1', HostPort: options.hostPort ? String(options.hostPort) : '' }] } : undefined,
       ExtraHosts: options.extraHosts,
+      ReadonlyRootfs: options.readOnlyRootfs,
+      // An anonymous volume: no Source, so the engine makes (and with v: true removes) one per container.
+      Mounts: options.volumes?.map((Target) => ({ Type: 'volume' as const, Target, Source: '' })),
+      Tmpfs: options.tmpfs ? Object.fromEntries(options.tmpfs.map((p) => [p, 'rw,nosuid,nodev'])) : undefined,
     },
   });
   try {

@@ -78,3 +78,14 @@ export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'mai
   }
   return facts;
 }
+
+/**
+ * The last commit that changed any of `paths` (its sha and committer date), or undefined outside git or for
+ * paths no commit touched. An image labelled with it instead of HEAD stays byte-identical across commits that
+ * leave its inputs alone, so what is built FROM it keeps its cache.
+ */
+export async function lastChangeOf(workspaceRoot: string, paths: string[]): Promise<{ sha: string; commitTime: string } | undefined> {
+  const out = await git(workspaceRoot, ['log', '-1', '--format=%H%x00%cI', '--', ...paths]);
+  const [sha, commitTime] = out?.split('\0') ?? [];
+  return sha && commitTime ? { sha, commitTime } : undefined;
+}

@@ -59,4 +59,21 @@ describe('inferred targets on a temporary workspace', () => {
     expect(project.targets!['dockerfile-lint'].options).toEqual({ ignore: ['JD001', 'JD002', 'JD003'] });
     expect(project.targets!['docker-push']).toMatchObject({ dependsOn: ['docker-build'], options: { requireContract: false } });
   });
+
+  it('builds a base image from its recipe too, labelled by the commit that last changed it', async () => {
+    write('containers/base/Dockerfile', 'FROM scratch\nARG TARGETARCH\nADD rootfs-${TARGETARCH}.tar /\n');
+    write('containers/base/janus.json', JSON.stringify({ kind: 'base-image', inputs: ['rootfs.sh', './patches/*.diff'] }));
+    const build = (await infer('containers/base/Dockerfile')).projects['containers/base'].targets!['docker-build'];
+    expect(build.inputs).toEqual(expect.arrayContaining(['{projectRoot}/rootfs.sh', '{projectRoot}/patches/*.diff']));
+    expect(build.options).toMatchObject({ revisionFrom: 'inputs' });
+  });
+
+  it('names janus.json inputs that reach outside the project, and leaves them out', async () => {
+    write('apps/agent/janus.json', JSON.stringify({ inputs: ['../other/**', 'ok.txt', 7] }));
+    const build = (await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!['docker-build'];
+    expect(build.inputs).toContain('{projectRoot}/ok.txt');
+    expect(build.inputs).not.toContain('{projectRoot}/../other/**');
+    expect(build.metadata?.description).toMatch(/'inputs' entry "\.\.\/other\/\*\*" is not a glob inside the project[\s\S]*'inputs' entry 7/);
+    expect(build.options).not.toHaveProperty('revisionFrom');
+  });
 });

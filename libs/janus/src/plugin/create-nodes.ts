@@ -10,8 +10,10 @@ import {
   validateDependency,
 } from '@nx/devkit';
 import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { buildStampPath } from '../package/build-stamp';
 import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
@@ -20,7 +22,22 @@ import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
 
 const PLUGIN_ROOT = join(__dirname, '../..');
-const PLUGIN_VERSION = (JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+/**
+ * What identifies the plugin's code in cache keys: its version, and for a build of this workspace (which changes
+ * without a version bump) the content digest its build stamp records, so a rebuilt plugin never reuses what the
+ * previous build inferred.
+ */
+const PLUGIN_VERSION = [
+  (JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+  ...(existsSync(buildStampPath(PLUGIN_ROOT))
+    ? [
+        createHash('sha256')
+          .update(readFileSync(buildStampPath(PLUGIN_ROOT)))
+          .digest('hex')
+          .slice(0, 16),
+      ]
+    : []),
+].join('+');
 
 /** What inference learned about one project, kept in its metadata so createDependencies need not parse again. */
 export interface JanusProjectFacts {
@@ -34,14 +51,32 @@ export interface JanusProjectFacts {
 
 interface JanusJson {
   /** `base-image`: an image others build FROM; it has no server to check or run, and ends as root by design. */
-  kind?: 'agent' | 'base-image';
+  kind?: 'agent' | 'base-image' | 'runtime';
   template?: string;
-  options?: { flavor?: string; port?: number };
+  /** `bin`: a runtime's CLI, whose `--version` the runtime contract runs. */
+  options?: { flavor?: string; port?: number; bin?: string; version?: string };
+  /** Project-relative globs the image is made from though no COPY reads them (a base image's root filesystem recipe). */
+  inputs?: string[];
 }
 
 // What a base image cannot be asked for: a non-root final user, a HEALTHCHECK, an EXPOSEd port. Those are
 // the images built FROM it's business.
 const BASE_IMAGE_LINT_IGNORES = ['JD001', 'JD002', 'JD003'];
+// A runtime container runs a CLI, not a server: there is no port to EXPOSE.
+const RUNTIME_LINT_IGNORES = ['JD003'];
+
+/** janus.json's `inputs`: project-relative globs only; anything else is named on the targets and left out. */
+function recipeInputs(janus: JanusJson | undefined, projectRoot: string, problems: string[]): string[] {
+  if (janus?.inputs === undefined) return [];
+  const given: unknown[] = Array.isArray(janus.inputs) ? janus.inputs : [janus.inputs];
+  const ok = (g: unknown): g is string => typeof g === 'string' && g.length > 0 && !g.startsWith('/') && !g.split('/').includes('..');
+  for (const g of given.filter((g) => !ok(g))) {
+    problems.push(
+      `${projectRoot}/janus.json: 'inputs' entry ${JSON.stringify(g)} is not a glob inside the project (allowed: relative paths such as "rootfs.sh")`,
+    );
+  }
+  return given.filter(ok).map((g) => g.replace(/^\.\//, ''));
+}
 
 function readJson<T>(path: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
@@ -146,12 +181,23 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
     targets['dockerfile-lint'].options = { ignore: BASE_IMAGE_LINT_IGNORES };
     targets['docker-push'] = { ...targets['docker-push'], dependsOn: ['docker-build'], options: { requireContract: false } };
   }
+  if (janus?.kind === 'runtime') {
+    // A CLI runtime serves no port: no EXPOSE to ask for, no server to run; its contract is the runtime one.
+    delete targets['docker-run'];
+    targets['dockerfile-lint'].options = { ignore: RUNTIME_LINT_IGNORES };
+    const bin = typeof janus.options?.bin === 'string' && janus.options.bin ? janus.options.bin : 'agent';
+    const version = typeof janus.options?.version === 'string' && janus.options.version ? { expectedVersion: janus.options.version } : {};
+    targets['contract-test'].options = { kind: 'runtime', versionCommand: [bin, '--version'], ...version };
+  }
   const build = targets['docker-build'];
-  build.options = { ...build.options, platforms: options.platforms };
+  // A base image rebuilt at a commit that left it alone must keep its digest, or everything FROM it rebuilds.
+  build.options = { ...build.options, platforms: options.platforms, ...(janus?.kind === 'base-image' ? { revisionFrom: 'inputs' } : {}) };
+  const extraInputs = recipeInputs(janus, projectRoot, facts.problems);
   build.inputs = [
     `{workspaceRoot}/${fromWs(join(ws, file))}`,
     `{workspaceRoot}/${fromWs(join(contextDir, '.dockerignore'))}`,
     `{projectRoot}/janus.json`,
+    ...extraInputs.map((g) => `{projectRoot}/${g}`),
     ...facts.readsFiles.map((f) => `{workspaceRoot}/${f}`),
     ...templateInputs,
     ...(plugin ?? []),
@@ -191,9 +237,29 @@ async function ownedBy(options: NormalizedPluginOptions, workspaceRoot: string):
     (existsSync(join(workspaceRoot, dirname(file), 'janus.json')) || options.include.some((p) => matches(file, p, { dot: true })));
 }
 
+/**
+ * nx.json's plugin options, validated once per distinct value: the normalized result is kept under Nx's
+ * workspace data (by a hash of the raw options and the plugin version), since loading zod to check the same
+ * options again costs more than the whole rest of a warm inference.
+ */
 async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
   if (raw === undefined || (typeof raw === 'object' && raw !== null && Object.keys(raw).length === 0)) return DEFAULT_PLUGIN_OPTIONS;
-  return (await import('./plugin-options')).normalizePluginOptions(raw);
+  const file = join(workspaceDataDirectory, `janus-options-${hashObject({ raw, PLUGIN_VERSION })}.json`);
+  try {
+    const kept = readJson<NormalizedPluginOptions>(file);
+    if (kept) return kept;
+  } catch {
+    // A torn or foreign file: validate again and replace it.
+  }
+  const normalized = (await import('./plugin-options')).normalizePluginOptions(raw);
+  try {
+    mkdirSync(workspaceDataDirectory, { recursive: true });
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify(normalized));
+    renameSync(`${file}.${process.pid}`, file);
+  } catch {
+    // Only a cache: the next graph computation validates again.
+  }
+  return normalized;
 }
 
 /**
@@ -241,10 +307,18 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     .map(([name, p]) => ({ name, root: p.root, janus: (p.metadata as { janus?: JanusProjectFacts } | undefined)?.janus }))
     .filter((p): p is { name: string; root: string; janus: JanusProjectFacts } => Boolean(p.janus));
   const byRepository = new Map(facts.map((p) => [p.janus.repository, p.name]));
-  const roots = Object.entries(context.projects)
-    .map(([name, p]) => ({ name, root: p.root }))
-    .sort((a, b) => b.root.length - a.root.length);
-  const owner = (file: string) => roots.find((r) => r.root === '.' || file === r.root || file.startsWith(`${r.root}/`))?.name;
+  const byRoot = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
+  // The deepest project root that holds the file, found by walking up its directories (not by scanning every root
+  // for every file a build reads, which grows as projects times files).
+  const owner = (file: string): string | undefined => {
+    for (let dir = file; ;) {
+      const name = byRoot.get(dir);
+      if (name) return name;
+      const slash = dir.lastIndexOf('/');
+      if (slash < 0) return byRoot.get('.') ?? byRoot.get('');
+      dir = dir.slice(0, slash);
+    }
+  };
   const fromEdges: RawProjectGraphDependency[] = [];
   const copyEdges: RawProjectGraphDependency[] = [];
   for (const p of facts) {

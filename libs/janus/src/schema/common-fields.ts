@@ -37,3 +37,18 @@ export type Flavor = z.infer<typeof flavor>;
 
 // Env keys that, given a value, would bake a credential into the image config.
 export const SECRET_KEY_PATTERN = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+// Directories that git, npm and Nx own: a project inside them would be lost, ignored or overwritten.
+const RESERVED_DIRS = ['.git', 'node_modules', 'dist', '.nx'];
+
+/** Where a generator creates a project: inside the workspace, outside what tools own, one line. */
+export const projectDirectory = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .refine((d) => !d.startsWith('/') && !/^[A-Za-z]:/.test(d), { error: 'must be relative to the workspace root' })
+  .refine((d) => !d.split(/[\\/]/).includes('..'), { error: 'must stay inside the workspace (no "..")' })
+  // eslint-disable-next-line no-control-regex
+  .refine((d) => !/[\u0000-\u001f\u007f]/.test(d), { error: 'must not contain control characters such as a newline' })
+  .refine((d) => !d.split(/[\\/]/).some((part) => RESERVED_DIRS.includes(part)), {
+    error: `must not be inside a directory tools own (${['.git', 'node_modules', 'dist', '.nx'].join(', ')})`,
+  });

@@ -16,6 +16,25 @@ export async function removeImages(...references: string[]): Promise<void> {
   }
 }
 
+/**
+ * Removes only these tags: for a test whose build is byte-identical to an image others still use (a cached
+ * rebuild of a shared base image), where removing the image itself would take their tags with it.
+ */
+export async function untagImages(...repositories: string[]): Promise<void> {
+  const docker = dockerClient();
+  for (const repository of repositories) {
+    for (const img of await docker.listImages({ filters: { reference: [repository] } })) {
+      for (const tag of img.RepoTags ?? []) {
+        if (tag.startsWith(`${repository}:`))
+          await docker
+            .getImage(tag)
+            .remove()
+            .catch(() => undefined);
+      }
+    }
+  }
+}
+
 /** Builds a context for the local platform, starts it with its port published, and waits until /health answers. */
 export async function startBuiltServer(context: string, image: string, port = 8080): Promise<StartedContainer> {
   await buildImage({ context, tags: [image] });

@@ -10,6 +10,7 @@ import { platformProxy } from './platform-proxy';
 import { readiness } from './readiness';
 import { cliVersion } from './runtime/cli-version';
 import { missingCredentials } from './runtime/credentials';
+import { readOnlyRoot } from './runtime/read-only-root';
 import { runtimeUser } from './runtime/runtime-user';
 import { warmPool } from './runtime/warm-pool';
 import { shutdown } from './shutdown';
@@ -37,6 +38,7 @@ export const CHECKS: readonly ContractCheck[] = [
   warmPool,
   cliVersion,
   runtimeUser,
+  readOnlyRoot,
   missingCredentials,
 ];
 

@@ -25,8 +25,8 @@ export function layerCacheArgs(cache: LayerCacheRequest | undefined, buildx: boo
 }
 
 /** The build flags docker build, docker buildx build and podman build share. */
-export function commonBuildArgs(req: PlatformBuildRequest, iidFile: string): string[] {
-  const args = ['--progress=plain', '--platform', req.platform, '--file', req.file, '--iidfile', iidFile];
+export function commonBuildArgs(req: PlatformBuildRequest, iidFile?: string): string[] {
+  const args = ['--progress=plain', '--platform', req.platform, '--file', req.file, ...(iidFile ? ['--iidfile', iidFile] : [])];
   if (req.target) args.push('--target', req.target);
   if (req.network && req.network !== 'default') args.push('--network', req.network);
   if (req.noCache) args.push('--no-cache');

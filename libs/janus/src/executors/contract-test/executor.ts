@@ -86,6 +86,7 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
         secretValues: searchableSecretValues([...resolved.secrets, ...literal]),
         skip: o.skip,
         versionCommand: o.versionCommand,
+        expectedVersion: o.expectedVersion,
         healthProbeIntervalMs: o.healthProbeIntervalMs,
       },
       scope,

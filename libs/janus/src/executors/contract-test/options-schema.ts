@@ -19,9 +19,7 @@ export const schema = z
       .default('baseline')
       .meta({ description: 'baseline: the OpenAI-compatible server contract; runtime: CLI-agent runtime containers.' }),
     port: port.default(8080).meta({ description: 'The container port the server listens on.' }),
-    readyTimeoutS: seconds
-      .default(30)
-      .meta({ description: 'Fail when /health is not 200 this long after start (runtime: the longest a container may take to exit without credentials).' }),
+    readyTimeoutS: seconds.default(30).meta({ description: 'Fail when /health is not 200 this long after start.' }),
     healthyTimeoutS: seconds.default(10).meta({ description: 'Fail when the container is not healthy this long after ready.' }),
     requestTimeoutS: seconds.default(15).meta({ description: 'Longest a single request or stream may take before it counts as hung.' }),
     concurrency: z.number().int().min(2, { error: 'must be an integer of at least 2' }).default(4).meta({ description: 'Streaming requests sent at once.' }),
@@ -32,6 +30,7 @@ export const schema = z
         'Build secrets that must appear nowhere in the image (config, history, any layer): id=…,src=<file> / id=…,env=<VAR> specs resolved as docker-build resolves them, or literal values. The secrets the build record lists are always included.',
     }),
     versionCommand: z.array(z.string()).default(['agent', '--version']).meta({ description: 'kind=runtime: the CLI version command.' }),
+    expectedVersion: z.string().min(1).optional().meta({ description: 'kind=runtime: the version the CLI is pinned to; its version command must print it.' }),
     healthProbeIntervalMs: z.number().int().positive().default(500).meta({ description: "Probe interval for the image's HEALTHCHECK during the test." }),
     reportDir: z
       .string()

@@ -1,15 +1,17 @@
 import { removeImages } from '../../testing/test-images';
 import { logger } from '@nx/devkit';
 import { SocketEngineApi } from '../../engine/socket-engine-api';
-import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { runCommand } from '../../process/run-command';
 import dockerBuildExecutor from './executor';
 import type { DockerBuildOptions } from './options-schema';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../testing/executor-context';
+import { REPO_ROOT } from '../../testing/temp-workspace';
 
 const REGISTRY = 'localhost:5000';
 const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
@@ -42,9 +44,14 @@ describe('janus:docker-build faults', () => {
     cpSync(FIXTURE, join(ws, 'apps/probe'), { recursive: true });
     writeFileSync(join(ws, 'secret.txt'), 'x-secret-x');
     expect((await run()).success).toBe(true);
+    await rememberGoodBuild();
+  });
+
+  /** The last successful build: what every failing one must leave in place. */
+  async function rememberGoodBuild() {
     goodDigest = (await registry.headManifest(image, 'stable'))!.digest;
     goodImageId = (await dockerClient().getImage(`${REGISTRY}/${image}:stable`).inspect()).Id;
-  });
+  }
 
   beforeEach(() => {
     errors = [];
@@ -92,6 +99,55 @@ describe('janus:docker-build faults', () => {
   it('a missing secret source fails before building, naming it', async () => {
     expect((await run({ secrets: ['id=probe-secret,src=nope.txt'] })).success).toBe(false);
     expect(errors.join('\n')).toMatch(/'secrets' = "id=probe-secret,src=nope.txt": the source file .*nope.txt does not exist/);
+  });
+
+  /** Image ids the engine holds with no tag, built from the probe: what a failed or interrupted build leaks. */
+  async function danglingProbeImages(): Promise<string[]> {
+    const images = await dockerClient().listImages({ filters: { dangling: ['true'], label: ['org.opencontainers.image.title=probe'] } });
+    return images.map((i) => i.Id);
+  }
+
+  it('a full TMPDIR does not stop a build, and leaves nothing in it', async () => {
+    const full = mkdtempSync(join(tmpdir(), 'janus-full-tmp-'));
+    const env = process.env;
+    try {
+      await runCommand('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full]);
+      await runCommand('sh', ['-c', `dd if=/dev/zero of=${full}/fill bs=4k 2>/dev/null; true`]);
+      const before = await danglingProbeImages();
+      // In its own process, as nx runs it: only there does TMPDIR reach node's os.tmpdir() (jest's is a copy).
+      const options = { ...base, labels: { 'org.janus.probe.run': randomBytes(4).toString('hex') } };
+      const cli = [join(__dirname, '../../testing/run-executor-cli.ts'), join(__dirname, 'executor.ts'), ws, 'probe', 'apps/probe', JSON.stringify(options)];
+      await runCommand('node', ['-r', '@swc-node/register', ...cli], { cwd: REPO_ROOT, env: { ...env, TMPDIR: full } });
+      // The TypeScript loader's cache directory is the test harness's, not the build's.
+      expect(readdirSync(full).filter((e) => !e.startsWith('swc-node-'))).toEqual(['fill']);
+      expect((await danglingProbeImages()).filter((id) => !before.includes(id))).toEqual([]);
+      await rememberGoodBuild();
+    } finally {
+      await runCommand('umount', [full]).catch(() => undefined);
+      rmSync(full, { recursive: true, force: true });
+    }
+  });
+
+  it('a client that fails after the engine wrote the image leaves no image behind and the tags intact', async () => {
+    // The real classic client does the build, then exits non-zero, as it did when it could not write its iidfile.
+    const bin = join(ws, 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'docker'),
+      '#!/bin/sh\n[ "$1" = build ] || exec /usr/bin/docker "$@"\n/usr/bin/docker "$@" || exit $?\necho "cannot write image ID file: no space left on device" >&2\nexit 1\n',
+    );
+    chmodSync(join(bin, 'docker'), 0o755);
+    const env = process.env;
+    const before = await danglingProbeImages();
+    process.env = { ...env, JANUS_DOCKER_CLI: join(bin, 'docker') };
+    try {
+      expect((await run({ engine: 'docker', labels: { 'org.janus.probe.run': randomBytes(4).toString('hex') } })).success).toBe(false);
+    } finally {
+      process.env = env;
+    }
+    expect(errors.join('\n')).toMatch(/no space left on device/);
+    expect((await danglingProbeImages()).filter((id) => !before.includes(id))).toEqual([]);
+    await expectPreviousTagsIntact();
   });
 
   it('an engine that is not running is reported with how to start it', async () => {

@@ -91,6 +91,10 @@ export const schema = z
       .default([])
       .meta({ description: 'Extra tags, added to the derived ones.' }),
     deriveTags: z.boolean().default(true).meta({ description: 'Derive tags from git: sha-<7>, branch, pr-<n>, latest, semver.' }),
+    revisionFrom: z.enum(['head', 'inputs']).default('head').meta({
+      description:
+        "Which commit the revision and created labels name: 'head' (the commit being built) or 'inputs' (the last commit that changed the project or its Dockerfile, so an image rebuilt at a later commit that did not touch it keeps its digest; base images use it).",
+    }),
     labels: labels.default({}).meta({ description: 'Extra image labels (OCI labels are added automatically); never secrets.' }),
     lint: z.boolean().default(true).meta({
       description:

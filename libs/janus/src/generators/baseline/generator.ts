@@ -3,6 +3,7 @@ import { parseOptions, OptionsError } from '../../schema/parse-options';
 import { baselineContext } from '../../rendering/baseline-context';
 import { renderTemplateSet } from '../../rendering/template-renderer';
 import { initGenerator } from '../init/generator';
+import { directoryProblems } from '../project-directory';
 import { type BaselineGeneratorOptions, type NormalizedBaselineOptions, schema } from './options-schema';
 
 export const TEMPLATE_SET = 'baseline';
@@ -11,15 +12,7 @@ export const TEMPLATE_SET = 'baseline';
 export function normalizeOptions(tree: Tree, raw: BaselineGeneratorOptions): NormalizedBaselineOptions {
   const parsed = parseOptions(schema, raw, 'janus:baseline');
   const directory = (parsed.directory ?? `apps/${parsed.name}`).replace(/\\/g, '/').replace(/\/+$/, '');
-  const problems: string[] = [];
-  // A path through an existing file (package.json/x) could never be written: say so before anything is.
-  const parts = directory.split('/');
-  const fileOnPath = parts.map((_, i) => parts.slice(0, i + 1).join('/')).find((p) => tree.isFile(p));
-  if (fileOnPath && fileOnPath !== directory) {
-    problems.push(`'directory' = ${JSON.stringify(directory)}: ${fileOnPath} is a file, so nothing can be created under it`);
-  } else if (tree.exists(directory)) {
-    problems.push(`'directory' = ${JSON.stringify(directory)}: already exists; choose another --directory or --name`);
-  }
+  const problems = directoryProblems(tree, directory);
   if (getProjects(tree).has(parsed.name)) {
     problems.push(`'name' = ${JSON.stringify(parsed.name)}: a project with this name already exists in the workspace`);
   }

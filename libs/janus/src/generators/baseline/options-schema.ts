@@ -1,19 +1,5 @@
 import { z } from 'zod';
-import { flavor, imageReference, nonRootUid, port, projectName } from '../../schema/common-fields';
-
-// Directories that git, npm and Nx own: a project inside them would be lost, ignored or overwritten.
-const RESERVED_DIRS = ['.git', 'node_modules', 'dist', '.nx'];
-
-const directory = z
-  .string()
-  .min(1, { error: 'must not be empty' })
-  .refine((d) => !d.startsWith('/') && !/^[A-Za-z]:/.test(d), { error: 'must be relative to the workspace root' })
-  .refine((d) => !d.split(/[\\/]/).includes('..'), { error: 'must stay inside the workspace (no "..")' })
-  // eslint-disable-next-line no-control-regex
-  .refine((d) => !/[\u0000-\u001f\u007f]/.test(d), { error: 'must not contain control characters such as a newline' })
-  .refine((d) => !d.split(/[\\/]/).some((part) => RESERVED_DIRS.includes(part)), {
-    error: `must not be inside a directory tools own (${['.git', 'node_modules', 'dist', '.nx'].join(', ')})`,
-  });
+import { flavor, imageReference, nonRootUid, port, projectDirectory as directory, projectName } from '../../schema/common-fields';
 
 const tags = z
   .union([z.string(), z.array(z.string())])

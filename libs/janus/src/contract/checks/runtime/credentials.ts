@@ -1,14 +1,17 @@
 import { SECRET_KEY_PATTERN } from '../../../schema/common-fields';
 import type { RuntimeCheck } from '../../check';
 
-/** Started without any credential, the container must refuse to run: exit non-zero and say why. */
+// Some CLIs wait on the network for ever without a credential: the entrypoint must refuse before they start.
+export const FAIL_FAST_S = 5;
+
+/** Started without any credential, the container must refuse to run, fast: exit non-zero and say why. */
 export const missingCredentials: RuntimeCheck = {
   id: 'missing-credentials',
-  title: 'no credentials → clear failure',
+  title: `no credentials → clear failure within ${FAIL_FAST_S} s`,
   kind: 'runtime',
   needs: [],
   async run(t) {
-    const limitS = t.limits.readyTimeoutS;
+    const limitS = FAIL_FAST_S;
     const env = Object.fromEntries(Object.entries(t.env).filter(([k]) => !SECRET_KEY_PATTERN.test(k) && k !== 'WARM_POOL'));
     const container = await t.scope.start(t.image, { env, labels: { 'org.janus.check': 'credentials' } });
     try {

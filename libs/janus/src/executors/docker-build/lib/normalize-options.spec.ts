@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '../../../process/run-command';
 import { executorContext } from '../../../testing/executor-context';
+import { initGitRepo } from '../../../testing/git-repo';
 import { layerCacheFor, normalizeOptions } from './normalize-options';
 
 describe('docker-build options', () => {
@@ -68,6 +70,21 @@ describe('docker-build options', () => {
     ['a directory as a secret source', { secrets: ['id=x,src=apps'] }, /'secrets' = "id=x,src=apps": the source .*apps is not a file/],
   ])('rejects %s', async (_label, options, message) => {
     await expect(normalizeOptions(options as never, ctx())).rejects.toThrow(message);
+  });
+
+  it("'revisionFrom: inputs' labels the image with the last commit that changed the project, not HEAD", async () => {
+    delete process.env.JANUS_GIT_SHA;
+    const changed = await initGitRepo(ws);
+    mkdirSync(join(ws, 'docs'));
+    writeFileSync(join(ws, 'docs/notes.md'), 'later');
+    await runCommand('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'add', '-A'], { cwd: ws });
+    await runCommand('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-q', '-m', 'unrelated'], { cwd: ws });
+    const head = (await runCommand('git', ['rev-parse', 'HEAD'], { cwd: ws })).stdout.trim();
+    expect(head).not.toBe(changed);
+    const byInputs = await normalizeOptions({ revisionFrom: 'inputs', deriveTags: false, tags: ['1'] }, ctx());
+    expect(byInputs.labels['org.opencontainers.image.revision']).toBe(changed);
+    const byHead = await normalizeOptions({ deriveTags: false, tags: ['1'] }, ctx());
+    expect(byHead.labels['org.opencontainers.image.revision']).toBe(head);
   });
 });
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import type { LayerCacheRequest } from '../../../engine/build-engines/build-engine';
-import type { GitFacts } from '../../../git/git-facts';
+import { type GitFacts, lastChangeOf } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
@@ -147,7 +147,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (o.cacheTo === 'registry' && !o.registry) problems.push(`'cacheTo' = "registry" needs a 'registry' to keep the cache in`);
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
-  const git = await gitFacts;
+  const head = await gitFacts;
+  const git = o.revisionFrom === 'inputs' ? { ...head, ...(await lastChangeOf(ws, [relative(ws, buildContext) || '.', relative(ws, file)])) } : head;
   const tags = deriveTags(git, { extra: o.tags, derive: o.deriveTags });
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;

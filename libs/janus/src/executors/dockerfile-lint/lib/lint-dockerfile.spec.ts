@@ -226,6 +226,19 @@ describe('dockerfile-lint rules', () => {
     expect(lint(df, { dockerignore: null }).map((f) => f.message)).toEqual(['no .dockerignore beside the Dockerfile']);
     expect(lint(df, { dockerignore: '**/.git\n' }).map((f) => f.message)).toEqual(['.dockerignore does not exclude .env']);
   });
+
+  it("JD010 asks Docker's matcher, not for a line that spells the name", () => {
+    const df = 'FROM a:1\nUSER 1\nHEALTHCHECK CMD ["t"]\nCMD ["x"]';
+    // Everything out but what the image is made of: .git and .env are out too.
+    expect(lint(df, { dockerignore: '*\n!rootfs-*.tar\n' })).toEqual([]);
+    expect(lint(df, { dockerignore: '.*\n' })).toEqual([]);
+    // Re-included after being excluded: it is sent, whatever the earlier line says.
+    expect(lint(df, { dockerignore: '*\n!.env\n' }).map((f) => f.message)).toEqual(['.dockerignore does not exclude .env']);
+    expect(lint(df, { dockerignore: '# .git\n# .env\n' }).map((f) => f.message)).toEqual([
+      '.dockerignore does not exclude .git',
+      '.dockerignore does not exclude .env',
+    ]);
+  });
 });
 
 describe('ignoring rules', () => {

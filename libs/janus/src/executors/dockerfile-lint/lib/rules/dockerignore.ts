@@ -1,16 +1,14 @@
+import createIgnore from '@balena/dockerignore';
 import { reporter, type Rule } from '../rule';
 
 const REQUIRED = ['.git', '.env'];
 
-/** Whether the patterns exclude `name` at the context root, honouring later `!` re-includes. */
+/**
+ * Whether Docker would leave `name` (at the context root) out, by its own matcher: `*` with exceptions, `**` and
+ * `!` re-includes all count, not only a line that spells the name.
+ */
 function excludes(lines: string[], name: string): boolean {
-  let excluded = false;
-  for (const line of lines) {
-    const negated = line.startsWith('!');
-    const pattern = (negated ? line.slice(1) : line).replace(/^\/+/, '').replace(/\/+$/, '');
-    if (pattern === name || pattern === `**/${name}`) excluded = !negated;
-  }
-  return excluded;
+  return createIgnore({}).add(lines).ignores(name);
 }
 
 export const dockerignore: Rule = {

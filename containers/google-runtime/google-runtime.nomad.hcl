@@ -1,0 +1,65 @@
+# Nomad job for google-runtime (rendered by `nx g janus:runtime google`), with the runtime spec's limits.
+# Run the image by digest, as docker-build recorded it:
+#   nomad job run -var "image=$(node -p "const m = require('./dist/docker/google-runtime/metadata.json'); m.image + '@' + m.indexDigest")" google-runtime.nomad.hcl
+variable "image" {
+  type        = string
+  description = "The google-runtime image by digest (repository@sha256:…)"
+}
+
+job "google-runtime" {
+  type = "batch"
+
+  group "active" {
+    count = 0
+
+    task "google-runtime" {
+      driver       = "docker"
+      kill_timeout = "30s"
+
+      config {
+        image = var.image
+      }
+
+      env {
+        PROVIDER  = "google"
+        WARM_POOL = "false"
+      }
+
+      resources {
+        cpu    = 500
+        memory = 512
+
+        network {
+          mbits = 10
+        }
+      }
+    }
+  }
+
+  group "warm-pool" {
+    count = 1
+
+    task "google-runtime" {
+      driver       = "docker"
+      kill_timeout = "30s"
+
+      config {
+        image = var.image
+      }
+
+      env {
+        PROVIDER  = "google"
+        WARM_POOL = "true"
+      }
+
+      resources {
+        cpu    = 100
+        memory = 256
+
+        network {
+          mbits = 5
+        }
+      }
+    }
+  }
+}
