@@ -33,7 +33,7 @@ describe('inferred targets on a temporary workspace', () => {
       expect.arrayContaining(['{workspaceRoot}/apps/agent/app/main.py', '{workspaceRoot}/apps/agent/pyproject.toml', '{workspaceRoot}/apps/agent/Dockerfile']),
     );
     expect(inputs).not.toContain('{workspaceRoot}/apps/agent/README.md');
-    expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true, stage: 'registry' } });
+    expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true, stage: 'registry', reproducible: true } });
     // Cached on the build record it tests.
     expect(project.targets!['contract-test'].cache).toBe(true);
     expect(project.targets!['contract-test'].inputs).toContainEqual({ dependentTasksOutputFiles: '**/metadata.json' });

@@ -39,9 +39,10 @@ export function janusTargets(options: { port: number }): Record<string, TargetCo
       inputs: ['default', ...DOCKER_BUILD_FACT_INPUTS],
       outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
       options: { platforms: 'linux/amd64,linux/arm64' },
-      // CI looks base images up afresh, so a moved base tag is noticed; tags come from the CI facts it states.
-      // CI keeps its images in the registry by digest, so a cache hit on another machine can test and publish them.
-      configurations: { ci: { pull: true, stage: 'registry' } },
+      // CI looks base images up afresh, so a moved base tag is noticed; tags come from the CI facts it states. It keeps
+      // its images in the registry by digest, so a cache hit on another machine can test and publish them, and its
+      // layers are reproducible, so a fleet building one commit pushes (and caches) one set of layers.
+      configurations: { ci: { pull: true, stage: 'registry', reproducible: true } },
       metadata: { technologies, description: 'Build the image for every platform with BuildKit, tag it from git, record it in metadata.json.' },
     },
     'contract-test': {

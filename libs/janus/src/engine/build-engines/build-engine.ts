@@ -12,8 +12,28 @@ export interface PlatformBuildRequest {
   noCache?: boolean;
   /** Look up a newer base image even when the engine has one (`--pull`). */
   pull?: boolean;
+  /**
+   * Seconds since the epoch: every file time in the layers this build makes is set to this, so the same
+   * sources give the same layer digests on every machine, whatever its build cache held.
+   */
+  layerTime?: number;
+  /** BuildKit's layer cache through the registry, so machines that never built an image reuse its layers. */
+  layerCache?: LayerCacheRequest;
+  /** The image the final stage is built FROM (`scratch` for none): its layers are never rewritten. */
+  baseImage?: string;
   onLine: (line: string) => void;
   signal?: AbortSignal;
+}
+
+export interface LayerCacheRequest {
+  /** Images whose layers (with inline cache metadata, or a registry cache) a build may reuse. */
+  from: string[];
+  /** Embed cache metadata in the image (BUILDKIT_INLINE_CACHE), so pushing it is what exports the cache. */
+  inline: boolean;
+  /** A registry cache reference to import and (when `write`) export with `mode=max`: needs buildx. */
+  registryRef?: string;
+  /** false for untrusted builds (pull requests): they read the shared cache and never write it. */
+  write: boolean;
 }
 
 export interface BuiltImage {

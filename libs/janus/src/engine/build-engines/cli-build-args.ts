@@ -1,4 +1,28 @@
-import type { PlatformBuildRequest } from './build-engine';
+import type { LayerCacheRequest, PlatformBuildRequest } from './build-engine';
+
+/**
+ * The layer cache flags. The classic builder (docker 20.10's BuildKit) imports with `--cache-from <image>` and
+ * exports only inline, through the image it pushes; buildx takes typed specs and can also write a registry
+ * cache (all stages, `mode=max`), which only a trusted build may do.
+ */
+export function layerCacheArgs(cache: LayerCacheRequest | undefined, buildx: boolean): string[] {
+  if (!cache) return [];
+  const args: string[] = [];
+  if (!buildx && cache.registryRef) {
+    throw new Error('\'cacheTo\' = "registry" needs a docker CLI with buildx; use cacheTo=inline with this engine');
+  }
+  const from = cache.registryRef ? [cache.registryRef, ...cache.from] : cache.from;
+  for (const ref of from) args.push('--cache-from', buildx ? `type=registry,ref=${ref}` : ref);
+  if (cache.inline) {
+    if (buildx) {
+      if (cache.write) args.push('--cache-to', 'type=inline');
+    } else {
+      args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+    }
+  }
+  if (buildx && cache.registryRef && cache.write) args.push('--cache-to', `type=registry,ref=${cache.registryRef},mode=max`);
+  return args;
+}
 
 /** The build flags docker build, docker buildx build and podman build share. */
 export function commonBuildArgs(req: PlatformBuildRequest, iidFile?: string): string[] {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { runCommand } from '../../process/run-command';
 import { removeIfUntagged } from '../image-store';
 import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
-import { commonBuildArgs } from './cli-build-args';
+import { commonBuildArgs, layerCacheArgs } from './cli-build-args';
+import { baseLayerDiffIds } from '../layer-times/base-layers';
+import { pinImageTimes } from '../layer-times/pin-image-times';
 
 /**
  * `docker build` with DOCKER_BUILDKIT=1, one platform at a time. This is what a docker CLI without the
@@ -32,14 +34,30 @@ export class DockerBuildkitEngine implements BuildEngine {
     // buildx's other drivers load the image without that line: there the iidfile says.
     const dir = this.buildx ? mkdtempSync(join(tmpdir(), 'janus-build-')) : undefined;
     const iidFile = dir && join(dir, 'iid');
+    let produced: string | undefined;
     try {
-      const args = this.buildx ? ['buildx', 'build', '--load', ...commonBuildArgs(req, iidFile)] : ['build', ...commonBuildArgs(req)];
+      // buildx's --load exports into the engine's image store, which is what the classic builder does anyway.
+      const cache = layerCacheArgs(req.layerCache, this.buildx);
+      const args = this.buildx ? ['buildx', 'build', '--load', ...cache, ...commonBuildArgs(req, iidFile)] : ['build', ...cache, ...commonBuildArgs(req)];
       await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, onLine, signal: req.signal });
       const imageId = iidFile ? readFileSync(iidFile, 'utf8').trim() : written;
       if (!imageId) throw new Error(`${this.bin} build finished without naming the image it wrote (no "writing image sha256:…" line)`);
-      return { platform: req.platform, imageId };
+      produced = imageId;
+      if (req.layerTime === undefined) return { platform: req.platform, imageId };
+      // BuildKit before 0.13 (the engine's own, here) cannot rewrite layer times itself.
+      const keepLeading = req.baseImage
+        ? await baseLayerDiffIds(req.baseImage, req.platform).catch((e: Error) => {
+            req.onLine(`${e.message}; pinning the times of every layer instead`);
+            return [];
+          })
+        : [];
+      // On failure the catch below removes the image the build wrote; pinning removes it itself on success.
+      const pinned = await pinImageTimes(imageId, req.layerTime, { keepLeading, signal: req.signal });
+      req.onLine(`layer times set to ${new Date(req.layerTime * 1000).toISOString()}: ${pinned.changedLayers} layer(s) rewritten`);
+      return { platform: req.platform, imageId: pinned.imageId };
     } catch (e) {
-      if (written) await removeIfUntagged(written).catch(() => false);
+      const orphan = produced ?? written;
+      if (orphan) await removeIfUntagged(orphan).catch(() => false);
       throw e;
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,9 @@ export class PodmanEngine implements BuildEngine {
     const dir = mkdtempSync(join(tmpdir(), 'janus-build-'));
     const iidFile = join(dir, 'iid');
     try {
-      await runCommand('podman', ['build', ...commonBuildArgs(req, iidFile).filter((a) => a !== '--progress=plain')], {
+      // podman sets every new layer's file times (and the image's created time) itself.
+      const timestamp = req.layerTime === undefined ? [] : ['--timestamp', String(req.layerTime)];
+      await runCommand('podman', ['build', ...timestamp, ...commonBuildArgs(req, iidFile).filter((a) => a !== '--progress=plain')], {
         onLine: req.onLine,
         signal: req.signal,
       });

@@ -104,6 +104,21 @@ export const schema = z
       description:
         "Check the Dockerfile with the dockerfile-lint rules first (with the port, ignore and dockerignore options of the project's dockerfile-lint target); findings fail the build.",
     }),
+    reproducible: z.boolean().default(false).meta({
+      description:
+        "Set every file time in the layers this build makes (not the base image's) to the image's created time (SOURCE_DATE_EPOCH, else the commit time), so clones of one commit get identical layer digests on every machine, whatever its build cache held (on in the ci configuration; costs a save and load of the image per platform).",
+    }),
+    cacheFrom: z
+      .array(z.string().regex(/^[^\s,]+$/, { error: 'must be an image reference like "ghcr.io/acme/agent:latest" (no spaces or commas)' }))
+      .optional()
+      .meta({
+        description:
+          "Images whose BuildKit layer cache the build reuses, so CI machines that never built an image reuse its layers (default, with a registry: <repository>:latest and the branch's tag); [] for none.",
+      }),
+    cacheTo: z.enum(['inline', 'registry', 'none']).default('inline').meta({
+      description:
+        'Export the layer cache: inline (in the image, published when it is pushed; any BuildKit), registry (<repository>:buildcache, every stage; needs buildx), none. Pull-request builds never write a registry cache.',
+    }),
     noCache: z.boolean().default(false).meta({ description: 'Build every step afresh, as docker build --no-cache.' }),
     pull: z.boolean().default(false).meta({ description: 'Look up a newer base image even when the engine has one, as docker build --pull.' }),
     sizeBudgetMb: z

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runCommand } from '../../../process/run-command';
 import { executorContext } from '../../../testing/executor-context';
 import { initGitRepo } from '../../../testing/git-repo';
-import { normalizeOptions } from './normalize-options';
+import { layerCacheFor, normalizeOptions } from './normalize-options';
 
 describe('docker-build options', () => {
   let ws: string;
@@ -85,5 +85,35 @@ describe('docker-build options', () => {
     expect(byInputs.labels['org.opencontainers.image.revision']).toBe(changed);
     const byHead = await normalizeOptions({ deriveTags: false, tags: ['1'] }, ctx());
     expect(byHead.labels['org.opencontainers.image.revision']).toBe(head);
+  });
+});
+
+describe('layer cache defaults', () => {
+  const tags = [
+    { tag: 'feature-x', rule: 'branch' as const },
+    { tag: 'sha-0123456', rule: 'sha' as const },
+  ];
+  const base = { cacheTo: 'inline' as const, noCache: false, registry: 'localhost:5000' };
+
+  it("reads the default branch's latest and this branch's tag, and exports inline", () => {
+    expect(layerCacheFor(base, 'localhost:5000/app', tags, { sha: 'x', defaultBranch: 'main' })).toEqual({
+      from: ['localhost:5000/app:latest', 'localhost:5000/app:feature-x'],
+      inline: true,
+      registryRef: undefined,
+      write: true,
+    });
+  });
+
+  it('lets a pull request read the registry cache but never write it', () => {
+    const pr = layerCacheFor({ ...base, cacheTo: 'registry' }, 'localhost:5000/app', [], { sha: 'x', defaultBranch: 'main', prNumber: 7 });
+    expect(pr).toMatchObject({ from: ['localhost:5000/app:latest'], registryRef: 'localhost:5000/app:buildcache', write: false });
+  });
+
+  it('uses none without a registry or with noCache, and exactly the images given', () => {
+    expect(layerCacheFor({ ...base, registry: '', cacheTo: 'none' }, 'app', tags, { sha: '', defaultBranch: 'main' })).toBeUndefined();
+    expect(layerCacheFor({ ...base, noCache: true }, 'localhost:5000/app', tags, { sha: '', defaultBranch: 'main' })).toBeUndefined();
+    expect(layerCacheFor({ ...base, cacheFrom: ['ghcr.io/acme/app:main'] }, 'localhost:5000/app', tags, { sha: '', defaultBranch: 'main' })?.from).toEqual([
+      'ghcr.io/acme/app:main',
+    ]);
   });
 });

@@ -2,12 +2,14 @@ import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
+import type { LayerCacheRequest } from '../../../engine/build-engines/build-engine';
 import { type GitFacts, lastChangeOf } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
 import { workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
+import { finalBaseImage } from './base-image';
 import { gitFactsFor } from './build-facts';
 import { createdTime, ociLabels } from './oci-labels';
 import { type DerivedTag, deriveTags } from './tag-rules';
@@ -42,6 +44,12 @@ export interface NormalizedDockerBuild extends Omit<
   labels: Record<string, string>;
   /** Where `org.opencontainers.image.created` came from, for the summary. */
   createdFrom: string;
+  /** That time in seconds since the epoch: no file time in the image's own layers is later (with `reproducible`). */
+  createdEpoch: number;
+  /** BuildKit's layer cache through the registry; undefined with noCache. */
+  layerCache?: LayerCacheRequest;
+  /** The image the final stage (or target) is built FROM, as written. */
+  baseImage?: string;
   outputPath: string;
   git: GitFacts;
   /** false when the build is not to lint its Dockerfile first. */
@@ -81,6 +89,31 @@ function stageNames(dockerfile: string): string[] {
   return new DockerfileModel(dockerfile).stages.map((s) => s.name).filter((n): n is string => Boolean(n));
 }
 
+/**
+ * Where the build reads and writes BuildKit's layer cache. By default it reads what the default branch
+ * published (`latest`) and this branch's own tag, which is where a fleet's earlier builds of the same code
+ * are; a pull request reads them too but never writes a registry cache, so an untrusted change cannot seed
+ * layers that trusted builds would reuse.
+ */
+export function layerCacheFor(
+  o: Pick<ParsedDockerBuildOptions, 'cacheFrom' | 'cacheTo' | 'noCache' | 'registry'>,
+  repository: string,
+  tags: DerivedTag[],
+  git: GitFacts,
+): LayerCacheRequest | undefined {
+  if (o.noCache) return undefined;
+  const defaults = o.registry ? ['latest', ...tags.filter((t) => t.rule === 'branch').map((t) => t.tag)].map((t) => `${repository}:${t}`) : [];
+  const from = [...new Set(o.cacheFrom ?? defaults)];
+  const trusted = !git.prNumber;
+  if (o.cacheTo === 'none' && from.length === 0) return undefined;
+  return {
+    from,
+    inline: o.cacheTo === 'inline',
+    registryRef: o.cacheTo === 'registry' ? `${repository}:buildcache` : undefined,
+    write: trusted,
+  };
+}
+
 /** Checks everything that can be known before a build starts, and reports every problem at once. */
 export async function normalizeOptions(raw: DockerBuildOptions, context: ExecutorContext): Promise<NormalizedDockerBuild> {
   // git's answers are on their way while the options and files are checked (the executor asked even earlier);
@@ -115,6 +148,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (o.push && !o.registry) problems.push(`'push' = true needs a 'registry' to push to`);
   if (o.push && o.stage === 'engine') problems.push(`'stage' = "engine" cannot be combined with 'push' = true: pushed images are staged in the registry`);
   if (o.stage === 'registry' && !o.registry) problems.push(`'stage' = "registry" needs a 'registry' to stage the images in`);
+  if (o.cacheTo === 'registry' && !o.registry) problems.push(`'cacheTo' = "registry" needs a 'registry' to keep the cache in`);
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
   const head = await gitFacts;
@@ -123,6 +157,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;
   const image = o.image ?? projectName;
+  const repository = o.registry ? `${o.registry}/${image}` : image;
   const created = createdTime({ git, newestInputMtime: () => newestMtime(buildContext) });
   const labels = { ...ociLabels({ title: projectName, git, tags, created: created.iso }), ...o.labels };
 
@@ -135,11 +170,14 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     file,
     dockerfile,
     secrets: resolved.secrets,
-    repository: o.registry ? `${o.registry}/${image}` : image,
+    repository,
     tags,
     primaryTag,
     labels,
     createdFrom: created.source,
+    createdEpoch: Math.floor(Date.parse(created.iso) / 1000),
+    baseImage: finalBaseImage(dockerfile, o.buildArgs, o.target),
+    layerCache: layerCacheFor(o, repository, tags, git),
     outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
     git,
     lint: o.lint && lintSettings(context),

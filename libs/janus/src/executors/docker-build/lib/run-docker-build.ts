@@ -64,6 +64,9 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         network: o.network,
         noCache: o.noCache,
         pull: o.pull,
+        layerTime: o.reproducible ? o.createdEpoch : undefined,
+        baseImage: o.baseImage,
+        layerCache: o.layerCache,
         platform,
         signal,
         onLine: (line) => {

@@ -1,0 +1,42 @@
+import { parsePlatform } from '../../image/platform';
+import { DOCKER_HUB, parseImageReference } from '../../registry/image-reference';
+import { INDEX_TYPES } from '../../registry/media-types';
+import { RegistryClient, registryBaseUrl } from '../../registry/registry-client';
+import { engineMirrors } from '../image-store';
+
+/**
+ * The layer digests (diff ids) of the image a final stage is built FROM, for one platform, asked of the
+ * registry the build pulled it from (the engine's mirrors first for Docker Hub names): the engine's BuildKit
+ * keeps base images out of the image store, so the registry is where they can be read. These layers are
+ * left as they are when layer times are pinned: they are the base image's, shared with every other image on it.
+ */
+export async function baseLayerDiffIds(ref: string, platform: string): Promise<string[]> {
+  if (ref === 'scratch') return [];
+  const parsed = parseImageReference(ref);
+  const hosts = parsed.registry === DOCKER_HUB ? [...(await engineMirrors()), 'https://registry-1.docker.io'] : [registryBaseUrl(parsed.registry)];
+  const wanted = parsePlatform(platform);
+  const errors: string[] = [];
+  for (const host of hosts) {
+    try {
+      const client = new RegistryClient(host.replace(/\/+$/, ''), { timeoutMs: 10_000 });
+      let manifest = await client.getManifest(parsed.repository, parsed.digest ?? parsed.tag ?? 'latest');
+      if (INDEX_TYPES.includes(manifest.mediaType)) {
+        const entries = (manifest.json.manifests ?? []) as Array<{ digest: string; platform?: { os: string; architecture: string; variant?: string } }>;
+        const entry = entries.find(
+          (m) =>
+            m.platform?.os === wanted.os &&
+            m.platform.architecture === wanted.architecture &&
+            (!wanted.variant || !m.platform.variant || m.platform.variant === wanted.variant),
+        );
+        if (!entry) throw new Error(`no ${platform} image in the list`);
+        manifest = await client.getManifest(parsed.repository, entry.digest);
+      }
+      const configDigest = (manifest.json.config as { digest: string }).digest;
+      const config = await client.getBlobJson<{ rootfs?: { diff_ids?: string[] } }>(parsed.repository, configDigest);
+      return config.rootfs?.diff_ids ?? [];
+    } catch (e) {
+      errors.push(`${host}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`the layers of base image ${ref} (${platform}) could not be read: ${errors.join('; ')}`);
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract, pack } from 'tar-stream';
+import { dockerClient } from '../docker-client';
+import { inspectImage, removeIfUntagged, saveImage } from '../image-store';
+import { followProgress } from '../progress-stream';
+import { PinTarTimes } from './pin-tar-times';
+
+interface SavedManifest {
+  Config: string;
+  RepoTags: string[] | null;
+  Layers: string[];
+}
+
+interface LayerResult {
+  /** The layer with its times pinned, on disk. */
+  file: string;
+  originalDiffId: string;
+  pinnedDiffId: string;
+}
+
+function sha256Tap(onDigest: (digest: string) => void): Transform {
+  const hash = createHash('sha256');
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      onDigest(`sha256:${hash.digest('hex')}`);
+      done();
+    },
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Gives an image the layers it would have had if every file time in its own layers were `epoch`: the image
+ * is saved from the engine, each layer's tar headers are rewritten (PinTarTimes), and the layers that
+ * changed are loaded back under a config naming their new digests. The base image's layers (`keepLeading`)
+ * keep their digests and are not sent back. Returns the new image id (the same id when nothing changed); the
+ * original, untagged image is removed. Clean clones of one commit then produce the same layers on any
+ * machine, whatever its build cache held, so a registry and the Nx cache dedupe them.
+ */
+export async function pinImageTimes(
+  imageId: string,
+  epoch: number,
+  options: { keepLeading?: string[]; signal?: AbortSignal } = {},
+): Promise<{ imageId: string; changedLayers: number }> {
+  const keepLeading = options.keepLeading ?? [];
+  const signal = options.signal;
+  const info = await inspectImage(imageId);
+  if (!info) throw new Error(`pinning layer times: the engine has no image ${imageId}`);
+  const dir = mkdtempSync(join(tmpdir(), 'janus-layers-'));
+  const layers = new Map<string, LayerResult>();
+  const jsonEntries = new Map<string, Buffer>();
+  let index = 0;
+  try {
+    const saved = await saveImage(imageId);
+    const untar = extract();
+    untar.on('entry', (header, entry, next) => {
+      const handle = async () => {
+        let stream: NodeJS.ReadableStream = entry as unknown as NodeJS.ReadableStream;
+        const legacyLayer = header.name.endsWith('/layer.tar');
+        // The engine tars its export directory, so layers come in the order of their directory names, not in
+        // the image's: each is rewritten to a file, and the manifest (last) says which is which.
+        const blob = header.name.startsWith('blobs/');
+        if (header.name.endsWith('.json') || (blob && (header.size ?? 0) < 1 << 20)) {
+          // configs and manifests; an OCI layout's small blobs may be either, or a tiny layer
+          const bytes = await readAll(stream);
+          jsonEntries.set(header.name, bytes);
+          if (!blob) return;
+          stream = Readable.from([bytes]);
+        } else if (header.type !== 'file' || (!legacyLayer && !blob)) {
+          return void entry.resume();
+        }
+        const file = join(dir, `layer-${index++}.tar`);
+        let originalDiffId = '';
+        let pinnedDiffId = '';
+        await pipeline(
+          stream,
+          sha256Tap((d) => (originalDiffId = d)),
+          new PinTarTimes(epoch),
+          sha256Tap((d) => (pinnedDiffId = d)),
+          createWriteStream(file),
+        );
+        layers.set(header.name, { file, originalDiffId, pinnedDiffId });
+      };
+      handle().then(() => next(), next);
+    });
+    const cancel = () => untar.destroy(new Error('pinning layer times: cancelled'));
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    await pipeline(saved, untar).finally(() => signal?.removeEventListener('abort', cancel));
+    if (signal?.aborted) throw new Error('pinning layer times: cancelled');
+    const manifests = JSON.parse(jsonEntries.get('manifest.json')?.toString('utf8') ?? '[]') as SavedManifest[];
+    const manifest = manifests[0];
+    const configBytes = manifest && jsonEntries.get(manifest.Config);
+    if (!manifest || !configBytes) throw new Error('pinning layer times: the saved image has no manifest.json or config');
+    const ordered = manifest.Layers.map((path) => {
+      const layer = layers.get(path);
+      if (!layer) throw new Error(`pinning layer times: the saved image lists layer ${path} but holds no such entry`);
+      return layer;
+    });
+    if (ordered.map((l) => l.originalDiffId).join() !== (info.RootFS?.Layers ?? []).join()) {
+      throw new Error('pinning layer times: the saved layers do not match the image the engine describes');
+    }
+    // The base image's layers stay as they are, whatever their times: they are shared with every image built on it.
+    let base = 0;
+    while (base < keepLeading.length && base < ordered.length && ordered[base].originalDiffId === keepLeading[base]) base++;
+    const diffIds = ordered.map((l, i) => (i < base ? l.originalDiffId : l.pinnedDiffId));
+    const firstChanged = diffIds.findIndex((d, i) => d !== ordered[i].originalDiffId);
+    if (firstChanged < 0) return { imageId, changedLayers: 0 };
+    const config = JSON.parse(configBytes.toString('utf8')) as { rootfs: { diff_ids: string[] } };
+    config.rootfs.diff_ids = diffIds;
+    const newConfig = Buffer.from(JSON.stringify(config));
+    const newId = `sha256:${createHash('sha256').update(newConfig).digest('hex')}`;
+
+    // The load archive: the config, a manifest in `docker save` form, and the layers from the first changed
+    // one on. Those before it keep their chain ids, so the engine has them and reads no file for them.
+    const layerNames = ordered.map((_l, i) => `${i}/layer.tar`);
+    const archive = pack();
+    const load = async () => {
+      const docker = dockerClient();
+      const body = new PassThrough();
+      archive.pipe(body);
+      await followProgress(docker, await docker.loadImage(body, { quiet: true }), 'loading the image with pinned layer times');
+    };
+    const addFile = (name: string, path: string) =>
+      new Promise<void>((resolve, reject) => {
+        const entry = archive.entry({ name, size: statSync(path).size, mtime: new Date(epoch * 1000) }, (e) => (e ? reject(e) : resolve()));
+        createReadStream(path).on('error', reject).pipe(entry);
+      });
+    const write = async () => {
+      for (let i = firstChanged; i < ordered.length; i++) await addFile(layerNames[i], ordered[i].file);
+      archive.entry({ name: 'config.json', mtime: new Date(epoch * 1000) }, newConfig);
+      archive.entry(
+        { name: 'manifest.json', mtime: new Date(epoch * 1000) },
+        JSON.stringify([{ Config: 'config.json', RepoTags: null, Layers: layerNames }] satisfies SavedManifest[]),
+      );
+      archive.finalize();
+    };
+    // An engine that refuses the load stops reading: the archive is torn down so the writer cannot wait forever.
+    await Promise.all([
+      load().catch((e: Error) => {
+        archive.destroy(e);
+        throw e;
+      }),
+      write(),
+    ]);
+    if (!(await inspectImage(newId))) throw new Error(`pinning layer times: the engine did not load ${newId}`);
+    if (newId !== imageId) await removeIfUntagged(imageId);
+    return { imageId: newId, changedLayers: diffIds.filter((d, i) => d !== ordered[i].originalDiffId).length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { runCommand } from '../../libs/janus/src/process/run-command';
+import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
+import { REPO_ROOT, TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
+import { removeImages } from '../../libs/janus/src/testing/test-images';
+import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
+
+// A fleet without Nx Cloud: clones of one workspace on different machines share task outputs through the
+// server in this folder, with the real nx CLI; a pull-request run restores from it but writes nothing.
+describe('the remote cache server with the real nx CLI', () => {
+  const origin = new TempWorkspace('janus-rc-origin-');
+  const clones = mkdtempSync(join(tmpdir(), 'janus-rc-clones-'));
+  const storage = mkdtempSync(join(tmpdir(), 'janus-rc-storage-'));
+  const writeToken = randomBytes(16).toString('hex');
+  const readToken = randomBytes(16).toString('hex');
+  const image = `janus-test/remote-cache-${randomBytes(3).toString('hex')}`;
+  let cache: StartedRemoteCache;
+
+  /** One machine's `nx run`, with the remote cache its CI would configure. */
+  async function nxRun(clone: string, token: string, target = 'svc:dockerfile-lint'): Promise<string> {
+    const env = {
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      CI: 'true',
+      // each machine its own local cache (node_modules is shared here, so say where)
+      NX_CACHE_DIRECTORY: join(clone, '.nx/cache'),
+      NX_WORKSPACE_DATA_DIRECTORY: join(clone, '.nx/workspace-data'),
+      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url,
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token,
+    };
+    const result = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', target, '--output-style=stream'], { cwd: clone, env });
+    return stripVTControlCharacters(result.stdout + result.stderr);
+  }
+
+  async function cloneOf(name: string): Promise<string> {
+    const dir = join(clones, name);
+    await runCommand('git', ['clone', '-q', origin.root, dir]);
+    symlinkSync(origin.path('node_modules'), join(dir, 'node_modules'));
+    return dir;
+  }
+
+  const entries = () => readdirSync(storage).filter((f) => f !== 'incoming');
+
+  beforeAll(async () => {
+    cache = await startRemoteCacheServer({ storageDir: storage, readWriteTokens: [writeToken], readOnlyTokens: [readToken] });
+    const write = (path: string, content: string) => {
+      mkdirSync(join(origin.root, path, '..'), { recursive: true });
+      writeFileSync(origin.path(path), content);
+    };
+    write('nx.json', JSON.stringify({ plugins: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64' } }] }, null, 2));
+    write(
+      'apps/svc/Dockerfile',
+      'FROM python:3.11-slim\nCOPY run.py /run.py\nUSER 1000:1000\nEXPOSE 8080\nHEALTHCHECK CMD ["python", "-c", "print(1)"]\nCMD ["python", "/run.py"]\n',
+    );
+    write('apps/svc/run.py', 'print("svc")\n');
+    write('apps/svc/.dockerignore', '.git\n.env\n');
+    write('apps/svc/janus.json', '{}\n');
+    write(
+      'apps/svc/project.json',
+      JSON.stringify({ name: 'svc', targets: { 'docker-build': { options: { image, registry: '', platforms: 'linux/amd64' } } } }),
+    );
+    write('.gitignore', 'node_modules\ndist\n.nx\n');
+    await initGitRepo(origin.root);
+  });
+
+  afterAll(async () => {
+    await cache?.close();
+    await removeImages(image);
+    origin.dispose();
+    rmSync(clones, { recursive: true, force: true });
+    rmSync(storage, { recursive: true, force: true });
+  });
+
+  it('a second clone restores what the first one stored, without running the task', async () => {
+    const first = await nxRun(await cloneOf('machine-1'), writeToken);
+    expect(first).not.toMatch(/remote cache/);
+    expect(entries()).toHaveLength(1);
+    expect(cache.stats.writes).toBe(1);
+
+    const second = await nxRun(await cloneOf('machine-2'), writeToken);
+    expect(second).toMatch(/\[remote cache\]/);
+    expect(cache.stats.hits).toBe(1);
+    expect(entries()).toHaveLength(1);
+  });
+
+  it('a second clone restores docker-build (its build record) from the first clone, on the real engine', async () => {
+    const first = await cloneOf('build-1');
+    expect(await nxRun(first, writeToken, 'svc:docker-build')).toMatch(/Successfully ran target docker-build/);
+    const stored = cache.stats.writes;
+    const second = await cloneOf('build-2');
+    expect(await nxRun(second, writeToken, 'svc:docker-build')).toMatch(/\[remote cache\]/);
+    expect(cache.stats.writes).toBe(stored);
+    expect(readFileSync(join(second, 'dist/docker/svc/metadata.json'), 'utf8')).toBe(readFileSync(join(first, 'dist/docker/svc/metadata.json'), 'utf8'));
+  });
+
+  it('a pull-request run with the read-only token restores from the cache and writes nothing to it', async () => {
+    const pr = await cloneOf('pull-request');
+    expect(await nxRun(pr, readToken)).toMatch(/\[remote cache\]/);
+    // The PR changes the Dockerfile: a new hash, run for real, and refused by the server when Nx offers it.
+    appendFileSync(join(pr, 'apps/svc/Dockerfile'), '# changed by the pull request\n');
+    const before = entries();
+    const changed = await nxRun(pr, readToken);
+    expect(changed).toMatch(/Successfully ran target dockerfile-lint/);
+    expect(changed).not.toMatch(/remote cache\]/);
+    expect(cache.stats.refusedWrites).toBe(1);
+    expect(entries()).toEqual(before);
+    expect(existsSync(join(storage, 'incoming')) && readdirSync(join(storage, 'incoming'))).toEqual([]);
+  });
+
+  it("a wrong token fails the run with the server's message, and nothing is stored", async () => {
+    // Nx treats a 401 as a misconfiguration and stops, showing the server's text/plain answer.
+    const before = entries();
+    await expect(nxRun(await cloneOf('stranger'), 'not-a-token-anyone-was-given')).rejects.toThrow(/invalid bearer token/);
+    expect(entries()).toEqual(before);
+  });
+});
