@@ -153,22 +153,27 @@ export function parseRegions(path: string, text: string): ParsedRegions {
       problems.push({ line, message: `janus:end ${words[0]} without a janus:begin before it` });
       return;
     }
-    if (top.partial !== words[0]) {
-      problems.push({ line, message: `janus:end ${words[0]} where the region ${top.partial} (opened on line ${top.line}) should end` });
+    const at = stack.map((o) => o.partial).lastIndexOf(words[0]);
+    if (at < 1) {
+      problems.push({ line, message: `janus:end ${words[0]} without a janus:begin ${words[0]} before it` });
       return;
     }
-    stack.pop();
+    // Regions opened inside this one and never closed: each named once, then the parse goes on from here.
+    for (const unclosed of stack.splice(at + 1)) {
+      problems.push({ line: unclosed.line, message: `janus:begin ${unclosed.partial} is never closed (janus:end ${words[0]} on line ${line} comes first)` });
+    }
+    const closed = stack.pop()!;
     const parent = stack[stack.length - 1];
-    parent.own.push(regionPlaceholder(top.partial));
+    parent.own.push(regionPlaceholder(closed.partial));
     parent.children.push({
-      partial: top.partial,
-      hash: top.hash,
-      own: top.own.join(''),
-      children: top.children,
-      beginText: top.text,
+      partial: closed.partial,
+      hash: closed.hash,
+      own: closed.own.join(''),
+      children: closed.children,
+      beginText: closed.text,
       endText: raw,
-      indent: top.indent,
-      beginLine: top.line,
+      indent: closed.indent,
+      beginLine: closed.line,
       endLine: line,
     });
   });

@@ -21,8 +21,8 @@ export function lineDiff(before: string, after: string, context = 2): LineDiff {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       ops.push({ op: ' ', line: a[i++] });
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ op: '+', line: b[j++] });
-    else ops.push({ op: '-', line: a[i++] });
+    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ op: '-', line: a[i++] });
+    else ops.push({ op: '+', line: b[j++] });
   }
   const near = (k: number) => ops.slice(Math.max(0, k - context), k + context + 1).some((o) => o.op !== ' ');
   const out: string[] = [];

@@ -67,7 +67,8 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
     const eol = cur.beginText.endsWith('\r\n') ? '\r\n' : '\n';
     if (!next) {
       result.notes.push(`${path}:${cur.beginLine}: region ${cur.partial}: the templates no longer render this partial here; left as it is`);
-    } else if (next.own !== cur.own) {
+    } else if (next.own !== cur.own && next.hash !== cur.hash) {
+      // The templates changed this region since it was rendered (an owner's edit alone is theirs to keep).
       const edited = contentHash(cur.own) !== cur.hash;
       const diff = lineDiff(readable(cur.own), readable(next.own));
       if (!edited || force) {
@@ -77,7 +78,7 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
       } else {
         result.conflicts.push({ partial: cur.partial, line: cur.beginLine, diff: diff.text });
       }
-    } else if (cur.hash !== next.hash) {
+    } else if (next.own === cur.own && cur.hash !== next.hash) {
       // The owner's edit is exactly what the templates render now: the region is managed again.
       begin = `${cur.indent}${beginMarker(syntax, cur.partial, next.hash)}${eol}`;
       result.changed.push({ partial: cur.partial, added: 0, removed: 0 });
@@ -109,7 +110,8 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
 export function syncWholeFile(path: string, current: string, rendered: RenderedFile, recordedHash: string | undefined, force: boolean): FileSyncResult {
   const result: FileSyncResult = { changed: [], conflicts: [], problems: [], notes: [] };
   const hash = wholeFileHash(path, current);
-  if (hash === rendered.whole!.hash) return result;
+  // In step with the templates, or the templates have not changed it since (an owner's edit is theirs to keep).
+  if (hash === rendered.whole!.hash || rendered.whole!.hash === recordedHash) return result;
   const diff = lineDiff(current, rendered.content);
   const edited = hash !== recordedHash;
   if (edited && !force) return { ...result, conflicts: [{ partial: '(whole file)', line: 1, diff: diff.text }] };
