@@ -14,6 +14,8 @@ export interface ProjectSyncReport {
   root: string;
   /** `<file>: <partial> (+a -r)` for every region or file brought up to the templates. */
   changed: string[];
+  /** The diff of each change, printed under it. */
+  diffs: Map<string, string>;
   /** Owner-edited regions the templates changed, kept as they are: `<file>:<line>: <partial>` and the diff. */
   kept: { where: string; diff: string }[];
   /** Why (part of) the project could not be synced: nothing of that part was written. */
@@ -45,7 +47,7 @@ export function syncProject(
   overrides: TemplateOverrides | undefined,
   force: boolean,
 ): ProjectSyncReport | undefined {
-  const report: ProjectSyncReport = { project, root, changed: [], kept: [], problems: [], notes: [] };
+  const report: ProjectSyncReport = { project, root, changed: [], diffs: new Map(), kept: [], problems: [], notes: [] };
   const recordPath = joinPathFragments(root, 'janus.json');
   const { record, problem } = readRecord(tree, recordPath);
   if (!record) return { ...report, problems: [`${project}: ${problem}; nothing in ${root} was synced`] };
@@ -90,7 +92,11 @@ export function syncProject(
 function printReport(r: ProjectSyncReport): void {
   if (!r.changed.length && !r.kept.length && !r.problems.length && !r.notes.length) return;
   logger.info(`janus sync: ${r.project} (${r.root})`);
-  for (const line of r.changed) logger.info(`  updated ${line}`);
+  for (const line of r.changed) {
+    logger.info(`  updated ${line}`);
+    const diff = r.diffs.get(line);
+    if (diff) logger.info(diff.replace(/^/gm, '      '));
+  }
   for (const k of r.kept) {
     logger.warn(`  kept ${k.where}: edited in the project, and the templates changed it too (nx g janus:sync --force replaces it)`);
     logger.warn(`    theirs (-) against the templates (+):\n${k.diff.replace(/^/gm, '      ')}`);
@@ -118,6 +124,7 @@ export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions) {
           project: name,
           root: project.root,
           changed: [],
+          diffs: new Map(),
           kept: [],
           notes: [],
           problems: [`${name}: ${recordPath} is missing, so janus cannot tell what ${project.root} was rendered from; nothing in it was synced`],

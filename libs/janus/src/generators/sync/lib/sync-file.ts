@@ -21,6 +21,8 @@ export interface RegionChange {
   removed: number;
   /** An owner-edited region replaced because of --force. */
   forced?: boolean;
+  /** Before (`-`) against after (`+`), shortened around the changes. */
+  diff?: string;
 }
 
 export interface RegionConflict {
@@ -74,7 +76,7 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
       if (!edited || force) {
         own = next.own;
         begin = `${cur.indent}${beginMarker(syntax, cur.partial, next.hash)}${eol}`;
-        result.changed.push({ partial: cur.partial, added: diff.added, removed: diff.removed, ...(edited ? { forced: true } : {}) });
+        result.changed.push({ partial: cur.partial, added: diff.added, removed: diff.removed, diff: diff.text, ...(edited ? { forced: true } : {}) });
       } else {
         result.conflicts.push({ partial: cur.partial, line: cur.beginLine, diff: diff.text });
       }
@@ -118,6 +120,6 @@ export function syncWholeFile(path: string, current: string, rendered: RenderedF
   return {
     ...result,
     content: rendered.content,
-    changed: [{ partial: '(whole file)', added: diff.added, removed: diff.removed, ...(edited ? { forced: true } : {}) }],
+    changed: [{ partial: '(whole file)', added: diff.added, removed: diff.removed, diff: diff.text, ...(edited ? { forced: true } : {}) }],
   };
 }
