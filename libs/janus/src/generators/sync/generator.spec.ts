@@ -67,8 +67,9 @@ describe('janus:sync', () => {
   it('keeps a region its owner edited, reports it with a diff, and replaces it with --force', async () => {
     tree.write('apps/agent-b/Dockerfile', read('apps/agent-b/Dockerfile').replace('--interval=10s', '--interval=30s'));
     const edited = read('apps/agent-b/Dockerfile');
-    // An edit alone is the owner's business: nothing to sync.
+    // An edit alone is the owner's business: nothing to sync, nothing to report.
     expect(await sync()).toEqual({});
+    expect(warnings).toEqual([]);
     changeHealthcheck();
     const result = await sync();
     expect(result.outOfSyncDetails).toEqual([
