@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { flavor, imageReference, nonRootUid, port } from '../schema/common-fields';
 import { baselineContext } from './baseline-context';
-import { type RenderedFile, renderTemplateSet, type TemplateOverrides } from './template-renderer';
+import { createTemplateRenderer, type RenderedFile, type TemplateOverrides, type TemplateRenderer } from './template-renderer';
 
 /** The plugin's own version, recorded with every rendering (migrations key on it). */
 export const PLUGIN_VERSION = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
@@ -29,10 +29,19 @@ export const renderRecordSchema = z
   .loose();
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
 
-/** Every file of a project, rendered from its record with the current templates (and the workspace's overrides). */
-export function renderProject(name: string, record: Pick<RenderRecord, 'template' | 'options'>, overrides?: TemplateOverrides, root?: string): RenderedFile[] {
+/**
+ * Every file of a project, rendered from its record with the current templates (and the workspace's overrides);
+ * pass one `renderer` when rendering many projects, so each template is read and compiled once.
+ */
+export function renderProject(
+  name: string,
+  record: Pick<RenderRecord, 'template' | 'options'>,
+  overrides?: TemplateOverrides,
+  root?: string,
+  renderer: TemplateRenderer = createTemplateRenderer(root, overrides),
+): RenderedFile[] {
   const { flavor: f, port: p, uid, baseImage } = record.options;
-  return renderTemplateSet(record.template, baselineContext({ name, flavor: f, port: p, uid, baseImage }), f, root, overrides);
+  return renderer(record.template, baselineContext({ name, flavor: f, port: p, uid, baseImage }), f);
 }
 
 /** What janus.json says is managed, and where each piece came from. */

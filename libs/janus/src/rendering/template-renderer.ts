@@ -161,46 +161,72 @@ function markRegions(path: string, rendered: string, template: string, sources: 
  * (`flavors/<overlay>/`) on top, so flavors replace whole files instead of sprinkling conditionals.
  */
 export function renderTemplateSet(set: string, context: object, overlay?: string, root = templatesDir(), overrides?: TemplateOverrides): RenderedFile[] {
+  return createTemplateRenderer(root, overrides)(set, context, overlay);
+}
+
+export type TemplateRenderer = (set: string, context: object, overlay?: string) => RenderedFile[];
+
+/**
+ * A renderer that reads and compiles each template once, for rendering many projects in one run (`nx sync`
+ * over a whole workspace). It holds the files as they were when first read: make one per run.
+ */
+export function createTemplateRenderer(root = templatesDir(), overrides?: TemplateOverrides): TemplateRenderer {
   const { hb, sources } = createTemplateEnvironment(root, overrides);
-  const files = new Map<string, RenderedFile>();
-  const renderFrom = (base: string, templateRoot: string, source: (file: string) => string, skip?: string) => {
-    if (!existsSync(templateRoot)) return;
-    const seen = new Map<string, string>();
-    for (const file of listTemplateFiles(templateRoot, skip)) {
-      const path = outputPath(templateRoot, file);
-      const name = relative(base, file);
-      // `x.py` beside `x.py.hbs` would make which one wins depend on sort order.
-      if (seen.has(path)) throw new Error(`janus: ${relative(base, seen.get(path)!)} and ${name} both render ${path}`);
-      seen.set(path, file);
-      const text = readFileSync(file, 'utf8');
-      if (!file.endsWith(TEMPLATE_SUFFIX)) {
-        files.set(path, {
-          path,
-          content: text,
-          regions: [],
-          ...(path.endsWith('.json') ? { whole: { hash: wholeFileHash(path, text), source: source(file) } } : {}),
-        });
-        continue;
-      }
-      let rendered: string;
-      try {
-        rendered = hb.compile(text, { strict: true, noEscape: true })(context);
-      } catch (e) {
-        const overridden = [...sources.values()].filter((s) => s !== PLUGIN_SOURCE);
-        const hint = overridden.length ? ` (workspace overrides in use: ${overridden.join(', ')}; they may use a name the context no longer has)` : '';
-        throw new Error(`janus: rendering ${name} failed: ${(e as Error).message}${hint}`);
-      }
-      files.set(path, markRegions(path, rendered, name, sources, source(file)));
-    }
+  const listings = new Map<string, string[]>();
+  const texts = new Map<string, string>();
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  const list = (dir: string, skip?: string) => {
+    if (!listings.has(dir)) listings.set(dir, existsSync(dir) ? listTemplateFiles(dir, skip) : []);
+    return listings.get(dir)!;
   };
-  const plugin = () => PLUGIN_SOURCE;
-  const setRoot = join(root, set);
-  renderFrom(root, setRoot, plugin, OVERLAYS_DIR);
-  if (overlay) renderFrom(root, join(setRoot, OVERLAYS_DIR, overlay), plugin);
-  if (overrides) {
-    const label = (file: string) => `${overrides.label}/${relative(overrides.dir, file).split(sep).join('/')}`;
-    renderFrom(overrides.dir, join(overrides.dir, set), label, OVERLAYS_DIR);
-    if (overlay) renderFrom(overrides.dir, join(overrides.dir, set, OVERLAYS_DIR, overlay), label);
-  }
-  return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const read = (file: string) => {
+    if (!texts.has(file)) texts.set(file, readFileSync(file, 'utf8'));
+    return texts.get(file)!;
+  };
+  const compile = (file: string) => {
+    if (!compiled.has(file)) compiled.set(file, hb.compile(read(file), { strict: true, noEscape: true }));
+    return compiled.get(file)!;
+  };
+  return (set, context, overlay) => {
+    const files = new Map<string, RenderedFile>();
+    const renderFrom = (base: string, templateRoot: string, source: (file: string) => string, skip?: string) => {
+      const seen = new Map<string, string>();
+      for (const file of list(templateRoot, skip)) {
+        const path = outputPath(templateRoot, file);
+        const name = relative(base, file);
+        // `x.py` beside `x.py.hbs` would make which one wins depend on sort order.
+        if (seen.has(path)) throw new Error(`janus: ${relative(base, seen.get(path)!)} and ${name} both render ${path}`);
+        seen.set(path, file);
+        if (!file.endsWith(TEMPLATE_SUFFIX)) {
+          const text = read(file);
+          files.set(path, {
+            path,
+            content: text,
+            regions: [],
+            ...(path.endsWith('.json') ? { whole: { hash: wholeFileHash(path, text), source: source(file) } } : {}),
+          });
+          continue;
+        }
+        let rendered: string;
+        try {
+          rendered = compile(file)(context);
+        } catch (e) {
+          const overridden = [...sources.values()].filter((s) => s !== PLUGIN_SOURCE);
+          const hint = overridden.length ? ` (workspace overrides in use: ${overridden.join(', ')}; they may use a name the context no longer has)` : '';
+          throw new Error(`janus: rendering ${name} failed: ${(e as Error).message}${hint}`);
+        }
+        files.set(path, markRegions(path, rendered, name, sources, source(file)));
+      }
+    };
+    const plugin = () => PLUGIN_SOURCE;
+    const setRoot = join(root, set);
+    renderFrom(root, setRoot, plugin, OVERLAYS_DIR);
+    if (overlay) renderFrom(root, join(setRoot, OVERLAYS_DIR, overlay), plugin);
+    if (overrides) {
+      const label = (file: string) => `${overrides.label}/${relative(overrides.dir, file).split(sep).join('/')}`;
+      renderFrom(overrides.dir, join(overrides.dir, set), label, OVERLAYS_DIR);
+      if (overlay) renderFrom(overrides.dir, join(overrides.dir, set, OVERLAYS_DIR, overlay), label);
+    }
+    return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
+  };
 }

@@ -1,7 +1,7 @@
 import { getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
 import { describeIssues, parseOptions } from '../../schema/parse-options';
 import { formatRecord, managedRecord, PLUGIN_VERSION, type RenderRecord, renderProject, renderRecordSchema } from '../../rendering/render-record';
-import type { TemplateOverrides } from '../../rendering/template-renderer';
+import { createTemplateRenderer, type TemplateOverrides, type TemplateRenderer } from '../../rendering/template-renderer';
 import { templateOverrides } from '../../rendering/template-overrides';
 import { type FileSyncResult, syncRegions, syncWholeFile } from './lib/sync-file';
 import { type SyncGeneratorOptions, schema } from './options-schema';
@@ -46,6 +46,7 @@ export function syncProject(
   root: string,
   overrides: TemplateOverrides | undefined,
   force: boolean,
+  renderer: TemplateRenderer = createTemplateRenderer(undefined, overrides),
 ): ProjectSyncReport | undefined {
   const report: ProjectSyncReport = { project, root, changed: [], diffs: new Map(), kept: [], problems: [], notes: [] };
   const recordPath = joinPathFragments(root, 'janus.json');
@@ -53,7 +54,7 @@ export function syncProject(
   if (!record) return { ...report, problems: [`${project}: ${problem}; nothing in ${root} was synced`] };
   let files;
   try {
-    files = renderProject(project, record, overrides);
+    files = renderProject(project, record, overrides, undefined, renderer);
   } catch (e) {
     return { ...report, problems: [`${project}: cannot render ${record.template} from ${recordPath}: ${(e as Error).message}; nothing in ${root} was synced`] };
   }
@@ -114,6 +115,7 @@ function printReport(r: ProjectSyncReport): void {
 export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions) {
   const options = parseOptions(schema, raw ?? {}, SYNC_GENERATOR);
   const overrides = templateOverrides(tree);
+  const renderer = createTemplateRenderer(undefined, overrides);
   const reports: ProjectSyncReport[] = [];
   for (const [name, project] of [...getProjects(tree)].sort(([a], [b]) => a.localeCompare(b))) {
     if (options.projects.length && !options.projects.includes(name)) continue;
@@ -134,7 +136,7 @@ export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions) {
     }
     // Hand-written images (a janus.json without a template, e.g. kind base-image) have nothing to re-render.
     if (!tree.read(recordPath, 'utf8')!.includes('"template"')) continue;
-    const report = syncProject(tree, name, project.root, overrides, options.force);
+    const report = syncProject(tree, name, project.root, overrides, options.force, renderer);
     if (report) reports.push(report);
   }
   for (const r of reports) printReport(r);
