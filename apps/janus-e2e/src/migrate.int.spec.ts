@@ -46,6 +46,10 @@ describe('nx migrate janus from the previous release', () => {
     const project = join(ws, 'apps/demo-agent');
     mkdirSync(project, { recursive: true });
     renderBaselineTo(project, 'plain', 'demo-agent');
+    // 0.1.0 rendered the same text without region markers.
+    for (const file of ['Dockerfile', '.dockerignore']) {
+      writeFileSync(join(project, file), readFileSync(join(project, file), 'utf8').replace(/^# janus:(begin|end) .*\n/gm, ''));
+    }
     cpSync(OLD_PROJECT_JSON, join(project, 'project.json'));
     const oldRecord = { template: 'baseline', options: { flavor: 'plain', port: 8080, baseImage: 'python:3.11-slim', uid: 1000 } };
     writeFileSync(join(project, 'janus.json'), JSON.stringify(oldRecord, null, 2));
@@ -56,16 +60,16 @@ describe('nx migrate janus from the previous release', () => {
     for (const dir of [ws, previous]) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs the shipped migration: the target block gives way to inferred targets, janus:sync is registered', async () => {
+  it('runs the shipped migrations: inferred targets instead of the target block, janus:sync registered, region markers added', async () => {
     expect(Object.keys(json<{ targets: object }>('apps/demo-agent/project.json').targets)).toHaveLength(4);
     await nx(['migrate', `janus@${current}`]);
     expect(json<{ devDependencies: Record<string, string> }>('package.json').devDependencies.janus).toBe(current);
     const planned = json<{ migrations: { package: string; name: string; version: string }[] }>('migrations.json').migrations;
-    expect(planned).toEqual([expect.objectContaining({ package: 'janus', name: 'inferred-targets', version: '0.2.0' })]);
+    expect(planned.map((m) => `${m.package}:${m.name}@${m.version}`)).toEqual(['janus:inferred-targets@0.2.0', 'janus:managed-regions@0.2.0']);
 
     await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ws, env: registry.npmEnv() });
     const ran = await nx(['migrate', '--run-migrations']);
-    expect(stripVTControlCharacters(ran.stdout)).toMatch(/inferred-targets/);
+    expect(stripVTControlCharacters(ran.stdout)).toMatch(/inferred-targets[\s\S]*managed-regions/);
 
     expect(json<{ targets?: object }>('apps/demo-agent/project.json').targets ?? {}).toEqual({});
     const nxJson = json<{ plugins: unknown[]; sync: { globalGenerators: string[] } }>('nx.json');
@@ -74,5 +78,8 @@ describe('nx migrate janus from the previous release', () => {
     const shown = JSON.parse((await nx(['show', 'project', 'demo-agent', '--json'])).stdout) as { targets: Record<string, { executor?: string }> };
     expect(shown.targets['docker-build'].executor).toBe('janus:docker-build');
     expect(shown.targets['contract-test'].executor).toBe('janus:contract-test');
+    // The Dockerfile got its markers back, so sync manages it from now on, and it is in step.
+    expect(readFileSync(join(ws, 'apps/demo-agent/Dockerfile'), 'utf8')).toMatch(/^# janus:begin healthcheck [0-9a-f]{12}$/m);
+    expect((await nx(['sync:check'])).code).toBe(0);
   });
 });
