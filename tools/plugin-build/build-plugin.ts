@@ -54,10 +54,12 @@ function filesUnder(dir: string, keep: (file: string) => boolean, rel = ''): str
   });
 }
 
-/** The assets @nx/js:tsc used to copy: the package manifest and collections, READMEs, schema.json files, the templates. */
+/** The assets @nx/js:tsc used to copy: the package manifest and collections (migrations too), READMEs, schema.json files, the templates. */
 function copyAssets(root: string, out: string): void {
   const plugin = join(root, PLUGIN_ROOT);
-  for (const file of readdirSync(plugin).filter((f) => ['package.json', 'executors.json', 'generators.json'].includes(f) || f.endsWith('.md'))) {
+  for (const file of readdirSync(plugin).filter(
+    (f) => ['package.json', 'executors.json', 'generators.json', 'migrations.json'].includes(f) || f.endsWith('.md'),
+  )) {
     cpSync(join(plugin, file), join(out, file));
   }
   for (const file of filesUnder(join(plugin, 'src'), (f) => f.endsWith('/schema.json'))) {

@@ -15,6 +15,14 @@ export const pluginOptionsSchema = z
   .object({
     include: z.array(pattern).default([]).meta({ description: 'Dockerfiles without a janus.json beside them that janus should own too (globs).' }),
     exclude: z.array(pattern).default([]).meta({ description: 'Dockerfiles janus must leave alone, even with a janus.json (globs).' }),
+    templatesDir: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), {
+        error: 'must be a folder inside the workspace, relative to its root, e.g. "tools/janus-templates"',
+      })
+      .optional()
+      .meta({ description: "The workspace's own templates: partials/<name>.hbs there replace the plugin's partials, <set>/ files its set files." }),
     platforms: z.string().default('linux/amd64,linux/arm64').meta({ description: 'Default platforms of the inferred docker-build.' }),
     targetNames: z
       .object({

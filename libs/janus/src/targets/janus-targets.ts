@@ -18,6 +18,9 @@ export const DOCKER_BUILD_FACT_INPUTS = [
 ];
 
 const technologies = ['docker'];
+// Lint and build read the Dockerfile the templates manage: with sync.applyChanges (or on a TTY) Nx brings it
+// up to the templates first. Named here rather than imported, so a graph computation never loads the generator.
+const syncGenerators = ['janus:sync'];
 
 /** The janus targets of a container project, as inference gives them (and as older generators wrote them). */
 export function janusTargets(options: { port: number }): Record<string, TargetConfiguration> {
@@ -25,6 +28,7 @@ export function janusTargets(options: { port: number }): Record<string, TargetCo
     'dockerfile-lint': {
       executor: 'janus:dockerfile-lint',
       cache: true,
+      syncGenerators,
       inputs: ['{projectRoot}/Dockerfile', '{projectRoot}/.dockerignore', '{projectRoot}/.hadolint.yaml', '{workspaceRoot}/.hadolint.yaml'],
       options: { port: options.port },
       metadata: { technologies, description: 'Check the Dockerfile and .dockerignore against the container conventions (hadolint ids reported too).' },
@@ -36,6 +40,7 @@ export function janusTargets(options: { port: number }): Record<string, TargetCo
       // An image built FROM another workspace image builds after it.
       dependsOn: ['^docker-build'],
       cache: true,
+      syncGenerators,
       inputs: ['default', ...DOCKER_BUILD_FACT_INPUTS],
       outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
       options: { platforms: 'linux/amd64,linux/arm64' },

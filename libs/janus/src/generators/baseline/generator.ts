@@ -1,9 +1,9 @@
 import { addProjectConfiguration, formatFiles, getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
 import { parseOptions, OptionsError } from '../../schema/parse-options';
-import { baselineContext } from '../../rendering/baseline-context';
-import { renderTemplateSet } from '../../rendering/template-renderer';
+import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject } from '../../rendering/render-record';
 import { initGenerator } from '../init/generator';
 import { directoryProblems } from '../project-directory';
+import { templateOverrides } from '../../rendering/template-overrides';
 import { type BaselineGeneratorOptions, type NormalizedBaselineOptions, schema } from './options-schema';
 
 export const TEMPLATE_SET = 'baseline';
@@ -22,8 +22,8 @@ export function normalizeOptions(tree: Tree, raw: BaselineGeneratorOptions): Nor
 
 export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOptions) {
   const options = normalizeOptions(tree, raw);
-  const context = baselineContext(options);
-  const files = renderTemplateSet(TEMPLATE_SET, context, options.flavor);
+  const recorded = { flavor: options.flavor, port: options.port, baseImage: options.baseImage, uid: options.uid };
+  const files = renderProject(options.name, { template: TEMPLATE_SET, options: recorded }, templateOverrides(tree));
 
   addProjectConfiguration(tree, options.name, {
     root: options.directory,
@@ -31,17 +31,10 @@ export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOption
     sourceRoot: joinPathFragments(options.directory, 'app'),
     tags: [...new Set([...options.tags, 'janus:baseline', `janus:flavor:${options.flavor}`])],
   });
-  // Records what the project was rendered from, so template updates can be re-applied to it later.
+  // Records what the project was rendered from and what of it is managed, so `nx sync` can re-apply template changes.
   tree.write(
     joinPathFragments(options.directory, 'janus.json'),
-    JSON.stringify(
-      {
-        template: TEMPLATE_SET,
-        options: { flavor: options.flavor, port: options.port, baseImage: options.baseImage, uid: options.uid },
-      },
-      null,
-      2,
-    ) + '\n',
+    formatRecord({ template: TEMPLATE_SET, options: recorded, pluginVersion: PLUGIN_VERSION, managed: managedRecord(files) }),
   );
   for (const file of files) tree.write(joinPathFragments(options.directory, file.path), file.content);
   // Targets are inferred from janus.json by the plugin, so the project carries none of its own.

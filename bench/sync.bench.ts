@@ -1,0 +1,81 @@
+// What janus:sync costs a template maintainer and CI: on workspaces of N baseline projects, `nx sync` after a
+// healthcheck change (every project's Dockerfile rewritten), and `nx sync:check` with nothing to do, each next to
+// `nx show projects` on the same workspace (the graph computation every Nx command pays anyway). Runs are
+// interleaved and the median of BENCH_ROUNDS is printed; ratios, not wall times, are the figures to compare.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runCommand } from '../libs/janus/src/process/run-command';
+import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject } from '../libs/janus/src/rendering/render-record';
+import { initGitRepo } from '../libs/janus/src/testing/git-repo';
+import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+
+const SIZES = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const NX = join(REPO_ROOT, 'node_modules/.bin/nx');
+
+/** N projects as `nx g janus:baseline` writes them, rendered in-process (generating 200 through the CLI takes minutes). */
+async function workspace(size: number): Promise<TempWorkspace> {
+  const ws = new TempWorkspace('janus-bench-sync-');
+  cpSync(join(REPO_ROOT, 'templates'), ws.path('templates'), { recursive: true });
+  writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: [{ plugin: 'janus/plugin', options: {} }], sync: { globalGenerators: ['janus:sync'] } }));
+  const options = { flavor: 'plain' as const, port: 8080, baseImage: 'python:3.11-slim', uid: 1000 };
+  for (let i = 0; i < size; i++) {
+    const name = `agent-${i}`;
+    const files = renderProject(name, { template: 'baseline', options }, undefined, ws.path('templates'));
+    const write = (path: string, content: string) => {
+      mkdirSync(dirname(ws.path('apps', name, path)), { recursive: true });
+      writeFileSync(ws.path('apps', name, path), content);
+    };
+    for (const f of files) write(f.path, f.content);
+    write('janus.json', formatRecord({ template: 'baseline', options, pluginVersion: PLUGIN_VERSION, managed: managedRecord(files) }));
+    write('project.json', JSON.stringify({ name, projectType: 'application', tags: ['janus:baseline'] }));
+  }
+  writeFileSync(ws.path('.gitignore'), 'node_modules\ndist\n.nx\n');
+  await initGitRepo(ws.root);
+  return ws;
+}
+
+async function seconds(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  console.log(`nx sync / sync:check (median of ${ROUNDS}, seconds) against nx show projects on the same workspace`);
+  console.log('projects  show projects  sync:check (in sync)  ratio   sync (healthcheck changed, N Dockerfiles)  ratio');
+  for (const size of SIZES) {
+    const ws = await workspace(size);
+    const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', JANUS_TEMPLATES_DIR: ws.path('templates') };
+    const nx = (args: string[]) => runCommand(NX, args, { cwd: ws.root, env });
+    const git = (args: string[]) => runCommand('git', args, { cwd: ws.root });
+    const partial = ws.path('templates/partials/healthcheck.hbs');
+    const original = readFileSync(partial, 'utf8');
+    const times: Record<'show' | 'check' | 'sync', number[]> = { show: [], check: [], sync: [] };
+    try {
+      await nx(['show', 'projects']); // warms the graph cache all three then share
+      for (let r = 0; r < ROUNDS; r++) {
+        times.show.push(await seconds(() => nx(['show', 'projects'])));
+        times.check.push(await seconds(() => nx(['sync:check'])));
+        writeFileSync(partial, original.replace('--retries={{healthcheck.retries}}', '--retries=4'));
+        times.sync.push(await seconds(() => nx(['sync'])));
+        const changed = (await git(['diff', '--name-only', 'apps'])).stdout.trim().split('\n').filter(Boolean).length;
+        if (changed !== size) throw new Error(`nx sync changed ${changed} files, expected ${size} Dockerfiles`);
+        writeFileSync(partial, original);
+        await git(['checkout', '-q', '--', 'apps']);
+      }
+    } finally {
+      ws.dispose();
+    }
+    const [show, check, sync] = [median(times.show), median(times.check), median(times.sync)];
+    console.log(
+      `${String(size).padStart(8)}  ${show.toFixed(2).padStart(13)}  ${check.toFixed(2).padStart(20)}  ${(check / show).toFixed(2).padStart(5)}   ${sync.toFixed(2).padStart(41)}  ${(sync / show).toFixed(2).padStart(5)}`,
+    );
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

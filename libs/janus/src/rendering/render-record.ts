@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { flavor, imageReference, nonRootUid, port } from '../schema/common-fields';
+import { baselineContext } from './baseline-context';
+import { createTemplateRenderer, type RenderedFile, type TemplateOverrides, type TemplateRenderer } from './template-renderer';
+
+/** The plugin's own version, recorded with every rendering (migrations key on it). */
+export const PLUGIN_VERSION = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+
+const managedFile = z.union([
+  z.object({ regions: z.record(z.string(), z.string()).meta({ description: 'partial → where it came from' }) }).strict(),
+  z.object({ whole: z.object({ hash: z.string(), source: z.string() }).strict() }).strict(),
+]);
+export type ManagedFile = z.infer<typeof managedFile>;
+
+/**
+ * janus.json of a rendered project: what it was rendered from (so `nx sync` can render it again) and which of
+ * its files and regions are managed. Keys other tools or later versions add are kept.
+ */
+export const renderRecordSchema = z
+  .object({
+    kind: z.literal('agent').optional(),
+    template: z.string().regex(/^[a-z][\w-]*$/, { error: 'must name a template set such as "baseline"' }),
+    options: z.object({ flavor, port, baseImage: imageReference, uid: nonRootUid }).loose(),
+    pluginVersion: z.string().optional(),
+    managed: z.record(z.string(), managedFile).optional(),
+  })
+  .loose();
+export type RenderRecord = z.infer<typeof renderRecordSchema>;
+
+/**
+ * Every file of a project, rendered from its record with the current templates (and the workspace's overrides);
+ * pass one `renderer` when rendering many projects, so each template is read and compiled once.
+ */
+export function renderProject(
+  name: string,
+  record: Pick<RenderRecord, 'template' | 'options'>,
+  overrides?: TemplateOverrides,
+  root?: string,
+  renderer: TemplateRenderer = createTemplateRenderer(root, overrides),
+): RenderedFile[] {
+  const { flavor: f, port: p, uid, baseImage } = record.options;
+  return renderer(record.template, baselineContext({ name, flavor: f, port: p, uid, baseImage }), f);
+}
+
+/** What janus.json says is managed, and where each piece came from. */
+export function managedRecord(files: RenderedFile[]): Record<string, ManagedFile> {
+  const managed: Record<string, ManagedFile> = {};
+  for (const f of files) {
+    if (f.whole) managed[f.path] = { whole: f.whole };
+    else if (f.regions.length) managed[f.path] = { regions: Object.fromEntries(f.regions.map((r) => [r.partial, r.source])) };
+  }
+  return managed;
+}
+
+export function formatRecord(record: RenderRecord): string {
+  return JSON.stringify(record, null, 2) + '\n';
+}
