@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { flavor, imageReference, nonRootUid, port } from '../schema/common-fields';
 import { baselineContext } from './baseline-context';
+import { runtimeContext, runtimeFilePath, runtimeRecordOptions } from './runtime-context';
 import { createTemplateRenderer, type RenderedFile, type TemplateOverrides, type TemplateRenderer } from './template-renderer';
 
 /** The plugin's own version, recorded with every rendering (migrations key on it). */
@@ -18,15 +19,22 @@ export type ManagedFile = z.infer<typeof managedFile>;
  * janus.json of a rendered project: what it was rendered from (so `nx sync` can render it again) and which of
  * its files and regions are managed. Keys other tools or later versions add are kept.
  */
+const baselineRecordOptions = z.object({ flavor, port, baseImage: imageReference, uid: nonRootUid }).loose();
+
 export const renderRecordSchema = z
   .object({
-    kind: z.literal('agent').optional(),
-    template: z.string().regex(/^[a-z][\w-]*$/, { error: 'must name a template set such as "baseline"' }),
-    options: z.object({ flavor, port, baseImage: imageReference, uid: nonRootUid }).loose(),
+    kind: z.enum(['agent', 'runtime']).optional(),
+    template: z.enum(['baseline', 'runtime'], { error: 'must name a template set: "baseline" or "runtime"' }),
+    options: z.record(z.string(), z.unknown()),
     pluginVersion: z.string().optional(),
     managed: z.record(z.string(), managedFile).optional(),
   })
-  .loose();
+  .loose()
+  .superRefine((record, ctx) => {
+    // Each template set records its own options; report their problems under `options.`.
+    const parsed = (record.template === 'runtime' ? runtimeRecordOptions : baselineRecordOptions).safeParse(record.options);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
+  });
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
 
 /**
@@ -40,7 +48,11 @@ export function renderProject(
   root?: string,
   renderer: TemplateRenderer = createTemplateRenderer(root, overrides),
 ): RenderedFile[] {
-  const { flavor: f, port: p, uid, baseImage } = record.options;
+  if (record.template === 'runtime') {
+    const files = renderer('runtime', runtimeContext(name, runtimeRecordOptions.parse(record.options)));
+    return files.map((f) => ({ ...f, path: runtimeFilePath(name, f.path) }));
+  }
+  const { flavor: f, port: p, uid, baseImage } = baselineRecordOptions.parse(record.options);
   return renderer(record.template, baselineContext({ name, flavor: f, port: p, uid, baseImage }), f);
 }
 

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderTemplateSet } from '../../rendering/template-renderer';
-import { type ResolvedRuntime, templateContext, TEMPLATE_SET } from './generator';
+import { renderProject } from '../../rendering/render-record';
+import { recordedOptions, type ResolvedRuntime, TEMPLATE_SET } from './generator';
 import { PROVIDERS } from './providers';
 
 // The rendered entrypoint run by a real POSIX sh (dash here, as in Debian images), with a stand-in CLI on PATH
@@ -24,7 +24,7 @@ describe('runtime entrypoint', () => {
   const bin = join(dir, 'bin');
 
   beforeAll(() => {
-    const file = renderTemplateSet(TEMPLATE_SET, templateContext(runtime)).find((f) => f.path === 'entrypoint.sh')!;
+    const file = renderProject(runtime.name, { template: TEMPLATE_SET, options: recordedOptions(runtime) }).find((f) => f.path === 'entrypoint.sh')!;
     writeFileSync(script, file.content);
     mkdirSync(bin);
     writeFileSync(

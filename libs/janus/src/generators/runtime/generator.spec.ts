@@ -3,6 +3,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lintDockerfile } from '../../executors/dockerfile-lint/lib/lint-dockerfile';
+import { syncGenerator } from '../sync/generator';
 import { runtimeGenerator } from './generator';
 import type { Packument } from './npm-versions';
 
@@ -97,6 +98,23 @@ describe('janus:runtime', () => {
     expect(done).toBeInstanceOf(Function);
   });
 
+  it('renders what nx sync renders: a fresh runtime (formatted as generators format) is in sync', async () => {
+    await runtimeGenerator(tree, { provider: 'google' });
+    // As a workspace's formatter lays the record out (prettier folds the short credentials list onto one line).
+    const recordPath = 'containers/google-runtime/janus.json';
+    tree.write(recordPath, tree.read(recordPath, 'utf8')!.replace(/\[\s*("GEMINI_API_KEY"),\s*("GOOGLE_API_KEY")\s*\]/, '[$1, $2]'));
+    expect(tree.read(recordPath, 'utf8')).toContain('"credentials": ["GEMINI_API_KEY", "GOOGLE_API_KEY"]');
+    expect(await syncGenerator(tree)).toEqual({});
+    // And a template change reaches it: its managed regions are recorded.
+    const record = JSON.parse(tree.read('containers/google-runtime/janus.json', 'utf8')!);
+    expect(record.managed.Dockerfile.regions).toEqual(expect.objectContaining({ 'runtime-user': expect.any(String), 'env-block': expect.any(String) }));
+    tree.write(
+      'containers/google-runtime/Dockerfile',
+      tree.read('containers/google-runtime/Dockerfile', 'utf8')!.replace('WARM_POOL=false', 'WARM_POOL=maybe'),
+    );
+    expect(await syncGenerator(tree)).toEqual({});
+  });
+
   it('installs the per-platform native package by its npm alias and runs the sandbox-free headless mode', async () => {
     await runtimeGenerator(tree, { provider: 'openai' });
     const dockerfile = tree.read('containers/openai-runtime/Dockerfile', 'utf8')!;
@@ -124,9 +142,9 @@ describe('janus:runtime', () => {
     [{ provider: 'nope' }, /'provider' = "nope": must be one of "openai", "anthropic", "google", "custom"/],
     [{ provider: 'custom' }, /'package' = \(missing\): --provider=custom needs the npm package/],
     [{ provider: 'openai', package: 'x' }, /'package' = "x": only for --provider=custom/],
-    [{ provider: 'anthropic', version: '9.9.9' }, /'version' = "9.9.9": @anthropic-ai\/claude-code has no such version .*latest: 2\.1\.332/],
-    [{ provider: 'anthropic', version: '2.1.332' }, /needs Node >=22\.0\.0, and node:20-slim has Node 20\.x\.x; the newest that runs there is 2\.1\.197/],
-    [{ provider: 'anthropic', version: '^2' }, /'version' = "\^2": must be an exact version/],
+    [{ provider: 'anthropic', cliVersion: '9.9.9' }, /'cliVersion' = "9.9.9": @anthropic-ai\/claude-code has no such version .*latest: 2\.1\.332/],
+    [{ provider: 'anthropic', cliVersion: '2.1.332' }, /needs Node >=22\.0\.0, and node:20-slim has Node 20\.x\.x; the newest that runs there is 2\.1\.197/],
+    [{ provider: 'anthropic', cliVersion: '^2' }, /'cliVersion' = "\^2": must be an exact version/],
     [{ provider: 'custom', package: 'does-not-exist' }, /'package' = "does-not-exist": no such package/],
     [{ provider: 'custom', package: 'two-bins' }, /'bin' = "\(missing\)": two-bins@1\.0\.0 installs 'a', 'b'; pass --bin/],
     [{ provider: 'custom', package: 'two-bins', bin: 'c' }, /'bin' = "c": two-bins@1\.0\.0 installs 'a', 'b'/],

@@ -1,6 +1,8 @@
 import { addProjectConfiguration, formatFiles, getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
 import { OptionsError, parseOptions } from '../../schema/parse-options';
-import { renderTemplateSet } from '../../rendering/template-renderer';
+import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject } from '../../rendering/render-record';
+import type { RuntimeRecordOptions } from '../../rendering/runtime-context';
+import { templateOverrides } from '../../rendering/template-overrides';
 import { initGenerator } from '../init/generator';
 import { directoryProblems } from '../project-directory';
 import { binsOf, fetchPackument, nativePackages, newestCompatible, nodeRangeOfBaseImage, npmRegistry, acceptsNode } from './npm-versions';
@@ -9,8 +11,6 @@ import { PROVIDERS, type RuntimeProvider } from './providers';
 
 export const TEMPLATE_SET = 'runtime';
 const SUBJECT = 'janus:runtime';
-const USER = 'runtime';
-const HOME = '/home/runtime';
 
 export interface ResolvedRuntime extends RuntimeProvider {
   name: string;
@@ -59,25 +59,25 @@ export async function resolveRuntime(tree: Tree, raw: RuntimeGeneratorOptions): 
   const packument = await fetchPackument(provider.package, registry);
   if (!packument) throw new OptionsError(SUBJECT, [`'package' = ${JSON.stringify(provider.package)}: no such package on ${registry}`]);
   const nodeRange = o.nodeVersion ?? nodeRangeOfBaseImage(o.baseImage);
-  let version = o.version;
+  let version = o.cliVersion;
   let versionNote: string | undefined;
   if (version) {
     const v = packument.versions[version];
     if (!v) {
       throw new OptionsError(SUBJECT, [
-        `'version' = ${JSON.stringify(version)}: ${provider.package} has no such version on ${registry} (latest: ${packument['dist-tags'].latest})`,
+        `'cliVersion' = ${JSON.stringify(version)}: ${provider.package} has no such version on ${registry} (latest: ${packument['dist-tags'].latest})`,
       ]);
     }
     if (nodeRange && !acceptsNode(v, nodeRange)) {
       const fits = newestCompatible(packument, nodeRange)?.version;
       throw new OptionsError(SUBJECT, [
-        `'version' = ${JSON.stringify(version)}: ${provider.package}@${version} needs Node ${v.engines?.node}, and ${o.baseImage} has Node ${nodeRange}${fits ? `; the newest that runs there is ${fits}` : ''}`,
+        `'cliVersion' = ${JSON.stringify(version)}: ${provider.package}@${version} needs Node ${v.engines?.node}, and ${o.baseImage} has Node ${nodeRange}${fits ? `; the newest that runs there is ${fits}` : ''}`,
       ]);
     }
   } else {
     if (!nodeRange) {
       throw new OptionsError(SUBJECT, [
-        `'baseImage' = ${JSON.stringify(o.baseImage)}: its tag does not say which Node it ships; give --nodeVersion (e.g. 20) or an exact --version`,
+        `'baseImage' = ${JSON.stringify(o.baseImage)}: its tag does not say which Node it ships; give --nodeVersion (e.g. 20) or an exact --cliVersion`,
       ]);
     }
     const pick = newestCompatible(packument, nodeRange);
@@ -112,43 +112,26 @@ export async function resolveRuntime(tree: Tree, raw: RuntimeGeneratorOptions): 
   };
 }
 
-export function templateContext(r: ResolvedRuntime) {
-  const home = HOME;
+/** What janus.json records of it: enough for `nx sync` to render it again without the registry. */
+export function recordedOptions(r: ResolvedRuntime): RuntimeRecordOptions {
   return {
-    title: `${r.name}: ${r.package} agent runtime`,
-    name: r.name,
-    provider: r.provider,
+    provider: r.provider as RuntimeRecordOptions['provider'],
     package: r.package,
     bin: r.bin,
     version: r.version,
-    versionNote: r.versionNote ?? '',
     baseImage: r.baseImage,
-    registry: r.registry,
-    native: { amd64: r.native.amd64 ?? '', arm64: r.native.arm64 ?? '' },
-    scriptsFor: r.scriptsFor ?? '',
     uid: r.uid,
-    user: USER,
-    home,
-    ownedDirs: [home, ...(r.configDir ? [`${home}/${r.configDir}`] : []), '/workspace'],
     credentials: r.credentials,
-    credentialsText: r.credentials.join(' or '),
-    headlessLine: r.headless.join(' '),
-    sizeBudgetMb: r.sizeBudgetMb,
-    env: [
-      { key: 'PROVIDER', value: r.provider },
-      { key: 'USER_ID', value: String(r.uid) },
-      { key: 'HOME', value: home },
-      { key: 'DEBUG', value: 'false' },
-      { key: 'WARM_POOL', value: 'false' },
-      { key: 'NO_UPDATE_NOTIFIER', value: '1' },
-      ...Object.entries(r.quietEnv).map(([key, value]) => ({ key, value })),
-    ],
+    native: r.native,
+    registry: r.registry,
+    ...(r.versionNote ? { versionNote: r.versionNote } : {}),
   };
 }
 
 export async function runtimeGenerator(tree: Tree, raw: RuntimeGeneratorOptions) {
   const r = await resolveRuntime(tree, raw);
-  const files = renderTemplateSet(TEMPLATE_SET, templateContext(r));
+  const options = recordedOptions(r);
+  const files = renderProject(r.name, { template: TEMPLATE_SET, options }, templateOverrides(tree));
   addProjectConfiguration(tree, r.name, {
     root: r.directory,
     projectType: 'application',
@@ -161,20 +144,13 @@ export async function runtimeGenerator(tree: Tree, raw: RuntimeGeneratorOptions)
       'contract-test': { options: { sizeBudgetMb: r.sizeBudgetMb } },
     },
   });
+  // Records what it was rendered from and what of it is managed, so `nx sync` can re-apply template changes.
   tree.write(
     joinPathFragments(r.directory, 'janus.json'),
-    JSON.stringify(
-      {
-        template: TEMPLATE_SET,
-        kind: 'runtime',
-        options: { provider: r.provider, package: r.package, bin: r.bin, version: r.version, baseImage: r.baseImage, uid: r.uid, credentials: r.credentials },
-      },
-      null,
-      2,
-    ) + '\n',
+    formatRecord({ kind: 'runtime', template: TEMPLATE_SET, options, pluginVersion: PLUGIN_VERSION, managed: managedRecord(files) }),
   );
   for (const file of files) {
-    const path = joinPathFragments(r.directory, file.path === 'job.nomad.hcl' ? `${r.name}.nomad.hcl` : file.path);
+    const path = joinPathFragments(r.directory, file.path);
     tree.write(path, file.content);
     if (file.path === 'entrypoint.sh') tree.changePermissions(path, '755');
   }

@@ -1,6 +1,6 @@
 import { parse } from '@cdktn/hcl2json';
-import { renderTemplateSet } from '../../rendering/template-renderer';
-import { type ResolvedRuntime, templateContext, TEMPLATE_SET } from './generator';
+import { renderProject } from '../../rendering/render-record';
+import { recordedOptions, type ResolvedRuntime, TEMPLATE_SET } from './generator';
 import { PROVIDERS } from './providers';
 
 type Block = Record<string, unknown>;
@@ -22,7 +22,9 @@ describe('runtime Nomad job', () => {
     registry: 'https://registry.npmjs.org/',
     native: {},
   };
-  const hcl = renderTemplateSet(TEMPLATE_SET, templateContext(runtime)).find((f) => f.path === 'job.nomad.hcl')!.content;
+  const hcl = renderProject(runtime.name, { template: TEMPLATE_SET, options: recordedOptions(runtime) }).find(
+    (f) => f.path === 'openai-runtime.nomad.hcl',
+  )!.content;
 
   it('is valid HCL with the active and warm-pool limits of the spec, and the image as a variable', async () => {
     const json = await parse('openai-runtime.nomad.hcl', hcl);

@@ -33,7 +33,8 @@ export const schema = z
       .pipe(z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be environment variable names like "MY_API_KEY"' })))
       .optional()
       .meta({ description: 'custom: environment variables that hold a credential (comma-separated; any one suffices). Default: none checked.' }),
-    version: z
+    // Not `version`: the nx CLI takes --version for itself and hands generators `false` instead.
+    cliVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+(-[\w.-]+)?$/, { error: 'must be an exact version like "1.2.3" (no ranges: a runtime pins its CLI)' })
       .optional()

@@ -83,11 +83,20 @@ export function syncProject(
   const managed = managedRecord(files);
   for (const [path, whole] of keptWhole) managed[path] = { whole };
   const next = formatRecord({ ...record, pluginVersion: PLUGIN_VERSION, managed });
-  if (next !== tree.read(recordPath, 'utf8')) {
+  // By value: a formatter may lay the record out differently (prettier folds short arrays) without changing it.
+  if (!sameJson(next, tree.read(recordPath, 'utf8'))) {
     tree.write(recordPath, next);
     report.changed.push(`${recordPath}: render record (plugin version, managed regions and their sources)`);
   }
   return report;
+}
+
+function sameJson(a: string, b: string | null): boolean {
+  try {
+    return b !== null && JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
 }
 
 function printReport(r: ProjectSyncReport): void {
