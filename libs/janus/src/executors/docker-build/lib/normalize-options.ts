@@ -6,7 +6,7 @@ import { type GitFacts, lastChangeOf } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
-import { workspacePath } from '../../../workspace/target-options';
+import { outputPathProblem, workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
 import { gitFactsFor } from './build-facts';
 import { createdTime, ociLabels } from './oci-labels';
@@ -23,7 +23,7 @@ export const LINT_TARGET = 'dockerfile-lint';
 
 export interface NormalizedDockerBuild extends Omit<
   ParsedDockerBuildOptions,
-  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint'
+  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint' | 'stage'
 > {
   projectName: string;
   projectRoot: string;
@@ -97,15 +97,27 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) {
     problems.push(`'context' = ${JSON.stringify(o.context ?? projectRoot)}: no directory at ${buildContext}; give the build context directory`);
   }
+  // `nx run` consumes --target itself (it names the Nx target), so the command line says --stage instead.
+  if (o.stage && o.target && o.stage !== o.target)
+    problems.push(`'stage' = ${JSON.stringify(o.stage)}: differs from 'target' = ${JSON.stringify(o.target)}; give one stage to build`);
+  const target = o.stage ?? o.target;
+  const outputPath = workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName));
+  const outputProblem = outputPathProblem(outputPath, 'directory');
+  if (outputProblem)
+    problems.push(
+      `'outputPath' = ${JSON.stringify(o.outputPath ?? relative(ws, outputPath))}: ${outputProblem}; give a directory for metadata.json, relative to the workspace root or absolute`,
+    );
   let dockerfile = '';
   if (!existsSync(file)) problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: no Dockerfile at ${file}`);
   else if (!statSync(file).isFile())
     problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: ${file} is a directory; give the Dockerfile's path`);
   else dockerfile = readFileSync(file, 'utf8');
-  if (dockerfile && o.target) {
+  if (dockerfile && target) {
     const stages = stageNames(dockerfile);
-    if (!stages.some((s) => s.toLowerCase() === o.target!.toLowerCase())) {
-      problems.push(`'target' = ${JSON.stringify(o.target)}: the Dockerfile has no stage of that name (stages: ${stages.join(', ') || 'none named'})`);
+    if (!stages.some((s) => s.toLowerCase() === target.toLowerCase())) {
+      problems.push(
+        `'${o.stage ? 'stage' : 'target'}' = ${JSON.stringify(target)}: the Dockerfile has no stage of that name (stages: ${stages.join(', ') || 'none named'})`,
+      );
     }
   }
   const resolved = resolveSecrets(o.secrets, ws, 'secrets');
@@ -136,7 +148,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     primaryTag,
     labels,
     createdFrom: created.source,
-    outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
+    target,
+    outputPath,
     git,
     lint: o.lint && lintSettings(context),
   };
