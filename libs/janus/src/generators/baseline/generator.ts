@@ -20,6 +20,10 @@ export function normalizeOptions(tree: Tree, raw: BaselineGeneratorOptions): Nor
   } else if (tree.exists(directory)) {
     problems.push(`'directory' = ${JSON.stringify(directory)}: already exists; choose another --directory or --name`);
   }
+  // Inside another project its files would become that project's inputs and build context.
+  const enclosing = [...getProjects(tree)].find(([, p]) => p.root && p.root !== '.' && directory.startsWith(`${p.root.replace(/\/+$/, '')}/`));
+  if (enclosing)
+    problems.push(`'directory' = ${JSON.stringify(directory)}: inside the project ${enclosing[0]} (${enclosing[1].root}); choose a directory outside it`);
   if (getProjects(tree).has(parsed.name)) {
     problems.push(`'name' = ${JSON.stringify(parsed.name)}: a project with this name already exists in the workspace`);
   }
