@@ -7,6 +7,9 @@ ensure_node_deps() {
     return 0
   fi
   echo "[janus] installing node dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # The stamp goes first and comes back only after a whole install: callers run this inside `&&` lists,
+  # where set -e does not apply, and a failed or interrupted npm ci must not count as installed.
+  rm -f "$stamp"
+  npm ci --no-audit --no-fund --loglevel=error || return $?
   echo "$want" >"$stamp"
 }

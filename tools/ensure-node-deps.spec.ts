@@ -34,6 +34,16 @@ describe('ensure_node_deps', () => {
     expect(calls()).toBe(1);
   });
 
+  it('does not count a failed install as installed, even where set -e does not apply', async () => {
+    await run();
+    writeFileSync(join(dir, 'package-lock.json'), '{"lockfileVersion": 3, "packages": {"x": {}}}\n');
+    writeFileSync(join(dir, 'bin/npm'), `#!/bin/sh\necho "$@" >> ${join(dir, 'npm-calls')}\nexit 1\n`);
+    await expect(run()).rejects.toThrow();
+    writeFileSync(join(dir, 'bin/npm'), `#!/bin/sh\necho "$@" >> ${join(dir, 'npm-calls')}\nmkdir -p node_modules/.bin\n`);
+    await run();
+    expect(calls()).toBe(3);
+  });
+
   it('installs again when the lock file changes', async () => {
     await run();
     writeFileSync(join(dir, 'package-lock.json'), '{"lockfileVersion": 3, "packages": {}}\n');

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { outputPathProblem } from '../workspace/target-options';
 
 /** Where contract-test writes its reports unless `reportDir` says otherwise (workspace-relative). */
 export const defaultReportDir = (projectName: string) => join('dist/contract', projectName);
@@ -90,6 +91,10 @@ export function writeReports(dir: string, report: ContractReport): void {
 
 /** Removes a previous run's reports first, so a run that fails before its verdict never leaves an old pass behind. */
 export function clearReports(dir: string): void {
+  // Checked before the run, so a report directory that can never be written fails in words, not as ENOTDIR.
+  const problem = outputPathProblem(dir, 'directory');
+  if (problem)
+    throw new Error(`janus:contract-test: 'reportDir' = ${JSON.stringify(dir)}: ${problem}; give a directory, relative to the workspace root or absolute`);
   for (const f of [REPORT_FILE, 'junit.xml']) rmSync(join(dir, f), { force: true });
 }
 

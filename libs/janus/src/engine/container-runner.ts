@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { dockerClient } from './docker-client';
+import { dockerClient, engineUnreachable, isEngineGone } from './docker-client';
 import { DockerodeEngineApi } from './dockerode-engine-api';
 import { type HistoryEntry, imageHistory } from './image-store';
 
@@ -180,6 +180,8 @@ export class ContainerScope {
   readonly id = randomBytes(6).toString('hex');
   private closed = false;
   private readonly pending = new Set<Promise<unknown>>();
+  /** Ids of the containers it started, to name them when the engine is gone and cannot remove them. */
+  private readonly started = new Set<string>();
 
   get labels(): Record<string, string> {
     return { [SCOPE_LABEL]: this.id };
@@ -187,15 +189,21 @@ export class ContainerScope {
 
   async start(image: string, options: StartOptions, docker = dockerClient()): Promise<StartedContainer> {
     if (this.closed) throw new ScopeClosedError();
-    const starting = startContainer(image, { ...options, labels: { ...options.labels, ...this.labels } }, docker);
-    this.pending.add(starting);
-    try {
-      const started = await starting;
+    // The whole start is pending, its own removal of a container that came up after close() included: close()
+    // waiting only for the create left that removal racing its own, and a 409 "already in progress" let
+    // close() return (and the process exit) with the container still running.
+    const starting = (async () => {
+      const started = await startContainer(image, { ...options, labels: { ...options.labels, ...this.labels } }, docker);
+      this.started.add(started.id);
       if (this.closed) {
         await started.remove();
         throw new ScopeClosedError();
       }
       return started;
+    })();
+    this.pending.add(starting);
+    try {
+      return await starting;
     } finally {
       this.pending.delete(starting);
     }
@@ -208,7 +216,16 @@ export class ContainerScope {
   async close(docker = dockerClient()): Promise<number> {
     this.closed = true;
     await Promise.allSettled([...this.pending]);
-    return removeLabelledContainers(docker, `${SCOPE_LABEL}=${this.id}`);
+    try {
+      return await removeLabelledContainers(docker, `${SCOPE_LABEL}=${this.id}`);
+    } catch (e) {
+      if (!isEngineGone(e)) throw e;
+      // dockerd stopped or crashed mid-run: its containers come back (stopped) with it, so say which they are
+      // and how to remove them, rather than a raw `connect ENOENT`.
+      const ids = [...this.started].map((id) => id.slice(0, 12));
+      const gone = engineUnreachable(e, `removing this run's containers${ids.length ? ` (${ids.join(', ')})` : ''}`);
+      throw new Error(`${gone.message} Once it is back, remove them with 'docker rm -f $(docker ps -aq --filter label=${SCOPE_LABEL}=${this.id})'.`);
+    }
   }
 }
 

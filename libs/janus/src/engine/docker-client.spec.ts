@@ -5,6 +5,16 @@ describe('executor failures in words', () => {
     const gone = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', address: '/var/run/docker.sock' });
     expect(describeFailure(gone)).toMatch(/the Docker engine at .* is not reachable .*connect ENOENT[\s\S]*npm run bootstrap/);
   });
+  it('knows the engine by the socket DOCKER_HOST names, not only by docker.sock', () => {
+    const env = process.env;
+    process.env = { ...env, DOCKER_HOST: 'unix:///run/user/1000/podman/podman-engine' };
+    try {
+      const gone = Object.assign(new Error('connect ECONNREFUSED /run/user/1000/podman/podman-engine'), { code: 'ECONNREFUSED' });
+      expect(describeFailure(gone)).toMatch(/the Docker engine at unix:\/\/\/run\/user\/1000\/podman\/podman-engine is not reachable/);
+    } finally {
+      process.env = env;
+    }
+  });
   it('leaves other errors as they are, a missing file included', () => {
     expect(describeFailure(Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), { code: 'ENOENT' }))).toBe(
       "ENOENT: no such file or directory, open 'x'",

@@ -60,7 +60,10 @@ export async function assertEngineRunning(engine: EngineApi = engineApi()): Prom
  */
 export function describeFailure(e: unknown): string {
   const err = e as { code?: string; message?: string; address?: string };
-  const aboutEngine = /docker\.sock|dockerd|:2375|:2376/.test(`${err.message ?? ''} ${err.address ?? ''}`);
+  const text = `${err.message ?? ''} ${err.address ?? ''}`;
+  // DOCKER_HOST may name any socket (rootless, a proxy): its path is the engine's too.
+  const socket = localEngineSocket();
+  const aboutEngine = /docker\.sock|dockerd|:2375|:2376/.test(text) || (socket !== undefined && text.includes(socket));
   if (isEngineGone(e) && aboutEngine) return engineUnreachable(e).message;
   return err.message ?? String(e);
 }

@@ -1,4 +1,4 @@
-import type { Tree } from '@nx/devkit';
+import { getProjects, type Tree } from '@nx/devkit';
 
 /** Why a generator cannot create a project in `directory`: it exists, or a file sits on its path. */
 export function directoryProblems(tree: Tree, directory: string): string[] {
@@ -8,5 +8,9 @@ export function directoryProblems(tree: Tree, directory: string): string[] {
   if (fileOnPath && fileOnPath !== directory)
     return [`'directory' = ${JSON.stringify(directory)}: ${fileOnPath} is a file, so nothing can be created under it`];
   if (tree.exists(directory)) return [`'directory' = ${JSON.stringify(directory)}: already exists; choose another --directory or --name`];
+  // Inside another project its files would become that project's inputs and build context.
+  const enclosing = [...getProjects(tree)].find(([, p]) => p.root && p.root !== '.' && directory.startsWith(`${p.root.replace(/\/+$/, '')}/`));
+  if (enclosing)
+    return [`'directory' = ${JSON.stringify(directory)}: inside the project ${enclosing[0]} (${enclosing[1].root}); choose a directory outside it`];
   return [];
 }

@@ -39,6 +39,8 @@ describe('secret specs', () => {
 
   it('rejoins a spec Nx split at its comma', () => {
     expect(rejoinSplitSpecs(['id=x', 'src=/p', 'id=y', 'env=Y'])).toEqual(['id=x,src=/p', 'id=y,env=Y']);
+    // contract-test's buildSecrets also holds literal values: one after a spec is not glued onto it.
+    expect(rejoinSplitSpecs(['id=x', 'src=/p', 'a-literal-value', 'type=env'])).toEqual(['id=x,src=/p', 'a-literal-value', 'type=env']);
   });
 
   it('resolves files and env values, naming the option and the reason for each bad one', () => {

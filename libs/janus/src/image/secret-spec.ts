@@ -20,12 +20,13 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Nx splits an array option given as `--secrets=id=x,src=/p` at the comma, into `['id=x', 'src=/p']`. A
- * field that does not start a new spec (`id=`) continues the previous one.
+ * src/source/env/type field continues the spec before it; anything else stands alone (contract-test's
+ * `buildSecrets` also takes literal values, which must not be glued onto a spec).
  */
 export function rejoinSplitSpecs(items: string[]): string[] {
   const out: string[] = [];
   for (const item of items) {
-    if (out.length && !/^\s*id=/.test(item)) out[out.length - 1] += `,${item}`;
+    if (out.length && /^\s*id=/.test(out[out.length - 1]) && /^\s*(src|source|env|type)=/.test(item)) out[out.length - 1] += `,${item}`;
     else out.push(item);
   }
   return out;

@@ -47,6 +47,8 @@ export const projectDirectory = z
   .min(1, { error: 'must not be empty' })
   .refine((d) => !d.startsWith('/') && !/^[A-Za-z]:/.test(d), { error: 'must be relative to the workspace root' })
   .refine((d) => !d.split(/[\\/]/).includes('..'), { error: 'must stay inside the workspace (no "..")' })
+  // A shell expands ~ only at the start of a word, so `--directory=~/x` may arrive literally: it means home.
+  .refine((d) => !d.startsWith('~'), { error: 'must be relative to the workspace root (~ is your home directory, outside it)' })
   // eslint-disable-next-line no-control-regex
   .refine((d) => !/[\u0000-\u001f\u007f]/.test(d), { error: 'must not contain control characters such as a newline' })
   .refine((d) => !d.split(/[\\/]/).some((part) => RESERVED_DIRS.includes(part)), {

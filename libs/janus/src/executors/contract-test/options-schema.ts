@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHECK_IDS } from '../../contract/checks';
+import { rejoinSplitSpecs } from '../../image/secret-spec';
 import { port } from '../../schema/common-fields';
 
 const seconds = z.number().positive({ error: 'must be a positive number of seconds' });
@@ -34,10 +35,15 @@ export const schema = z
     concurrency: z.number().int().min(2, { error: 'must be an integer of at least 2' }).default(4).meta({ description: 'Streaming requests sent at once.' }),
     sizeBudgetMb: z.number().positive().default(500).meta({ description: 'Largest allowed image size.' }),
     env: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra environment for the container.' }),
-    buildSecrets: z.array(z.string()).default([]).meta({
-      description:
-        'Build secrets that must appear nowhere in the image (config, history, any layer): id=…,src=<file> / id=…,env=<VAR> specs resolved as docker-build resolves them, or literal values. The secrets the build record lists are always included.',
-    }),
+    // Nx splits `--buildSecrets=id=x,src=/p` at the comma; rejoined as docker-build's `secrets` are.
+    buildSecrets: z
+      .union([z.string(), z.array(z.string())])
+      .transform((s) => rejoinSplitSpecs(Array.isArray(s) ? s : [s]))
+      .default([])
+      .meta({
+        description:
+          'Build secrets that must appear nowhere in the image (config, history, any layer): id=…,src=<file> / id=…,env=<VAR> specs resolved as docker-build resolves them, or literal values. The secrets the build record lists are always included.',
+      }),
     versionCommand: z.array(z.string()).default(['agent', '--version']).meta({ description: 'kind=runtime: the CLI version command.' }),
     expectedVersion: z.string().min(1).optional().meta({ description: 'kind=runtime: the version the CLI is pinned to; its version command must print it.' }),
     healthProbeIntervalMs: z.number().int().positive().default(500).meta({ description: "Probe interval for the image's HEALTHCHECK during the test." }),

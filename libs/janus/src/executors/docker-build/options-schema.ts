@@ -56,11 +56,15 @@ export const schema = z
       .min(1, { error: 'must not be empty' })
       .optional()
       .meta({ description: 'Build context, relative to the workspace root (default: the project root; the workspace root is allowed).' }),
-    target: z
+    target: z.string().min(1, { error: 'must not be empty' }).optional().meta({
+      description:
+        "Multi-stage target to build, e.g. prod; must be a stage the Dockerfile names. In project.json; on the command line use --targetStage, since 'nx run' takes --target for itself.",
+    }),
+    targetStage: z
       .string()
       .min(1, { error: 'must not be empty' })
       .optional()
-      .meta({ description: 'Multi-stage target to build, e.g. prod; must be a stage the Dockerfile names.' }),
+      .meta({ description: "The same as target, under a name 'nx run' passes on: nx run my-agent:docker-build --targetStage=prod." }),
     buildArgs: buildArgs.default({}).meta({ description: 'Build arguments (never secrets: use "secrets").' }),
     secrets: z
       .union([z.string(), z.array(z.string())])

@@ -151,6 +151,23 @@ describe('janus:baseline', () => {
       expect(changedPaths()).toEqual(before);
     });
 
+    it('refuses a directory starting with ~, which a shell did not expand', async () => {
+      const before = changedPaths();
+      await expect(baselineGenerator(tree, { name: 'ok', directory: '~/x' })).rejects.toThrow(
+        /'directory' = "~\/x": must be relative to the workspace root \(~ is your home/,
+      );
+      expect(changedPaths()).toEqual(before);
+    });
+
+    it('refuses a directory inside another project', async () => {
+      await baselineGenerator(tree, { name: 'outer' });
+      const before = changedPaths();
+      await expect(baselineGenerator(tree, { name: 'inner', directory: 'apps/outer/sub' })).rejects.toThrow(
+        /'directory' = "apps\/outer\/sub": inside the project outer \(apps\/outer\)/,
+      );
+      expect(changedPaths()).toEqual(before);
+    });
+
     it('refuses an existing directory', async () => {
       tree.write('apps/taken/keep.txt', 'mine');
       const before = changedPaths();

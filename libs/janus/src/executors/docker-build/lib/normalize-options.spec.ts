@@ -47,6 +47,12 @@ describe('docker-build options', () => {
     expect((await normalizeOptions({}, ctx())).labels['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20.000Z');
   });
 
+  it('builds the stage --targetStage names, as target does in project.json', async () => {
+    writeFileSync(join(ws, 'apps/app/Dockerfile'), 'FROM python:3.11-slim AS prod\n');
+    expect((await normalizeOptions({ targetStage: 'prod' }, ctx())).target).toBe('prod');
+    expect((await normalizeOptions({ target: 'prod' }, ctx())).target).toBe('prod');
+  });
+
   it('allows the workspace root as context with the project Dockerfile', async () => {
     const o = await normalizeOptions({ context: '.', file: 'apps/app/Dockerfile' }, ctx());
     expect(o.context).toBe(ws);
@@ -68,6 +74,15 @@ describe('docker-build options', () => {
     ['a target the Dockerfile does not have', { target: 'nope' }, /'target' = "nope": the Dockerfile has no stage of that name/],
     ['a directory as the Dockerfile', { file: 'apps/app' }, /'file' = "apps\/app": .* is a directory; give the Dockerfile's path/],
     ['a directory as a secret source', { secrets: ['id=x,src=apps'] }, /'secrets' = "id=x,src=apps": the source .*apps is not a file/],
+    // `nx run` swallows --target (it names the Nx target), so the command line says --targetStage.
+    ['a stage the Dockerfile does not have', { targetStage: 'nope' }, /'targetStage' = "nope": the Dockerfile has no stage of that name/],
+    ['stage and target naming different stages', { targetStage: 'a', target: 'b' }, /'targetStage' = "a": differs from 'target' = "b"/],
+    ['an outputPath that is a file', { outputPath: 'apps/app/Dockerfile' }, /'outputPath' = "apps\/app\/Dockerfile": .*Dockerfile is a file; give a directory/],
+    [
+      'an outputPath below a file',
+      { outputPath: '/etc/hostname/x' },
+      /'outputPath' = "\/etc\/hostname\/x": \/etc\/hostname is a file, so .* cannot be created/,
+    ],
   ])('rejects %s', async (_label, options, message) => {
     await expect(normalizeOptions(options as never, ctx())).rejects.toThrow(message);
   });

@@ -7,7 +7,7 @@ import { type GitFacts, lastChangeOf } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
-import { workspacePath } from '../../../workspace/target-options';
+import { outputPathProblem, workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
 import { finalBaseImage } from './base-image';
 import { gitFactsFor } from './build-facts';
@@ -132,15 +132,27 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) {
     problems.push(`'context' = ${JSON.stringify(o.context ?? projectRoot)}: no directory at ${buildContext}; give the build context directory`);
   }
+  // `nx run` consumes --target itself (it names the Nx target), so the command line says --targetStage instead.
+  if (o.targetStage && o.target && o.targetStage !== o.target)
+    problems.push(`'targetStage' = ${JSON.stringify(o.targetStage)}: differs from 'target' = ${JSON.stringify(o.target)}; give one stage to build`);
+  const target = o.targetStage ?? o.target;
+  const outputPath = workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName));
+  const outputProblem = outputPathProblem(outputPath, 'directory');
+  if (outputProblem)
+    problems.push(
+      `'outputPath' = ${JSON.stringify(o.outputPath ?? relative(ws, outputPath))}: ${outputProblem}; give a directory for metadata.json, relative to the workspace root or absolute`,
+    );
   let dockerfile = '';
   if (!existsSync(file)) problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: no Dockerfile at ${file}`);
   else if (!statSync(file).isFile())
     problems.push(`'file' = ${JSON.stringify(o.file ?? relative(ws, file))}: ${file} is a directory; give the Dockerfile's path`);
   else dockerfile = readFileSync(file, 'utf8');
-  if (dockerfile && o.target) {
+  if (dockerfile && target) {
     const stages = stageNames(dockerfile);
-    if (!stages.some((s) => s.toLowerCase() === o.target!.toLowerCase())) {
-      problems.push(`'target' = ${JSON.stringify(o.target)}: the Dockerfile has no stage of that name (stages: ${stages.join(', ') || 'none named'})`);
+    if (!stages.some((s) => s.toLowerCase() === target.toLowerCase())) {
+      problems.push(
+        `'${o.targetStage ? 'targetStage' : 'target'}' = ${JSON.stringify(target)}: the Dockerfile has no stage of that name (stages: ${stages.join(', ') || 'none named'})`,
+      );
     }
   }
   const resolved = resolveSecrets(o.secrets, ws, 'secrets');
@@ -176,9 +188,10 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     labels,
     createdFrom: created.source,
     createdEpoch: Math.floor(Date.parse(created.iso) / 1000),
-    baseImage: finalBaseImage(dockerfile, o.buildArgs, o.target),
+    baseImage: finalBaseImage(dockerfile, o.buildArgs, target),
     layerCache: layerCacheFor(o, repository, tags, git),
-    outputPath: workspacePath(ws, o.outputPath ?? defaultBuildRecordDir(projectName)),
+    target,
+    outputPath,
     git,
     lint: o.lint && lintSettings(context),
     stage: o.stage ?? (o.push ? 'registry' : 'engine'),

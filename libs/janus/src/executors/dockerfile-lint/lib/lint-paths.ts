@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { OptionsError } from '../../../schema/parse-options';
+import { outputPathProblem } from '../../../workspace/target-options';
 
 export interface LintPaths {
   projectRoot: string;
@@ -58,25 +59,10 @@ export function resolveLintPaths(options: PathOptions, workspaceRoot: string, pr
   let outputFile: string | undefined;
   if (options.outputFile !== undefined) {
     outputFile = isAbsolute(options.outputFile) ? options.outputFile : join(workspaceRoot, options.outputFile);
-    const blocker = nearestExisting(outputFile);
-    if (blocker === outputFile && statSync(blocker).isDirectory()) {
-      problem('outputFile', options.outputFile, `${outputFile} is a directory; give a file path, relative to the workspace root or absolute`);
-    } else if (blocker !== outputFile && !statSync(blocker).isDirectory()) {
-      problem(
-        'outputFile',
-        options.outputFile,
-        `${blocker} is a file, so ${outputFile} cannot be created; give a file path, relative to the workspace root or absolute`,
-      );
-    }
+    const outputProblem = outputPathProblem(outputFile, 'file');
+    if (outputProblem) problem('outputFile', options.outputFile, `${outputProblem}; give a file path, relative to the workspace root or absolute`);
   }
 
   if (problems.length) throw new OptionsError(SUBJECT, problems);
   return { projectRoot, dockerfile, dockerignore, outputFile };
-}
-
-/** The path itself if it exists, else its nearest existing ancestor. */
-function nearestExisting(path: string): string {
-  let p = path;
-  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
-  return p;
 }
