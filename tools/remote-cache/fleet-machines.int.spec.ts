@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { readContractReport } from '../../libs/janus/src/contract/report';
+import { inspectImage } from '../../libs/janus/src/engine/image-store';
+import type { BuildRecord } from '../../libs/janus/src/image/build-record';
+import { runCommand } from '../../libs/janus/src/process/run-command';
+import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
+import { janusTargets } from '../../libs/janus/src/targets/janus-targets';
+import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
+import { REPO_ROOT, TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
+import { removeImages } from '../../libs/janus/src/testing/test-images';
+import { TestRegistry } from '../../libs/janus/src/testing/test-registry';
+import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
+
+const FIXTURE = join(__dirname, '../../libs/janus/src/testing/fixtures/contract/runtime-agent');
+
+// Issue 10's fleet, end to end: two clones of one commit on two "machines" that share only the Nx remote cache
+// server in this folder and the registry. The first builds, proves and ships with the ci configuration; the
+// second, whose engine holds none of the images, restores docker-build and contract-test from the server and
+// publishes from the registry without building anything.
+describe('two machines sharing one remote cache and one registry', () => {
+  const registry = new TestRegistry();
+  const origin = new TempWorkspace('janus-fleet-origin-');
+  const clones = mkdtempSync(join(tmpdir(), 'janus-fleet-clones-'));
+  const storage = mkdtempSync(join(tmpdir(), 'janus-fleet-cache-'));
+  const token = randomBytes(16).toString('hex');
+  const image = `janus-test/fleet-${randomBytes(3).toString('hex')}`;
+  let cache: StartedRemoteCache;
+
+  async function machine(name: string): Promise<string> {
+    const dir = join(clones, name);
+    await runCommand('git', ['clone', '-q', origin.root, dir]);
+    symlinkSync(origin.path('node_modules'), join(dir, 'node_modules'));
+    return dir;
+  }
+
+  async function nx(clone: string, args: string[]): Promise<string> {
+    const env = {
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      CI: 'true',
+      NX_CACHE_DIRECTORY: join(clone, '.nx/cache'),
+      NX_WORKSPACE_DATA_DIRECTORY: join(clone, '.nx/workspace-data'),
+      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url,
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token,
+    };
+    const r = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), [...args, '--output-style=stream'], { cwd: clone, env });
+    return stripVTControlCharacters(r.stdout + r.stderr);
+  }
+  const record = (clone: string) => JSON.parse(readFileSync(join(clone, 'dist/docker/agent/metadata.json'), 'utf8')) as BuildRecord;
+
+  beforeAll(async () => {
+    await registry.start();
+    cache = await startRemoteCacheServer({ storageDir: storage, readWriteTokens: [token], readOnlyTokens: [] });
+    mkdirSync(origin.path('apps'), { recursive: true });
+    cpSync(FIXTURE, origin.path('apps/agent'), { recursive: true });
+    writeFileSync(origin.path('apps/agent/id'), randomBytes(8).toString('hex'));
+    writeFileSync(origin.path('apps/agent/Dockerfile'), readFileSync(origin.path('apps/agent/Dockerfile'), 'utf8') + 'COPY id /opt/id\n');
+    const targets = janusTargets({ port: 8080 });
+    targets['docker-build'].options = { platforms: 'linux/amd64', registry: registry.host, image, lint: false, deriveTags: false, tags: ['v1'] };
+    targets['contract-test'].options = { kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' } };
+    writeFileSync(origin.path('apps/agent/project.json'), JSON.stringify({ name: 'agent', root: 'apps/agent', targets }, null, 2));
+    writeFileSync(origin.path('.gitignore'), 'node_modules\ndist\n.nx\n');
+    await initGitRepo(origin.root);
+  });
+  afterAll(async () => {
+    await removeImages(`${registry.host}/${image}`);
+    await cache?.close();
+    await registry.stop();
+    origin.dispose();
+    rmSync(clones, { recursive: true, force: true });
+    rmSync(storage, { recursive: true, force: true });
+  });
+
+  it('the second machine restores the build and its proof from the server and publishes from the registry', async () => {
+    const first = await machine('machine-1');
+    expect(await nx(first, ['run', 'agent:docker-push', '-c', 'ci'])).not.toMatch(/\[remote cache\]/);
+    const built = record(first);
+    expect(built.residence).toBe('registry');
+    const [p] = built.platforms;
+
+    // The second machine's engine has never seen the image.
+    await removeImages(`${registry.host}/${image}`);
+    expect(await inspectImage(p.imageId)).toBeUndefined();
+    const second = await machine('machine-2');
+    const out = await nx(second, ['run', 'agent:docker-push', '-c', 'ci']);
+    expect(out).toMatch(/agent:docker-build.*\n?.*\[remote cache\]/);
+    expect(out).toMatch(/agent:contract-test.*\n?.*\[remote cache\]/);
+    expect(out).toMatch(/0 layer bytes uploaded/);
+    expect(record(second).platforms[0].digest).toBe(p.digest);
+    expect(readContractReport(join(second, 'dist/contract/agent'))?.digest).toBe(p.digest);
+    // Nothing was built or pulled here: the engine still has no such image, and the registry serves the release.
+    expect(await inspectImage(p.imageId)).toBeUndefined();
+    expect((await RegistryClient.forHost(registry.host).getManifest(image, 'v1')).digest).toBe(record(second).indexDigest);
+  });
+});
