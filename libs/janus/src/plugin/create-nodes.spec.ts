@@ -79,4 +79,14 @@ describe('inferred targets on a temporary workspace', () => {
     expect(build.metadata?.description).toMatch(/'inputs' entry "\.\.\/other\/\*\*" is not a glob inside the project[\s\S]*'inputs' entry 7/);
     expect(build.options).not.toHaveProperty('revisionFrom');
   });
+
+  it("counts the workspace's template overrides the project was rendered from as build inputs", async () => {
+    write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080 } }));
+    write('tools/janus-templates/partials/healthcheck.hbs', 'HEALTHCHECK CMD ["true"]\n');
+    write('tools/janus-templates/partials/unused-by-baseline.hbs', 'x\n');
+    const options = { ...DEFAULT_PLUGIN_OPTIONS, templatesDir: 'tools/janus-templates' };
+    const inputs = (await infer('apps/agent/Dockerfile', options)).projects['apps/agent'].targets!['docker-build'].inputs!;
+    expect(inputs).toContain('{workspaceRoot}/tools/janus-templates/partials/healthcheck.hbs');
+    expect(inputs).not.toContain('{workspaceRoot}/tools/janus-templates/partials/unused-by-baseline.hbs');
+  });
 });

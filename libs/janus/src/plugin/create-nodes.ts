@@ -166,6 +166,15 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
     janus?.template && templateRoot
       ? templateSources(templateRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(templateRoot, f))}`)
       : [];
+  // The workspace's own partials and set files (templatesDir) replace the plugin's when it renders: they are
+  // what the project was rendered from, so they are its inputs too.
+  if (janus?.template && options.templatesDir) {
+    const overrideRoot = join(ws, options.templatesDir);
+    templateInputs.push(...templateSources(overrideRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(overrideRoot, f))}`));
+    for (const f of templateSources(templateRoot ?? templatesDir(), janus.template, janus.options?.flavor)) {
+      if (f.startsWith('partials/') && existsSync(join(overrideRoot, f))) templateInputs.push(`{workspaceRoot}/${fromWs(join(overrideRoot, f))}`);
+    }
+  }
 
   const targets = janusTargets({ port });
   const rename: Record<string, string> = {
