@@ -70,7 +70,10 @@ describe('registry credentials from a docker credential helper, against a regist
   it('found: the helper is asked for the registry host, and the build stages and publishes with its answer', async () => {
     helper(auth.password);
     expect((await build()).success).toBe(true);
-    expect(readFileSync(asked, 'utf8').trim().split('\n')).toEqual([`get ${registry.host}`]);
+    // Asked for this registry only; the docker CLI asks too, for the layer cache it imports (--cache-from).
+    const asks = readFileSync(asked, 'utf8').trim().split('\n');
+    expect(asks.length).toBeGreaterThan(0);
+    expect(new Set(asks)).toEqual(new Set([`get ${registry.host}`]));
     const client = RegistryClient.forHost(registry.host, { credentials: auth });
     const record = JSON.parse(readFileSync(join(ws, 'dist/docker/agent/metadata.json'), 'utf8')) as BuildRecord;
     expect((await client.getManifest(image, 'v1')).digest).toBe(record.indexDigest);
