@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspectImage } from '../libs/janus/src/engine/image-store';
+import { ensureImage } from '../libs/janus/src/engine/image-store';
 import { nativePlatform } from '../libs/janus/src/image/platform';
 import type { BuildRecord } from '../libs/janus/src/image/build-record';
 import { runCommand } from '../libs/janus/src/process/run-command';
@@ -47,7 +47,8 @@ async function main() {
     const record = JSON.parse(readFileSync(join(ROOT, 'dist/docker', r.name, 'metadata.json'), 'utf8')) as BuildRecord;
     const built = record.platforms.find((p) => p.platform === nativePlatform());
     if (!built) throw new Error(`${r.name}: no ${nativePlatform()} image in its build record; build it first`);
-    const base = (await inspectImage(r.options.baseImage))?.Size ?? 0;
+    // The base as the engine resolves it (through the registry mirror here), pulled if it is not local.
+    const base = (await ensureImage(r.options.baseImage)).Size;
     const dir = mkdtempSync(join(tmpdir(), 'janus-bench-runtime-'));
     try {
       await installOnHost(r, dir);
