@@ -13,12 +13,17 @@ bash tools/bootstrap/bootstrap.sh
 # Specs that drive the real nx CLI run the compiled plugin; build it once here if its sources changed.
 npm run -s build:plugin
 mkdir -p tmp
+rm -f tmp/jest-results.json tmp/left-behind.txt
 status=0
-npx jest --ci --json --outputFile=tmp/jest-results.json "$@" || status=$?
+JANUS_LEFT_BEHIND_FILE="$PWD/tmp/left-behind.txt" npx jest --ci --json --outputFile=tmp/jest-results.json "$@" || status=$?
 # A closing line any CI can read, whatever the runner.
 node -e '
+  const { existsSync, readFileSync } = require("node:fs");
+  if (!existsSync("./tmp/jest-results.json")) { console.log("tests: the run did not complete (see above)"); process.exit(1); }
   const r = require("./tmp/jest-results.json");
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+  const left = existsSync("./tmp/left-behind.txt") ? ", and it left things behind (see above)" : "";
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped${left}`);
   if (r.numTotalTests === 0) { console.error("no tests ran"); process.exit(1); }
+  if (left) process.exit(1);
 ' || status=1
 exit $status

@@ -161,13 +161,6 @@ apt_mirror() {
   echo "$uri"
 }
 
-manifest_exists() { # repo ref
-  curl -fsS -m 10 -o /dev/null --head \
-    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
-    -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    "http://${JANUS_REGISTRY_ADDR}/v2/$1/manifests/$2" 2>/dev/null
-}
-
 # The root filesystem of one stand-in for one architecture, built from Debian packages by its project's recipe
 # (containers/base-images/<name>/rootfs.sh) once per recipe content and cached outside any clone, since it takes
 # minutes. Prints the tarball's path; progress goes to stderr.
@@ -188,11 +181,14 @@ stand_in_rootfs() { # name tag arch
   echo "$tarball"
 }
 
-# Whether the registry serves <name>:<tag> and each architecture's image of it.
+# Whether the registry serves <name>:<tag> as a manifest list with an image for each architecture.
 stand_in_present() { # name tag
-  local arch
-  manifest_exists "library/$1" "$2" || return 1
-  for arch in $JANUS_BASE_ARCHES; do manifest_exists "library/$1" "$2-$arch" || return 1; done
+  local list arch
+  list=$(curl -fsS -m 10 -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
+    -H 'Accept: application/vnd.oci.image.index.v1+json' "http://${JANUS_REGISTRY_ADDR}/v2/library/$1/manifests/$2" 2>/dev/null) || return 1
+  for arch in $JANUS_BASE_ARCHES; do
+    printf '%s' "$list" | tr -d ' \n' | grep -q "\"architecture\":\"$arch\"" || return 1
+  done
 }
 
 # The stand-ins are workspace projects (containers/base-images/*): they are built and published by their own
