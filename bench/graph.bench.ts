@@ -22,7 +22,8 @@ const VARIANTS: Variant[] = ['none', 'empty', 'janus', '@nx/docker'];
 const EMPTY_PLUGIN = "require('@nx/devkit');\nexports.createNodes = ['**/Dockerfile', () => []];\n";
 const PLUGINS: Record<Variant, unknown[]> = {
   none: [],
-  empty: ['./tools/empty-plugin.js'],
+  // Installed like the other two (a local path plugin would be loaded through Nx's transpiler and cost more).
+  empty: ['janus-bench-empty-plugin'],
   janus: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64' } }],
   '@nx/docker': ['@nx/docker'],
 };
@@ -45,8 +46,10 @@ async function workspace(size: number, variant: Variant): Promise<TempWorkspace>
   const ws = new TempWorkspace('janus-bench-graph-');
   writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: PLUGINS[variant] }));
   if (variant === 'empty') {
-    mkdirSync(ws.path('tools'));
-    writeFileSync(ws.path('tools/empty-plugin.js'), EMPTY_PLUGIN);
+    const pkg = ws.path('node_modules/janus-bench-empty-plugin');
+    mkdirSync(pkg);
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'janus-bench-empty-plugin', version: '0.0.0', main: 'index.js' }));
+    writeFileSync(join(pkg, 'index.js'), EMPTY_PLUGIN);
   }
   for (let i = 0; i < size; i++) project(ws, `svc-${i}`);
   writeFileSync(ws.path('.gitignore'), 'node_modules\ndist\n.nx\n');
