@@ -1,6 +1,6 @@
 import type { BuildEngine } from '../../../engine/build-engines/build-engine';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
-import { assertEngineRunning } from '../../../engine/docker-client';
+import { assertEngineRunning, engineApi } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
@@ -50,6 +50,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   const built: PlatformResult[] = [];
   const producedIds: string[] = [];
   let staged: ReturnType<typeof stageBuildRecord> | undefined;
+  const movedRefs = new Map<string, string | undefined>();
   try {
     for (const platform of o.platforms) {
       const t0 = Date.now();
@@ -96,6 +97,8 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
     const previous = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
+    // Staging pushes through the engine by these per-platform tags; if anything after this fails, they go back.
+    for (const b of built) movedRefs.set(b.ref, (await inspectImage(b.ref))?.Id);
     await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
 
     // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
@@ -137,12 +140,18 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     await publication?.publish((l) => logger.info(l));
     await Promise.all(releaseRefs.map((ref) => tagImage(local!.imageId, ref)));
     staged.commit();
+    movedRefs.clear();
     const kept = new Set(built.map((b) => b.imageId));
     for (const id of previous) if (!kept.has(id)) await removeIfUntagged(id);
     logger.info('\n' + buildSummary(record, (Date.now() - started) / 1000, o.createdFrom));
     return record;
   } finally {
     staged?.discard();
+    // A failed run puts the per-platform tags back on the previous build (or removes them), so its own images
+    // end untagged and are removed below instead of being left dangling when a later build takes the tags.
+    for (const [ref, previousId] of movedRefs) {
+      await (previousId ? tagImage(previousId, ref) : engineApi().removeImage(ref)).catch(() => undefined);
+    }
     for (const id of producedIds) await removeIfUntagged(id);
   }
 }
