@@ -25,9 +25,8 @@ async function baseImageOf(o: NormalizedDockerBuild, fromLines: string[]): Promi
 }
 
 /** The image ids the refs name now, so the ones a build moves its tags away from can be cleaned up after. */
-async function currentIds(refs: string[]): Promise<Set<string>> {
-  const ids = await Promise.all(refs.map(async (ref) => (await inspectImage(ref))?.Id));
-  return new Set(ids.filter((id): id is string => Boolean(id)));
+async function currentIds(refs: string[]): Promise<Map<string, string | undefined>> {
+  return new Map(await Promise.all(refs.map(async (ref) => [ref, (await inspectImage(ref))?.Id] as const)));
 }
 
 /**
@@ -96,9 +95,10 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
 
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
-    const previous = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
+    const current = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
+    const previous = new Set([...current.values()].filter((id): id is string => Boolean(id)));
     // Staging pushes through the engine by these per-platform tags; if anything after this fails, they go back.
-    for (const b of built) movedRefs.set(b.ref, (await inspectImage(b.ref))?.Id);
+    for (const b of built) movedRefs.set(b.ref, current.get(b.ref));
     await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
 
     // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
