@@ -60,6 +60,7 @@ function rewriteRun(args) {
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const isBoolean = BOOLEAN_FLAGS.has(flag) || /^-[dit]+$/.test(flag);
     const value = isBoolean || inline !== undefined ? inline : args[++i];
+    if (!isBoolean && value === undefined) fail(`${flag} needs a value`);
     if (flag === '-p' || flag === '--publish' || flag === '-P' || flag === '--publish-all') continue;
     if (flag === '--network' || flag === '--net') fail('a sandbox has one network; --network is not available');
     if (flag === '--name') {
