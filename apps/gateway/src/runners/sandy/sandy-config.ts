@@ -20,7 +20,7 @@ export const sandyConfigSchema = z.strictObject({
     .min(1, { error: 'must be an integer from 1 to 65535' })
     .max(65535, { error: 'must be an integer from 1 to 65535' })
     .default(8080),
-  /** From sandbox creation to a competitor answering /health; the submission contract allows 30 s. */
+  /** From the container starting in its sandbox (after the pull) to /health answering; the submission contract allows 30 s. */
   readyTimeoutMs: duration('sandbox ready', 100, 600_000).default(30_000),
   /** One Sandy API call; a pull of a large image runs inside one exec call, so this is generous. */
   requestTimeoutMs: duration('one Sandy API call', 100, 600_000).default(120_000),
