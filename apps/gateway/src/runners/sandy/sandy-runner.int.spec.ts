@@ -37,10 +37,11 @@ describe('SandyRunner on the Sandy stand-in and the real engine', () => {
   const standIn = new SandyStandIn({ apiKey: API_KEY });
   const runners: SandyRunner[] = [];
   const logged: string[] = [];
+  const line = (msg: string, fields?: Record<string, unknown>) => logged.push(JSON.stringify({ msg, ...fields }));
 
   function runner(overrides: Partial<SandyConfigInput> = {}): SandyRunner {
     const r = new SandyRunner(parseSandyConfig({ baseUrl: standIn.url, apiKey: API_KEY, healthIntervalMs: 200, ...overrides }), {
-      log: (line) => logged.push(line),
+      logger: { info: line, warn: line },
     });
     runners.push(r);
     return r;

@@ -63,7 +63,8 @@ const agent: Competitor = { model: 'agent', image: 'localhost:5000/agent:1.0', e
 function setup() {
   const client = new FakeSandyClient();
   const logged: string[] = [];
-  const runner = new SandyRunner(config, { client, log: (l) => logged.push(l) });
+  const line = (msg: string, fields?: Record<string, unknown>) => logged.push(JSON.stringify({ msg, ...fields }));
+  const runner = new SandyRunner(config, { client, logger: { info: line, warn: line } });
   return { client, runner, logged };
 }
 

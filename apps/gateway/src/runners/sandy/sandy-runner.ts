@@ -12,11 +12,17 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The container's name inside its sandbox: one competitor per sandbox, so a fixed name is enough. */
 const CONTAINER = 'competitor';
 
+/** The gateway's structured logger fits this; the runner never hands it a secret, an env or a header. */
+export interface RunnerLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
 export interface SandyRunnerOptions {
   /** Defaults to the Sandy API over HTTP; tests put a fake here. */
   client?: SandyClient;
-  /** Lifecycle lines (sandbox ids, failures). Never given a secret. */
-  log?: (line: string) => void;
+  /** Sandbox lifecycle (created, ready, terminated) and failed clean-ups. Defaults to JSON lines on stderr. */
+  logger?: RunnerLogger;
 }
 
 /** One sandbox running one competitor, shared by the leases on it. */
@@ -44,7 +50,7 @@ interface Sandbox {
 export class SandyRunner implements CompetitorRunner {
   readonly kind = 'sandy' as const;
   private readonly client: SandyClient;
-  private readonly log: (line: string) => void;
+  private readonly logger: RunnerLogger;
   private readonly current = new Map<string, Sandbox>();
   private readonly all = new Set<Sandbox>();
   private closing?: Promise<void>;
@@ -54,7 +60,7 @@ export class SandyRunner implements CompetitorRunner {
     options: SandyRunnerOptions = {},
   ) {
     this.client = options.client ?? new HttpSandyClient(config);
-    this.log = options.log ?? ((line) => process.stderr.write(`[sandy-runner] ${line}\n`));
+    this.logger = options.logger ?? stderrLogger;
   }
 
   async acquire(competitor: Competitor, signal: AbortSignal): Promise<Lease> {
@@ -100,7 +106,7 @@ export class SandyRunner implements CompetitorRunner {
       sandbox.retired = true;
       if (this.current.get(key) === sandbox) this.current.delete(key);
       // The failure the client sees is the start's; a failed clean-up is logged and retried by shutdown().
-      await this.terminate(sandbox).catch((t: unknown) => this.log((t as Error).message));
+      await this.terminate(sandbox).catch((t: unknown) => this.warnCleanup(sandbox, t));
       if (this.closing) throw new RunnerError(`the Sandy runner shut down while starting competitor ${competitor.model}`, 503, 'runner_closed');
       throw e;
     });
@@ -114,7 +120,7 @@ export class SandyRunner implements CompetitorRunner {
     const image = competitor.image!;
     const env = competitor.env ?? {};
     sandbox.id = await this.client.createSandbox({ image: this.config.sandboxImage, resources: this.config.resources, env }, signal);
-    this.log(`sandbox ${sandbox.id} created for competitor ${competitor.model}`);
+    this.logger.info('sandbox created', { sandbox: sandbox.id, model: competitor.model });
     // The container gets each variable by name only: its value comes from the sandbox's environment, so no
     // secret is ever part of a command line (which Sandy may log).
     const port = String(this.config.competitorPort);
@@ -132,7 +138,7 @@ export class SandyRunner implements CompetitorRunner {
       );
     await this.waitHealthy(sandbox, competitor.model);
     sandbox.up = true;
-    this.log(`sandbox ${sandbox.id}: competitor ${competitor.model} is ready`);
+    this.logger.info('competitor ready in its sandbox', { sandbox: sandbox.id, model: competitor.model });
   }
 
   private async waitHealthy(sandbox: Sandbox, model: string): Promise<void> {
@@ -186,7 +192,7 @@ export class SandyRunner implements CompetitorRunner {
   private async settle(sandbox: Sandbox): Promise<void> {
     if (sandbox.leases > 0 || this.closing) return;
     if (sandbox.retired) {
-      await this.terminate(sandbox).catch((e: unknown) => this.log((e as Error).message));
+      await this.terminate(sandbox).catch((e: unknown) => this.warnCleanup(sandbox, e));
       return;
     }
     clearTimeout(sandbox.idleTimer);
@@ -194,10 +200,14 @@ export class SandyRunner implements CompetitorRunner {
       if (sandbox.leases > 0) return;
       sandbox.retired = true;
       if (this.current.get(sandbox.key) === sandbox) this.current.delete(sandbox.key);
-      void this.terminate(sandbox).catch((e: unknown) => this.log((e as Error).message));
+      void this.terminate(sandbox).catch((e: unknown) => this.warnCleanup(sandbox, e));
     }, this.config.idleTimeoutMs);
     // An idle sandbox must not keep the gateway's process alive; shutdown() terminates it.
     sandbox.idleTimer.unref();
+  }
+
+  private warnCleanup(sandbox: Sandbox, e: unknown): void {
+    this.logger.warn('sandbox could not be terminated (shutdown retries)', { sandbox: sandbox.id, model: sandbox.model, error: (e as Error).message });
   }
 
   /** Once per sandbox; a failed attempt may be retried (by shutdown). */
@@ -211,7 +221,7 @@ export class SandyRunner implements CompetitorRunner {
     sandbox.terminated ??= this.client.terminate(id).then(
       () => {
         this.all.delete(sandbox);
-        this.log(`sandbox ${id} terminated`);
+        this.logger.info('sandbox terminated', { sandbox: id });
       },
       (e: unknown) => {
         sandbox.terminated = undefined;
@@ -263,3 +273,8 @@ function tail(output: string): string {
   const lines = output.trimEnd().split('\n').slice(-5).join(' | ').slice(-500);
   return lines ? `: ${lines}` : '';
 }
+
+const stderrLogger: RunnerLogger = {
+  info: (msg, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', runner: 'sandy', msg, ...fields })}\n`),
+  warn: (msg, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', runner: 'sandy', msg, ...fields })}\n`),
+};
