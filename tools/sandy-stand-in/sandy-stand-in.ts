@@ -94,11 +94,18 @@ export class SandyStandIn {
     return [...this.sandboxes.keys()];
   }
 
+  /** Terminates every sandbox there is (a test's clean-up after a client that leaked one); returns their ids. */
+  async terminateAll(): Promise<string[]> {
+    const ids = [...this.sandboxes.keys()];
+    for (const id of ids) await this.terminate(id);
+    return ids;
+  }
+
   /** Terminates every sandbox, drops hanging connections and removes the shim directory. */
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const id of [...this.sandboxes.keys()]) await this.terminate(id);
+    await this.terminateAll();
     rmSync(this.shimDir, { recursive: true, force: true });
   }
 
