@@ -18,7 +18,9 @@ export function packageReadmePath(pluginRoot: string): string {
 interface JsonSchema {
   type?: string | string[];
   enum?: unknown[];
+  const?: unknown;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
   items?: JsonSchema;
   additionalProperties?: JsonSchema | boolean;
   default?: unknown;
@@ -47,7 +49,8 @@ const code = (text: string) => `\`${text}\``;
 
 function typeOf(s: JsonSchema): string {
   if (s.enum) return s.enum.map((v) => code(JSON.stringify(v))).join(' | ');
-  if (s.anyOf) return s.anyOf.map(typeOf).join(' or ');
+  if (s.const !== undefined) return code(JSON.stringify(s.const));
+  if (s.anyOf ?? s.oneOf) return (s.anyOf ?? s.oneOf)!.map(typeOf).join(' or ');
   if (Array.isArray(s.type)) return s.type.join(' | ');
   if (s.type === 'array') return `${s.items ? typeOf(s.items) : 'unknown'}[]`;
   if (s.type === 'object' && typeof s.additionalProperties === 'object') return `{ [name]: ${typeOf(s.additionalProperties)} }`;
