@@ -85,9 +85,10 @@ describe('the published janus plugin', () => {
       new RegExp(`^\\^?${version.replace(/\./g, '\\.')}$`),
     );
     expect(json<{ version: string }>('node_modules/janus/package.json').version).toBe(version);
-    // The lock file pins the private registry's tarball, so a later `npm ci` fetches exactly this package.
-    const lock = json<{ packages: Record<string, { resolved?: string }> }>('package-lock.json');
-    expect(lock.packages['node_modules/janus']?.resolved).toBe(`${npmRegistry.url}/janus/-/janus-${version}.tgz`);
+    // The lock file pins the published tarball's integrity, so a later `npm ci` installs exactly this package
+    // (it records no tarball URL where npm's omit-lockfile-registry-resolved is on, as here).
+    const published = (await runCommand('npm', ['view', `janus@${version}`, 'dist.integrity'], { cwd: ws, env: npmRegistry.npmEnv() })).stdout.trim();
+    expect(json<{ packages: Record<string, { integrity?: string }> }>('package-lock.json').packages['node_modules/janus']?.integrity).toBe(published);
     // Its init generator registered the inference plugin.
     expect(json<{ plugins: unknown }>('nx.json').plugins).toEqual([{ plugin: 'janus/plugin', options: {} }]);
     expect(existsSync(join(ws, 'node_modules/janus/templates/partials/healthcheck.hbs'))).toBe(true);
