@@ -124,13 +124,15 @@ export function renderEntry(entry: RegisteredSchema, collections: Collections): 
       .filter(([, p]) => p.$default?.$source === 'argv')
       .map(([name]) => `<${name}>`);
     lines.push(`### \`janus:${entry.name}\``, '', prose(meta.description ?? ''), '');
-    if (meta.hidden) lines.push('Hidden from `nx list janus`: `nx add janus` runs it, and so does every other janus generator.', '');
+    if (meta.hidden)
+      lines.push(`Hidden from \`nx list janus\`${entry.name === 'init' ? ': `nx add janus` runs it, and so does every other janus generator' : ''}.`, '');
     lines.push('```sh', `npx nx g janus:${entry.name}${positional.length ? ` ${positional.join(' ')}` : ''} [options]`, '```', '');
   } else {
     const meta = collections.executors[entry.name] ?? {};
     const inferred = inferredAs(entry.name);
     lines.push(`### \`janus:${entry.name}\``, '', prose(meta.description ?? ''), '');
-    lines.push(inferred.length ? inferred.join(' ') : 'Not inferred: add a target with `"executor": "janus:' + entry.name + '"` to `project.json`.', '');
+    // Executors that no per-project target runs (a workspace-level one, say) are named by how any target uses them.
+    lines.push(inferred.length ? inferred.join(' ') : `Used by a target with \`"executor": "janus:${entry.name}"\`.`, '');
   }
   lines.push(...optionRows(json));
   return lines.join('\n');
