@@ -6,6 +6,7 @@ import logging
 import os
 import shlex
 import shutil
+import signal
 from typing import AsyncIterator, List, Mapping, Optional
 
 from .agents import Agent, default_agent
@@ -33,7 +34,13 @@ class CliAgent(Agent):
     async def deltas(self, request: ChatRequest) -> AsyncIterator[str]:
         try:
             process = await asyncio.create_subprocess_exec(
-                *self.argv, request.last_user_text(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=self.env
+                *self.argv,
+                request.last_user_text(),
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env=self.env,
+                # Its own process group, so everything it starts can be stopped with it.
+                start_new_session=True,
             )
         except OSError as exc:
             # A JANUS_AGENT_COMMAND naming a program the image lacks: say which, instead of a bare 500.
@@ -50,10 +57,13 @@ class CliAgent(Agent):
         except asyncio.TimeoutError:
             raise UpstreamError("the agent CLI did not finish in time (JANUS_TIMEOUT)", 504, "upstream_timeout") from None
         finally:
-            # Also reached when the client goes away mid-stream: the CLI must not outlive its request.
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            # Also reached when the client goes away mid-stream: neither the CLI nor anything it started may outlive
+            # its request, and a child left holding the pipes would keep them open for ever.
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            await process.wait()
             stderr_text = (await stderr).decode("utf-8", "replace").strip()
         if code != 0:
             raise UpstreamError(f"the agent CLI exited with {code}: {stderr_text[-300:]}")
