@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDERS } from '../generators/runtime/providers';
 import { flavor, imageReference, nonRootUid, port, projectName, SECRET_KEY_PATTERN } from '../schema/common-fields';
 
 const envEntry = z
@@ -34,6 +35,8 @@ export const baselineContextSchema = z
       path: z.string().startsWith('/'),
     }),
     env: z.array(envEntry).min(1),
+    /** The runtime CLIs' unattended command lines, in the order the agent-cli flavor looks for them on PATH. */
+    agentClis: z.array(z.array(z.string().min(1)).min(1)),
   })
   .strict();
 
@@ -74,5 +77,6 @@ export function baselineContext(input: BaselineContextInput): BaselineContext {
       { key: 'LOG_LEVEL', value: 'INFO' },
       { key: 'DEBUG', value: 'false' },
     ],
+    agentClis: Object.values(PROVIDERS).map((p) => p.headless),
   });
 }
