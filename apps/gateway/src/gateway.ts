@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { GatewayConfig } from './config';
+import { ConfigError, type GatewayConfig } from './config';
 import { EchoCompetitor } from './echo/echo-competitor';
 import { GatewayServer } from './http/gateway-server';
 import { ModelRouter } from './http/model-router';
@@ -29,6 +29,13 @@ export interface RunningGateway {
 /** Builds the runners the configuration needs, clears what a crashed run left, and starts serving. */
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Promise<RunningGateway> {
   const runners: Partial<Record<CompetitorRunner['kind'], CompetitorRunner>> = { fixed: new FixedRunner(), ...deps.runners };
+  // A competitor whose runner this build cannot make would fail every request: refuse to start instead.
+  const missing = config.competitors.filter((c) => c.runner !== 'docker' && !runners[c.runner]);
+  if (missing.length) {
+    throw new ConfigError(
+      `invalid gateway configuration:\n  ${missing.map((c) => `competitor ${c.model}: runner "${c.runner}" is not available in this gateway (available: docker, ${Object.keys(runners).join(', ')})`).join('\n  ')}`,
+    );
+  }
   const router = new ModelRouter(config.competitors, config.discoverFrom);
   const dockerCompetitors = config.competitors.filter((c) => c.runner === 'docker') as DockerCompetitor[];
   let dockerRunner: DockerRunner | undefined;

@@ -12,7 +12,15 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = createLogger(config.logLevel);
-  const gateway = await startGateway(config, { logger });
+  // Runners made outside this module (the Sandy runner) are passed in here, by kind.
+  let gateway;
+  try {
+    gateway = await startGateway(config, { logger });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`janus-gateway: ${e.message}\n`);
+    process.exit(78);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

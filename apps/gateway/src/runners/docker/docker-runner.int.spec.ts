@@ -48,6 +48,8 @@ function startWith(instance: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<
       competitor('fixture-slow', 'ok', { FIXTURE_CHUNKS: '400', FIXTURE_CHUNK_DELAY_MS: '50' }),
       competitor('fixture-never-ready', 'never-ready'),
       competitor('fixture-dies', 'dies-mid-stream'),
+      competitor('fixture-burst', 'ok', { FIXTURE_CHUNKS: '6', FIXTURE_CHUNK_DELAY_MS: '20' }),
+      { model: 'fixture-missing', image: 'localhost:5000/janus-gateway-no-such-image:none' },
     ]),
     ...extraEnv,
   });
@@ -143,18 +145,27 @@ describe('gateway Docker runner on the real engine', () => {
     expect(after).toEqual(expect.objectContaining({ cancelled: 1 }));
   });
 
-  it('answers 20 concurrent clients, streaming and not, without leaking a container', async () => {
+  it('answers 20 concurrent clients arriving while the competitor is still cold, from one container, leaking none', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
-        const res = await chat('fixture-ok', i % 2 === 0);
+        const res = await chat('fixture-burst', i % 2 === 0);
         const text = await res.text();
         return { status: res.status, complete: i % 2 === 0 ? text.includes('data: [DONE]') : text.includes('w5') };
       }),
     );
     expect(results.filter((r) => r.status === 200 && r.complete)).toHaveLength(20);
-    const running = (await instanceContainers(instance)).filter((c) => c.Labels['org.janus.gateway.competitor'] === 'fixture-ok');
-    expect(running.length).toBeGreaterThanOrEqual(1);
-    expect(running.length).toBeLessThanOrEqual(loadConfig({}).docker.maxContainers);
+    // All 20 waited for the one container that was starting (up to 32 streams share a container by default).
+    const running = (await instanceContainers(instance)).filter((c) => c.Labels['org.janus.gateway.competitor'] === 'fixture-burst');
+    expect(running).toHaveLength(1);
+  });
+
+  it('answers 502 naming the image when the competitor image cannot be had, leaving no container', async () => {
+    const res = await chat('fixture-missing');
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as { error: { message: string; code: string } };
+    expect(body.error.code).toBe('competitor_start_failed');
+    expect(body.error.message).toContain('localhost:5000/janus-gateway-no-such-image:none');
+    expect((await instanceContainers(instance)).filter((c) => c.Labels['org.janus.gateway.competitor'] === 'fixture-missing')).toEqual([]);
   });
 
   it('removes every container it started on shutdown', async () => {

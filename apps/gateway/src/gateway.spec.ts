@@ -1,0 +1,43 @@
+import { loadConfig } from './config';
+import { startGateway } from './gateway';
+import { createLogger } from './log';
+
+describe('startGateway', () => {
+  it('refuses to start with a competitor whose runner it does not have', async () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', JANUS_COMPETITORS: JSON.stringify([{ model: 's', runner: 'sandy', image: 'x:1' }]) });
+    await expect(startGateway(config, { logger: createLogger('error', () => undefined) })).rejects.toThrow(
+      'competitor s: runner "sandy" is not available in this gateway (available: docker, fixed)',
+    );
+  });
+
+  it('never writes a secret passed to a competitor into its log', async () => {
+    const lines: string[] = [];
+    const secret = 'sk-chutes-do-not-log-0123456789';
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      CHUTES_API_KEY: secret,
+      JANUS_GATEWAY_ECHO_MODEL: 'echo',
+      JANUS_COMPETITORS: JSON.stringify([{ model: 'up', url: 'http://127.0.0.1:9', envFrom: ['CHUTES_API_KEY'] }]),
+    });
+    expect(config.competitors[0].env).toEqual({ CHUTES_API_KEY: secret });
+    const gateway = await startGateway(config, { logger: createLogger('debug', (l) => lines.push(l)) });
+    try {
+      const body = (model: string) => JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] });
+      for (const model of ['echo', 'up', 'missing']) {
+        await (
+          await fetch(`http://127.0.0.1:${gateway.port}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: body(model),
+          })
+        ).text();
+      }
+    } finally {
+      await gateway.close();
+    }
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.join('\n')).not.toContain(secret);
+  });
+});
