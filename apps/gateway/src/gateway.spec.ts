@@ -40,4 +40,43 @@ describe('startGateway', () => {
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.join('\n')).not.toContain(secret);
   });
+
+  it('serves the models a COMPETITOR_URL upstream lists when no COMPETITOR_MODEL is given', async () => {
+    const echoSide = await startGateway(loadConfig({ PORT: '0', HOST: '127.0.0.1', JANUS_GATEWAY_ECHO_MODEL: 'listed' }), {
+      logger: createLogger('error', () => undefined),
+    });
+    const front = await startGateway(loadConfig({ PORT: '0', HOST: '127.0.0.1', COMPETITOR_URL: `http://127.0.0.1:${echoSide.port}` }), {
+      logger: createLogger('error', () => undefined),
+    });
+    const ask = (model: string) =>
+      fetch(`http://127.0.0.1:${front.port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    try {
+      expect(((await (await fetch(`http://127.0.0.1:${front.port}/v1/models`)).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual([
+        'listed',
+      ]);
+      expect(await (await ask('listed')).json()).toMatchObject({ choices: [{ message: { content: 'echo: hi' } }] });
+      expect((await ask('other')).status).toBe(404);
+    } finally {
+      await front.close();
+      await echoSide.close();
+    }
+    const orphan = await startGateway(loadConfig({ PORT: '0', HOST: '127.0.0.1', COMPETITOR_URL: 'http://127.0.0.1:9' }), {
+      logger: createLogger('error', () => undefined),
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${orphan.port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'any', messages: [] }),
+      });
+      expect(res.status).toBe(502);
+      expect(await res.json()).toMatchObject({ error: { code: 'competitor_unavailable' } });
+    } finally {
+      await orphan.close();
+    }
+  });
 });

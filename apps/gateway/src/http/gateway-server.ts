@@ -122,7 +122,13 @@ export class GatewayServer {
       if (e instanceof BodyError) return sendError(res, e.status, e.message, 'invalid_request', e.param);
       throw e;
     }
-    const competitor = await this.o.router.resolve(routing.model);
+    let competitor;
+    try {
+      competitor = await this.o.router.resolve(routing.model);
+    } catch (e) {
+      if (e instanceof RunnerError) return sendError(res, e.status, e.message, e.code);
+      throw e;
+    }
     if (!competitor) {
       const known = await this.o.router.models();
       return sendError(

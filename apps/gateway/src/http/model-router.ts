@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { GatewayConfig } from '../config';
-import type { Competitor } from '../runners/competitor-runner';
+import { type Competitor, RunnerError } from '../runners/competitor-runner';
 
 export type RoutedCompetitor = Competitor & { runner: 'docker' | 'fixed' | 'sandy'; port: number; readOnlyRoot: boolean };
 
@@ -29,18 +29,27 @@ export class ModelRouter {
     const known = this.byModel.get(model);
     if (known || !this.discoverFrom) return known;
     const models = await this.discover();
+    if (models === undefined) {
+      throw new RunnerError(
+        `the upstream at COMPETITOR_URL (${this.discoverFrom}) does not list its models (GET /v1/models failed)`,
+        502,
+        'competitor_unavailable',
+      );
+    }
     return models.includes(model) ? { model, runner: 'fixed', url: this.discoverFrom, env: {}, port: 0, readOnlyRoot: true } : undefined;
   }
 
   async models(): Promise<string[]> {
-    return [...this.byModel.keys(), ...(this.discoverFrom ? (await this.discover()).filter((m) => !this.byModel.has(m)) : [])];
+    const discovered = this.discoverFrom ? ((await this.discover()) ?? []) : [];
+    return [...this.byModel.keys(), ...discovered.filter((m) => !this.byModel.has(m))];
   }
 
-  private async discover(): Promise<string[]> {
+  /** The upstream's models, or undefined when it cannot say and never could. */
+  private async discover(): Promise<string[] | undefined> {
     if (this.discovered && Date.now() - this.discovered.at < DISCOVERY_TTL_MS) return this.discovered.models;
     const models = await listUpstreamModels(this.discoverFrom!).catch(() => undefined);
     if (models) this.discovered = { at: Date.now(), models };
-    return models ?? this.discovered?.models ?? [];
+    return models ?? this.discovered?.models;
   }
 }
 
