@@ -8,6 +8,7 @@
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { loadConfig } from '../apps/gateway/src/config';
@@ -16,10 +17,14 @@ import { silentLogger } from '../apps/gateway/src/log';
 import { waitForHealth } from '../apps/gateway/src/runners/health-probe';
 import { INSTANCE_LABEL } from '../apps/gateway/src/runners/docker/docker-runner';
 import { buildImage } from '../libs/janus/src/testing/build-test-image';
+import { runCommand } from '../libs/janus/src/process/run-command';
 import { removeImages } from '../libs/janus/src/testing/test-images';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 400);
+// Compiled as the image compiles it, so the figures are the production code's, not a TypeScript loader's.
+const GATEWAY_DIR = join(__dirname, '../apps/gateway');
+const GATEWAY_MAIN = join(GATEWAY_DIR, 'dist/main.js');
 const IMAGE = `janus-gateway-bench-competitor:${randomBytes(4).toString('hex')}`;
 const docker = new Docker();
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
@@ -28,6 +33,11 @@ const BODY = (model: string, stream: boolean) => JSON.stringify({ model, stream,
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
+/** User + system CPU of a process so far, from /proc (Linux; clock ticks of 1/100 s), in ms. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
 
 /** POST a chat completion; resolves at the first streamed content token (stream) or the whole answer. */
 function chat(base: string, model: string, stream: boolean): Promise<number> {
@@ -105,7 +115,8 @@ async function load(base: string, clients: number, total: number): Promise<numbe
 }
 
 async function main() {
-  await buildImage({ context: join(__dirname, '../apps/gateway/src/testing/fixtures/competitor'), tags: [IMAGE] });
+  await runCommand(join(__dirname, '../node_modules/.bin/tsc'), ['-p', join(GATEWAY_DIR, 'tsconfig.build.json')]);
+  await buildImage({ context: join(GATEWAY_DIR, 'src/testing/fixtures/competitor'), tags: [IMAGE] });
   try {
     const floor: number[] = [];
     const cold: number[] = [];
@@ -123,7 +134,7 @@ async function main() {
     // charge the client's work to the gateway.
     const instance = `bench-warm-${randomBytes(4).toString('hex')}`;
     const port = 18000 + Math.floor(Math.random() * 1000);
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../apps/gateway/src/main.ts')], {
+    const child = spawn(process.execPath, [GATEWAY_MAIN], {
       env: {
         ...process.env,
         PORT: String(port),
@@ -141,19 +152,27 @@ async function main() {
       await chat(base, 'fixture', false);
       const [running] = await docker.listContainers({ filters: { label: [`${INSTANCE_LABEL}=${instance}`] } });
       const direct = `http://127.0.0.1:${running.Ports.find((p) => p.PrivatePort === 8080)!.PublicPort}`;
+      const competitorPid = (await docker.getContainer(running.Id).inspect()).State.Pid;
       console.log(`\nwarm proxy overhead, non-streaming chat completion, ${WARM_REQUESTS} requests per row (target ≤ 5 ms p50 overhead)`);
-      console.log('clients  direct p50  gateway p50  overhead p50  direct p99  gateway p99  overhead p99  gateway/direct p50');
+      console.log(
+        'clients  direct p50  gateway p50  overhead p50  direct p99  gateway p99  overhead p99  gateway/direct p50  gateway CPU/request  competitor CPU/request',
+      );
       for (const clients of [1, 20]) {
         await load(direct, clients, 50);
         await load(base, clients, 50);
         // Interleaved halves so both paths see the same machine load.
+        const c0 = cpuMs(competitorPid);
         const d = await load(direct, clients, WARM_REQUESTS / 2);
+        const directCpu = (cpuMs(competitorPid) - c0) / (WARM_REQUESTS / 2);
+        const cpu0 = cpuMs(child.pid!);
         const g = await load(base, clients, WARM_REQUESTS / 2);
         d.push(...(await load(direct, clients, WARM_REQUESTS / 2)));
         g.push(...(await load(base, clients, WARM_REQUESTS / 2)));
+        // The gateway process's own CPU per request (it idles while the direct half runs): what the machine's load cannot inflate.
+        const cpuPerRequest = (cpuMs(child.pid!) - cpu0) / WARM_REQUESTS;
         const [d50, g50, d99, g99] = [pct(d, 50), pct(g, 50), pct(d, 99), pct(g, 99)];
         console.log(
-          `${String(clients).padEnd(9)}${ms(d50).padEnd(12)}${ms(g50).padEnd(13)}${ms(g50 - d50).padEnd(14)}${ms(d99).padEnd(12)}${ms(g99).padEnd(13)}${ms(g99 - d99).padEnd(14)}${(g50 / d50).toFixed(2)}`,
+          `${String(clients).padEnd(9)}${ms(d50).padEnd(12)}${ms(g50).padEnd(13)}${ms(g50 - d50).padEnd(14)}${ms(d99).padEnd(12)}${ms(g99).padEnd(13)}${ms(g99 - d99).padEnd(14)}${(g50 / d50).toFixed(2).padEnd(20)}${ms(cpuPerRequest).padEnd(21)}${ms(directCpu)}`,
         );
       }
     } finally {
