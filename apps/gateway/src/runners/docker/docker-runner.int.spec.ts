@@ -231,4 +231,23 @@ describe('gateway Docker runner lifecycle', () => {
     }
     expect(await instanceContainers(instance)).toEqual([]);
   });
+
+  it('joins JANUS_DOCKER_NETWORK and reaches the competitor by its address there, publishing no port', async () => {
+    const instance = `spec-net-${randomBytes(4).toString('hex')}`;
+    const network = await docker.createNetwork({ Name: `janus-gw-spec-${randomBytes(4).toString('hex')}`, Labels: testLabels });
+    const runner = new DockerRunner({ ...loadConfig({}).docker, instance, network: (await network.inspect()).Name }, { docker, labels: testLabels });
+    try {
+      const competitor = { model: 'fixture-ok', image: IMAGE, env: {}, port: 8080, readOnlyRoot: true };
+      const lease = await runner.acquire(competitor, new AbortController().signal);
+      const [c] = await instanceContainers(instance);
+      expect(c.Ports.filter((p) => p.PublicPort)).toEqual([]);
+      expect(lease.baseUrl).toBe(`http://${c.NetworkSettings.Networks[(await network.inspect()).Name].IPAddress}:8080`);
+      expect((await fetch(`${lease.baseUrl}/health`)).status).toBe(200);
+      await lease.release('ok');
+    } finally {
+      await runner.shutdown();
+      await network.remove();
+    }
+    expect(await instanceContainers(instance)).toEqual([]);
+  });
 });
