@@ -4,7 +4,8 @@
 //   token, asked directly), interleaved so both see the same load;
 // - warm: latency of a small chat completion through the gateway beside calling the same running competitor
 //   directly, with 1 and 20 concurrent clients (p50/p99; overhead = gateway − direct).
-// Targets: cold ≤ 3 s, warm overhead ≤ 5 ms p50. Uses the gateway's purpose-built fixture competitor.
+// Targets: cold ≤ 3 s, warm overhead ≤ 5 ms p50. Uses the gateway's purpose-built fixture competitor; cold
+// rows for real images too with BENCH_GATEWAY_IMAGES=localhost:5000/demo-agent:latest[=8080],...
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
@@ -34,6 +35,8 @@ const BODY = (model: string, stream: boolean) => JSON.stringify({ model, stream,
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+// The first chunk with non-empty content (the role chunk before it carries "content":"").
+const FIRST_TOKEN = /"content":"[^"]/;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 /** User + system CPU of a process so far, from /proc (Linux; clock ticks of 1/100 s), in ms. */
 const cpuMs = (pid: number) => {
@@ -50,7 +53,7 @@ function chat(base: string, model: string, stream: boolean): Promise<number> {
       let done = false;
       res.on('data', (c: Buffer) => {
         seen += c.toString();
-        if (stream && !done && seen.includes('"content":"w0')) {
+        if (stream && !done && FIRST_TOKEN.test(seen)) {
           done = true;
           resolve(now() - t0);
         }
@@ -64,25 +67,25 @@ function chat(base: string, model: string, stream: boolean): Promise<number> {
 }
 
 /** The floor: the image started with the runner's flags, /health polled as the runner polls it, then the first token asked directly. */
-async function floorColdStart(): Promise<number> {
+async function floorColdStart(image: string, port: number): Promise<number> {
+  const key = `${port}/tcp`;
   const t0 = now();
   const container = await docker.createContainer({
-    Image: IMAGE,
+    Image: image,
     Labels: { 'org.janus.bench': 'gateway' },
-    ExposedPorts: { '8080/tcp': {} },
+    ExposedPorts: { [key]: {} },
     HostConfig: {
       Memory: 1024 * 1024 * 1024,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
       ReadonlyRootfs: true,
       Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m' },
-      PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      PortBindings: { [key]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
     },
   });
   try {
     await container.start();
-    const port = (await container.inspect()).NetworkSettings.Ports['8080/tcp']![0].HostPort;
-    const base = `http://127.0.0.1:${port}`;
+    const base = `http://127.0.0.1:${(await container.inspect()).NetworkSettings.Ports[key]![0].HostPort}`;
     const ready = await waitForHealth(base, 30_000);
     if (!ready.ok) throw new Error(ready.detail);
     await chat(base, 'fixture', true);
@@ -92,10 +95,10 @@ async function floorColdStart(): Promise<number> {
   }
 }
 
-async function gatewayColdStart(): Promise<number> {
+async function gatewayColdStart(image: string, port: number): Promise<number> {
   const instance = `bench-${randomBytes(4).toString('hex')}`;
   const gateway = await startGateway(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', JANUS_GATEWAY_INSTANCE: instance, JANUS_COMPETITORS: JSON.stringify([{ model: 'fixture', image: IMAGE }]) }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', JANUS_GATEWAY_INSTANCE: instance, JANUS_COMPETITORS: JSON.stringify([{ model: 'fixture', image, port }]) }),
     { logger: silentLogger, docker, containerLabels: { 'org.janus.bench': 'gateway' } },
   );
   try {
@@ -120,17 +123,26 @@ async function main() {
   await runCommand(join(__dirname, '../node_modules/.bin/tsc'), ['-p', join(GATEWAY_DIR, 'tsconfig.build.json'), '--outDir', GATEWAY_OUT]);
   await buildImage({ context: join(GATEWAY_DIR, 'src/testing/fixtures/competitor'), tags: [IMAGE] });
   try {
-    const floor: number[] = [];
-    const cold: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      floor.push(await floorColdStart());
-      cold.push(await gatewayColdStart());
+    // The fixture, and any real competitor image named in BENCH_GATEWAY_IMAGES (`image[=port]`, comma-separated).
+    const images: Array<[string, string, number]> = [['fixture competitor', IMAGE, 8080]];
+    for (const spec of (process.env.BENCH_GATEWAY_IMAGES ?? '').split(',').filter(Boolean)) {
+      const [image, port] = spec.split('=');
+      images.push([image, image, Number(port ?? 8080)]);
     }
-    const f = pct(floor, 50);
-    const c = pct(cold, 50);
     console.log(`cold competitor, time to first token (median of ${ROUNDS}; target ≤ 3 s)`);
-    console.log('through gateway (Docker runner)   image floor (run → /health → token)   gateway/floor   gateway − floor');
-    console.log(`${ms(c).padEnd(34)}${ms(f).padEnd(38)}${(c / f).toFixed(2).padEnd(16)}${ms(c - f)}`);
+    console.log(
+      'image                                     through gateway (Docker runner)   image floor (run → /health → token)   gateway/floor   gateway − floor',
+    );
+    for (const [label, image, port] of images) {
+      const floor: number[] = [];
+      const cold: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        floor.push(await floorColdStart(image, port));
+        cold.push(await gatewayColdStart(image, port));
+      }
+      const [f, c] = [pct(floor, 50), pct(cold, 50)];
+      console.log(`${label.padEnd(Math.max(42, label.length + 2))}${ms(c).padEnd(34)}${ms(f).padEnd(38)}${(c / f).toFixed(2).padEnd(16)}${ms(c - f)}`);
+    }
 
     // The gateway in its own process, as it runs in production: sharing the bench client's event loop would
     // charge the client's work to the gateway.
