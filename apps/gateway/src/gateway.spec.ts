@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
 import { createLogger } from './log';
@@ -77,6 +79,37 @@ describe('startGateway', () => {
       expect(await res.json()).toMatchObject({ error: { code: 'competitor_unavailable' } });
     } finally {
       await orphan.close();
+    }
+  });
+
+  it('ends a stream with an error event when the competitor goes silent mid-answer (JANUS_UPSTREAM_IDLE_TIMEOUT_S)', async () => {
+    const silent = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: {"choices":[{"index":0,"delta":{"content":"one "}}]}\n\n');
+        // ... and nothing more, without closing: a frozen competitor.
+      });
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const gateway = await startGateway(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', JANUS_UPSTREAM_IDLE_TIMEOUT_S: '0.5', JANUS_COMPETITORS: JSON.stringify([{ model: 'frozen', url }]) }),
+      { logger: createLogger('error', () => undefined) },
+    );
+    try {
+      const res = await fetch(`http://127.0.0.1:${gateway.port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'frozen', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      const events = (await res.text()).split('\n\n').filter(Boolean);
+      expect(events[0]).toContain('one ');
+      expect(JSON.parse(events.at(-1)!.replace(/^data: /, ''))).toMatchObject({ error: { code: 'competitor_stalled', type: 'timeout_error' } });
+    } finally {
+      await gateway.close();
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
     }
   });
 });
