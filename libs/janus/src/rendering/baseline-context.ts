@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { PROVIDERS } from '../generators/runtime/providers';
 import { flavor, imageReference, nonRootUid, port, projectName, SECRET_KEY_PATTERN } from '../schema/common-fields';
 
-const envEntry = z
+/** One ENV line of a rendered Dockerfile; shared by every template set that renders the env-block partial. */
+export const envEntry = z
   .object({
     key: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be an upper-case environment variable name' }),
     value: z.string().regex(/^[^\s"'\\]*$/, { error: 'must not contain whitespace, quotes or backslashes' }),
