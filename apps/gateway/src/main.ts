@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from './config';
 import { startGateway } from './gateway';
 import { createLogger } from './log';
+import type { CompetitorRunner } from './runners/competitor-runner';
+import { SandyConfigError, SandyRunner, sandyConfigFromEnv } from './runners/sandy';
 
 async function main(): Promise<void> {
   let config;
@@ -12,12 +14,14 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = createLogger(config.logLevel);
-  // Runners made outside this module (the Sandy runner) are passed in here, by kind.
+  // The Sandy runner needs SANDY_BASE_URL and SANDY_API_KEY, so it exists only when a competitor asks for it.
+  const runners: Partial<Record<CompetitorRunner['kind'], CompetitorRunner>> = {};
   let gateway;
   try {
-    gateway = await startGateway(config, { logger });
+    if (config.competitors.some((c) => c.runner === 'sandy')) runners.sandy = new SandyRunner(sandyConfigFromEnv(process.env), { logger });
+    gateway = await startGateway(config, { logger, runners });
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    if (!(e instanceof ConfigError) && !(e instanceof SandyConfigError)) throw e;
     process.stderr.write(`janus-gateway: ${e.message}\n`);
     process.exit(78);
   }

@@ -30,7 +30,8 @@ export type ProxyOutcome = { outcome: 'ok' | 'failed'; detail?: string; firstByt
  * is suspect; a client that went away is not the competitor's fault.
  */
 export function proxyChat(o: ProxyOptions): Promise<ProxyOutcome> {
-  const url = new URL('/v1/chat/completions', o.lease.baseUrl + '/');
+  // Relative, so a lease whose base URL has a path (the Sandy proxy path) keeps it.
+  const url = new URL('v1/chat/completions', o.lease.baseUrl.replace(/\/*$/, '/'));
   const isHttps = url.protocol === 'https:';
   const t0 = Date.now();
   return new Promise<ProxyOutcome>((resolve) => {

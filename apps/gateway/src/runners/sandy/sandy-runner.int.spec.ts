@@ -8,6 +8,10 @@ import { runCommand } from '../../../../../libs/janus/src/process/run-command';
 import { buildImage } from '../../../../../libs/janus/src/testing/build-test-image';
 import { renderBaselineTo } from '../../../../../libs/janus/src/testing/render-baseline';
 import { SANDBOX_LABEL, STAND_IN_LABEL, SandyStandIn } from '../../../../../tools/sandy-stand-in/sandy-stand-in';
+import OpenAI from 'openai';
+import { loadConfig } from '../../config';
+import { startGateway } from '../../gateway';
+import { createLogger } from '../../log';
 import { type Competitor, type Lease, RunnerError } from '../competitor-runner';
 import { parseSandyConfig, type SandyConfigInput } from './sandy-config';
 import { SandyRunner } from './sandy-runner';
@@ -137,6 +141,30 @@ describe('SandyRunner on the Sandy stand-in and the real engine', () => {
     await r.shutdown();
     expect(standIn.liveSandboxes()).toEqual([]);
     expect(standIn.calls.filter((c) => /terminate$/.test(c))).toHaveLength(2);
+  });
+
+  it('serves chat through the gateway: client -> gateway -> Sandy proxy path -> competitor, and close() terminates the sandbox', async () => {
+    // The route a production gateway takes: a competitor configured with runner "sandy", the lease's base URL
+    // being the sandbox proxy path (the gateway must keep that path when it appends /v1/chat/completions).
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JANUS_COMPETITORS: JSON.stringify([{ model: 'via-sandy', runner: 'sandy', image: competitorImage }]),
+    });
+    const gateway = await startGateway(config, { logger: createLogger('error', () => undefined), runners: { sandy: runner() } });
+    try {
+      const client = new OpenAI({ baseURL: `http://127.0.0.1:${gateway.port}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const plain = await client.chat.completions.create({ model: 'via-sandy', messages: [{ role: 'user', content: 'through the gateway' }] });
+      expect(plain.choices[0].message.content).toContain('through the gateway');
+      let streamed = '';
+      const stream = await client.chat.completions.create({ model: 'via-sandy', stream: true, messages: [{ role: 'user', content: 'through the gateway' }] });
+      for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
+      expect(streamed).toBe(plain.choices[0].message.content);
+      expect(standIn.liveSandboxes()).toHaveLength(1);
+    } finally {
+      await gateway.close();
+    }
+    expect(standIn.liveSandboxes()).toEqual([]);
   });
 
   it('a bad key is a 502 that names SANDY_API_KEY and not the key', async () => {
