@@ -19,6 +19,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const NX = join(REPO_ROOT, 'node_modules/.bin/nx');
 const TREE_CPU = join(__dirname, 'process-tree-cpu.pl');
+const WORKER_CPU = join(__dirname, 'plugin-worker-cpu.js');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
 
 type Variant = 'none' | 'bare' | 'empty' | 'janus' | '@nx/docker';
@@ -27,6 +28,14 @@ const VARIANTS: Variant[] = ['none', 'bare', 'empty', 'janus', '@nx/docker'];
 const FLOOR_PLUGINS: Partial<Record<Variant, { name: string; code: string }>> = {
   bare: { name: 'janus-bench-bare-plugin', code: "exports.createNodes = ['**/Dockerfile', () => []];\n" },
   empty: { name: 'janus-bench-empty-plugin', code: "require('@nx/devkit');\nexports.createNodes = ['**/Dockerfile', () => []];\n" },
+};
+/** The name Nx gives each variant's plugin worker. */
+const PLUGIN_NAMES: Record<Variant, string | undefined> = {
+  none: undefined,
+  bare: FLOOR_PLUGINS.bare!.name,
+  empty: FLOOR_PLUGINS.empty!.name,
+  janus: 'janus/plugin',
+  '@nx/docker': '@nx/docker',
 };
 const PLUGINS: Record<Variant, unknown[]> = {
   none: [],
@@ -71,16 +80,33 @@ interface Cost {
   wall: number;
   /** Seconds of CPU (user + sys) of nx and every process it started, plugin workers that outlive it included. */
   cpu: number;
+  /** Seconds of CPU of the variant's own plugin worker process alone (0 without a plugin). */
+  worker: number;
 }
 
 /** One project graph computation, measured by process-tree-cpu.pl, which waits for the whole process tree. */
-async function graph(ws: TempWorkspace): Promise<Cost> {
+async function graph(ws: TempWorkspace, variant: Variant): Promise<Cost> {
   const dir = mkdtempSync(join(tmpdir(), 'janus-bench-cpu-'));
   try {
     const out = join(dir, 'cost.json');
-    await runCommand('perl', [TREE_CPU, out, NX, 'show', 'projects', '--json'], { cwd: ws.root, env });
+    const workerOut = join(dir, 'worker-cpu');
+    writeFileSync(workerOut, '');
+    const measured = {
+      ...env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${WORKER_CPU}`.trim(),
+      JANUS_BENCH_PLUGIN: PLUGIN_NAMES[variant] ?? '',
+      JANUS_BENCH_WORKER_CPU: workerOut,
+    };
+    await runCommand('perl', [TREE_CPU, out, NX, 'show', 'projects', '--json'], { cwd: ws.root, env: measured });
     const { wall, user, sys } = JSON.parse(readFileSync(out, 'utf8')) as { wall: number; user: number; sys: number };
-    return { wall, cpu: user + sys };
+    const worker = readFileSync(workerOut, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .reduce((a, b) => a + b, 0);
+    if (PLUGIN_NAMES[variant] && worker === 0)
+      throw new Error(`no plugin worker named ${PLUGIN_NAMES[variant]} reported its CPU time; did Nx change how it starts them?`);
+    return { wall, cpu: user + sys, worker };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -93,6 +119,7 @@ const ratio = (a: number, b: number, width: number) => (b > 0.005 ? (Math.max(0,
 
 async function graphCost(): Promise<void> {
   console.log(`project graph: median of ${ROUNDS} interleaved runs, seconds of wall time and of CPU time (user + sys, whole nx process tree)`);
+  console.log("  worker = CPU seconds of the variant's own plugin worker process alone");
   console.log('  overhead = variant - none; "above bare" / "above empty" = variant - that floor plugin (Nx\'s plugin worker alone / with @nx/devkit loaded)');
   console.log(
     'projects  state  measure    none    bare   empty   janus  @nx/docker | overhead: bare   empty   janus  @nx/docker | janus/@nx/docker (target ≤ 0.17) | above bare: janus  @nx/docker  ratio | above empty: janus  @nx/docker  ratio',
@@ -106,15 +133,15 @@ async function graphCost(): Promise<void> {
         for (const variant of VARIANTS) {
           const ws = spaces[variant];
           await runCommand(NX, ['reset'], { cwd: ws.root, env });
-          (costs[`${variant} cold`] ??= []).push(await graph(ws));
-          (costs[`${variant} warm`] ??= []).push(await graph(ws));
+          (costs[`${variant} cold`] ??= []).push(await graph(ws, variant));
+          (costs[`${variant} warm`] ??= []).push(await graph(ws, variant));
         }
       }
     } finally {
       for (const ws of Object.values(spaces)) ws.dispose();
     }
     for (const state of ['cold', 'warm']) {
-      for (const measure of ['wall', 'cpu'] as const) {
+      for (const measure of ['wall', 'cpu', 'worker'] as const) {
         const [none, bare, empty, janus, docker] = VARIANTS.map((v) => median(costs[`${v} ${state}`].map((c) => c[measure])));
         const over = (t: number) => t - none;
         console.log(
