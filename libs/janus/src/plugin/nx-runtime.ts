@@ -12,7 +12,7 @@ import { join } from 'node:path';
  * so another Nx version within the peer range only loses the saving. A spec checks that each is the very
  * function @nx/devkit exports.
  */
-function fromNx<T>(module: string, name: string, fallback: string): () => T {
+export function fromNx<T>(module: string, name: string, fallback: string): () => T {
   let value: T | undefined;
   return () => {
     if (value !== undefined) return value;

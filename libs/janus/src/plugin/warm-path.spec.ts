@@ -5,7 +5,7 @@ import * as devkit from '@nx/devkit';
 import * as devkitInternal from '@nx/devkit/internal';
 import { runCommand } from '../process/run-command';
 import { REPO_ROOT } from '../testing/temp-workspace';
-import { nx, projectHashes } from './nx-runtime';
+import { fromNx, nx, projectHashes } from './nx-runtime';
 
 describe('what Nx functions the plugin takes', () => {
   it('are the very ones @nx/devkit exports', () => {
@@ -17,6 +17,13 @@ describe('what Nx functions the plugin takes', () => {
     expect(nx.hashObject()).toBe(devkitInternal.hashObject);
     expect(nx.PluginCache()).toBe(devkitInternal.PluginCache);
     expect(nx.workspaceDataDirectory()).toBe(devkitInternal.workspaceDataDirectory);
+  });
+
+  it('fall back to the public API where this Nx keeps a module elsewhere, and say so when neither has it', () => {
+    expect(fromNx('no/such/module', 'logger', '@nx/devkit')()).toBe(devkit.logger);
+    expect(() => fromNx('no/such/module', 'noSuchFunction', '@nx/devkit')()).toThrow(
+      "janus: neither nx/src/no/such/module nor @nx/devkit provides 'noSuchFunction'; is nx installed?",
+    );
   });
 
   it("hash projects as @nx/devkit's calculateHashesForCreateNodes does", async () => {
