@@ -160,6 +160,22 @@ async function graphCost(): Promise<void> {
   }
 }
 
+/**
+ * Removes the images this run built: those tagged for its workspace's commit (`sha-<short>`, which no other run
+ * shares), with every tag on them (`latest` and `main` too, which then stay on the previous run's images).
+ */
+async function removeBuiltImages(ws: TempWorkspace): Promise<void> {
+  const short = (await runCommand('git', ['rev-parse', '--short=7', 'HEAD'], { cwd: ws.root })).stdout.trim();
+  const listed = await runCommand('docker', ['image', 'ls', '--format', '{{.ID}} {{.Tag}}', '--filter', 'reference=*/svc-*:*']);
+  const ids = new Set(
+    listed.stdout
+      .split('\n')
+      .filter((line) => line.endsWith(` sha-${short}`))
+      .map((line) => line.split(' ')[0]),
+  );
+  if (ids.size) await runCommand('docker', ['rmi', '-f', ...ids]).catch(() => undefined);
+}
+
 async function affectedOneOfTwenty(): Promise<void> {
   const ws = await workspace(20, 'janus');
   try {
@@ -172,6 +188,7 @@ async function affectedOneOfTwenty(): Promise<void> {
     const built = tasks.filter(([line]) => !/cache/.test(line)).length;
     console.log(`nx affected -t docker-build after one of 20 projects changed: built ${built}/20 (target 1/20; ${tasks.length} tasks considered)`);
   } finally {
+    await removeBuiltImages(ws);
     ws.dispose();
   }
 }
