@@ -1,11 +1,14 @@
 // Project-graph cost of inference: the same workspace of N container projects with no plugin, with janus's
-// inference and with @nx/docker 23.2.1's, cold (after `nx reset`) and warm, runs interleaved so all three see
-// the same machine load. Prints each plugin's overhead over the plain workspace and janus / @nx/docker
-// (target ≤ 1/6, cold and warm). A fourth variant, a plugin that matches every Dockerfile and returns nothing,
-// measures what Nx charges any plugin (its own worker process, @nx/devkit loaded in it), so the plugins'
-// own work shows beside the total. Then CI's line on 20 built projects after one changes: built / total
-// (target 1/20).
-import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+// inference and with @nx/docker 23.2.1's, cold (after `nx reset`) and warm, runs interleaved so all see the
+// same machine load. Prints each plugin's overhead over the plain workspace and janus / @nx/docker (target
+// ≤ 1/6, cold and warm), in wall time and in CPU time (user + sys of the whole nx process tree, plugin workers
+// included: on a shared machine the wall time of one run swings with everyone else's load; the CPU it burns
+// much less). Two floor variants measure what Nx charges any plugin, so the plugins' own work shows beside
+// the total: "bare" is a package plugin that matches every Dockerfile and returns nothing (Nx's plugin worker
+// process alone), "empty" the same plugin loading @nx/devkit (what a plugin written the usual way pays before
+// it does anything). Then CI's line on 20 built projects after one changes: built / total (target 1/20).
+import { mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../libs/janus/src/process/run-command';
@@ -15,15 +18,29 @@ import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspa
 const SIZES = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const NX = join(REPO_ROOT, 'node_modules/.bin/nx');
+const TREE_CPU = join(__dirname, 'process-tree-cpu.pl');
+const WORKER_CPU = join(__dirname, 'plugin-worker-cpu.js');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
 
-type Variant = 'none' | 'empty' | 'janus' | '@nx/docker';
-const VARIANTS: Variant[] = ['none', 'empty', 'janus', '@nx/docker'];
-const EMPTY_PLUGIN = "require('@nx/devkit');\nexports.createNodes = ['**/Dockerfile', () => []];\n";
+type Variant = 'none' | 'bare' | 'empty' | 'janus' | '@nx/docker';
+const VARIANTS: Variant[] = ['none', 'bare', 'empty', 'janus', '@nx/docker'];
+/** The floor plugins, installed like the others (a local path plugin would be loaded through Nx's transpiler and cost more). */
+const FLOOR_PLUGINS: Partial<Record<Variant, { name: string; code: string }>> = {
+  bare: { name: 'janus-bench-bare-plugin', code: "exports.createNodes = ['**/Dockerfile', () => []];\n" },
+  empty: { name: 'janus-bench-empty-plugin', code: "require('@nx/devkit');\nexports.createNodes = ['**/Dockerfile', () => []];\n" },
+};
+/** The name Nx gives each variant's plugin worker. */
+const PLUGIN_NAMES: Record<Variant, string | undefined> = {
+  none: undefined,
+  bare: FLOOR_PLUGINS.bare!.name,
+  empty: FLOOR_PLUGINS.empty!.name,
+  janus: 'janus/plugin',
+  '@nx/docker': '@nx/docker',
+};
 const PLUGINS: Record<Variant, unknown[]> = {
   none: [],
-  // Installed like the other two (a local path plugin would be loaded through Nx's transpiler and cost more).
-  empty: ['janus-bench-empty-plugin'],
+  bare: [FLOOR_PLUGINS.bare!.name],
+  empty: [FLOOR_PLUGINS.empty!.name],
   janus: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64' } }],
   '@nx/docker': ['@nx/docker'],
 };
@@ -45,11 +62,12 @@ function project(ws: TempWorkspace, name: string): void {
 async function workspace(size: number, variant: Variant): Promise<TempWorkspace> {
   const ws = new TempWorkspace('janus-bench-graph-');
   writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: PLUGINS[variant] }));
-  if (variant === 'empty') {
-    const pkg = ws.path('node_modules/janus-bench-empty-plugin');
+  const floor = FLOOR_PLUGINS[variant];
+  if (floor) {
+    const pkg = ws.path('node_modules', floor.name);
     mkdirSync(pkg);
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'janus-bench-empty-plugin', version: '0.0.0', main: 'index.js' }));
-    writeFileSync(join(pkg, 'index.js'), EMPTY_PLUGIN);
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: floor.name, version: '0.0.0', main: 'index.js' }));
+    writeFileSync(join(pkg, 'index.js'), floor.code);
   }
   for (let i = 0; i < size; i++) project(ws, `svc-${i}`);
   writeFileSync(ws.path('.gitignore'), 'node_modules\ndist\n.nx\n');
@@ -57,46 +75,105 @@ async function workspace(size: number, variant: Variant): Promise<TempWorkspace>
   return ws;
 }
 
-async function seconds(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+interface Cost {
+  /** Seconds until the nx process exited. */
+  wall: number;
+  /** Seconds of CPU (user + sys) of nx and every process it started, plugin workers that outlive it included. */
+  cpu: number;
+  /** Seconds of CPU of the variant's own plugin worker process alone (0 without a plugin). */
+  worker: number;
 }
+
+/** One project graph computation, measured by process-tree-cpu.pl, which waits for the whole process tree. */
+async function graph(ws: TempWorkspace, variant: Variant): Promise<Cost> {
+  const dir = mkdtempSync(join(tmpdir(), 'janus-bench-cpu-'));
+  try {
+    const out = join(dir, 'cost.json');
+    const workerOut = join(dir, 'worker-cpu');
+    writeFileSync(workerOut, '');
+    const measured = {
+      ...env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${WORKER_CPU}`.trim(),
+      JANUS_BENCH_PLUGIN: PLUGIN_NAMES[variant] ?? '',
+      JANUS_BENCH_WORKER_CPU: workerOut,
+    };
+    await runCommand('perl', [TREE_CPU, out, NX, 'show', 'projects', '--json'], { cwd: ws.root, env: measured });
+    const { wall, user, sys } = JSON.parse(readFileSync(out, 'utf8')) as { wall: number; user: number; sys: number };
+    const worker = readFileSync(workerOut, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .reduce((a, b) => a + b, 0);
+    if (PLUGIN_NAMES[variant] && worker === 0)
+      throw new Error(`no plugin worker named ${PLUGIN_NAMES[variant]} reported its CPU time; did Nx change how it starts them?`);
+    return { wall, cpu: user + sys, worker };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const graph = (ws: TempWorkspace) => runCommand(NX, ['show', 'projects', '--json'], { cwd: ws.root, env });
+const num = (x: number, width: number) => x.toFixed(2).padStart(width);
+/** a / b for overheads: "n/a" where @nx/docker's own overhead is within noise of nothing. */
+const ratio = (a: number, b: number, width: number) => (b > 0.005 ? (Math.max(0, a) / b).toFixed(2) : 'n/a').padStart(width);
 
 async function graphCost(): Promise<void> {
-  console.log(`project graph: median of ${ROUNDS} interleaved runs (seconds); overhead = variant - no plugin`);
+  console.log(`project graph: median of ${ROUNDS} interleaved runs, seconds of wall time and of CPU time (user + sys, whole nx process tree)`);
+  console.log("  worker = CPU seconds of the variant's own plugin worker process alone");
+  console.log('  overhead = variant - none; "above bare" / "above empty" = variant - that floor plugin (Nx\'s plugin worker alone / with @nx/devkit loaded)');
   console.log(
-    'projects  state   none   empty   janus  @nx/docker   janus overhead  @nx/docker overhead  janus/@nx/docker (target ≤ 0.17)  same, above an empty plugin',
+    'projects  state  measure    none    bare   empty   janus  @nx/docker | overhead: bare   empty   janus  @nx/docker | janus/@nx/docker (target ≤ 0.17) | above bare: janus  @nx/docker  ratio | above empty: janus  @nx/docker  ratio',
   );
   for (const size of SIZES) {
     const spaces = {} as Record<Variant, TempWorkspace>;
     for (const variant of VARIANTS) spaces[variant] = await workspace(size, variant);
-    const times: Record<string, number[]> = {};
+    const costs: Record<string, Cost[]> = {};
     try {
       for (let r = 0; r < ROUNDS; r++) {
         for (const variant of VARIANTS) {
           const ws = spaces[variant];
           await runCommand(NX, ['reset'], { cwd: ws.root, env });
-          (times[`${variant} cold`] ??= []).push(await seconds(() => graph(ws)));
-          (times[`${variant} warm`] ??= []).push(await seconds(() => graph(ws)));
+          (costs[`${variant} cold`] ??= []).push(await graph(ws, variant));
+          (costs[`${variant} warm`] ??= []).push(await graph(ws, variant));
         }
       }
     } finally {
       for (const ws of Object.values(spaces)) ws.dispose();
     }
     for (const state of ['cold', 'warm']) {
-      const [none, empty, janus, docker] = VARIANTS.map((v) => median(times[`${v} ${state}`]));
-      const jo = Math.max(0, janus - none);
-      const dox = Math.max(0.001, docker - none);
-      const aboveEmpty = Math.max(0, janus - empty) / Math.max(0.001, docker - empty);
-      const cells = [none, empty, janus].map((t) => t.toFixed(2).padStart(6));
-      console.log(
-        `${String(size).padStart(8)}  ${state}  ${cells.join(' ')}  ${docker.toFixed(2).padStart(10)}   ${jo.toFixed(2).padStart(13)}  ${(docker - none).toFixed(2).padStart(19)}  ${(jo / dox).toFixed(2).padStart(31)}  ${aboveEmpty.toFixed(2).padStart(27)}`,
-      );
+      for (const measure of ['wall', 'cpu', 'worker'] as const) {
+        const [none, bare, empty, janus, docker] = VARIANTS.map((v) => median(costs[`${v} ${state}`].map((c) => c[measure])));
+        const over = (t: number) => t - none;
+        console.log(
+          [
+            `${String(size).padStart(8)}  ${state}  ${measure.padEnd(7)}`,
+            [none, bare, empty, janus].map((t) => num(t, 7)).join(' '),
+            `${num(docker, 10)} |`,
+            `${num(over(bare), 13)} ${num(over(empty), 7)} ${num(over(janus), 7)} ${num(over(docker), 11)} |`,
+            `${ratio(over(janus), over(docker), 32)} |`,
+            `${num(janus - bare, 17)} ${num(docker - bare, 11)} ${ratio(janus - bare, docker - bare, 6)} |`,
+            `${num(janus - empty, 18)} ${num(docker - empty, 11)} ${ratio(janus - empty, docker - empty, 6)}`,
+          ].join(' '),
+        );
+      }
     }
   }
+}
+
+/**
+ * Removes the images this run built: those tagged for its workspace's commit (`sha-<short>`, which no other run
+ * shares), with every tag on them (`latest` and `main` too, which then stay on the previous run's images).
+ */
+async function removeBuiltImages(ws: TempWorkspace): Promise<void> {
+  const short = (await runCommand('git', ['rev-parse', '--short=7', 'HEAD'], { cwd: ws.root })).stdout.trim();
+  const listed = await runCommand('docker', ['image', 'ls', '--format', '{{.ID}} {{.Tag}}', '--filter', 'reference=*/svc-*:*']);
+  const ids = new Set(
+    listed.stdout
+      .split('\n')
+      .filter((line) => line.endsWith(` sha-${short}`))
+      .map((line) => line.split(' ')[0]),
+  );
+  if (ids.size) await runCommand('docker', ['rmi', '-f', ...ids]).catch(() => undefined);
 }
 
 async function affectedOneOfTwenty(): Promise<void> {
@@ -111,6 +188,7 @@ async function affectedOneOfTwenty(): Promise<void> {
     const built = tasks.filter(([line]) => !/cache/.test(line)).length;
     console.log(`nx affected -t docker-build after one of 20 projects changed: built ${built}/20 (target 1/20; ${tasks.length} tasks considered)`);
   } finally {
+    await removeBuiltImages(ws);
     ws.dispose();
   }
 }

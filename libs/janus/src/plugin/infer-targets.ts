@@ -1,0 +1,215 @@
+import type { CreateNodesContext, TargetConfiguration } from '@nx/devkit';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseImageReference } from '../registry/image-reference';
+import { templatesDir } from '../rendering/templates-dir';
+import { templateSources } from '../rendering/template-sources';
+import { DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
+import { contextFilesRead } from './context-files';
+import { dockerfileSources } from './dockerfile-sources';
+import { PLUGIN_ROOT } from './plugin-version';
+import type { NormalizedPluginOptions } from './plugin-options';
+
+// Inference of one project's targets: loaded by createNodes on a cache miss only, so a warm graph never parses a
+// Dockerfile, walks a context or reads a template.
+
+/** What inference learned about one project, kept in its metadata so createDependencies need not parse again. */
+export interface JanusProjectFacts {
+  /** The repository this project's image is pushed as, without registry: `team/app`, `library/python`. */
+  repository: string;
+  baseImages: string[];
+  /** Workspace-relative paths of the context files its build reads. */
+  readsFiles: string[];
+  problems: string[];
+}
+
+interface JanusJson {
+  /** `base-image`: an image others build FROM; it has no server to check or run, and ends as root by design. */
+  kind?: 'agent' | 'base-image' | 'runtime';
+  template?: string;
+  /** `bin`: a runtime's CLI, whose `--version` the runtime contract runs. */
+  options?: { flavor?: string; port?: number; bin?: string; version?: string };
+  /** Project-relative globs the image is made from though no COPY reads them (a base image's root filesystem recipe). */
+  inputs?: string[];
+}
+
+// What a base image cannot be asked for: a non-root final user, a HEALTHCHECK, an EXPOSEd port. Those are
+// the images built FROM it's business.
+const BASE_IMAGE_LINT_IGNORES = ['JD001', 'JD002', 'JD003'];
+// A runtime container runs a CLI, not a server: there is no port to EXPOSE.
+const RUNTIME_LINT_IGNORES = ['JD003'];
+
+/** janus.json's `inputs`: project-relative globs only; anything else is named on the targets and left out. */
+function recipeInputs(janus: JanusJson | undefined, projectRoot: string, problems: string[]): string[] {
+  if (janus?.inputs === undefined) return [];
+  const given: unknown[] = Array.isArray(janus.inputs) ? janus.inputs : [janus.inputs];
+  const ok = (g: unknown): g is string => typeof g === 'string' && g.length > 0 && !g.startsWith('/') && !g.split('/').includes('..');
+  for (const g of given.filter((g) => !ok(g))) {
+    problems.push(
+      `${projectRoot}/janus.json: 'inputs' entry ${JSON.stringify(g)} is not a glob inside the project (allowed: relative paths such as "rootfs.sh")`,
+    );
+  }
+  return given.filter(ok).map((g) => g.replace(/^\.\//, ''));
+}
+
+function readJson<T>(path: string): T | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+/** Docker-build options a project.json sets for itself: inference must read the files the real build will read. */
+function configuredBuildOptions(workspaceRoot: string, projectRoot: string, buildTarget: string): Record<string, unknown> {
+  const project = readJson<{ targets?: Record<string, { options?: Record<string, unknown> }> }>(join(workspaceRoot, projectRoot, 'project.json'));
+  return project?.targets?.[buildTarget]?.options ?? {};
+}
+
+/** The project's name: the one project.json or package.json gives, else one derived from its path (then inference names it). */
+function projectName(workspaceRoot: string, projectRoot: string): { name: string; declared: boolean } {
+  const declared =
+    readJson<{ name?: string }>(join(workspaceRoot, projectRoot, 'project.json'))?.name ??
+    readJson<{ name?: string }>(join(workspaceRoot, projectRoot, 'package.json'))?.name;
+  return declared ? { name: declared, declared: true } : { name: projectRoot.replace(/[\\/\s]+/g, '-').toLowerCase(), declared: false };
+}
+
+/** Whether the plugin runs from this workspace's own sources or build (the janus repository), not an install. */
+function pluginIsLocal(workspaceRoot: string): boolean {
+  const real = realpathSync(PLUGIN_ROOT);
+  return !relative(workspaceRoot, real).startsWith('..') && !real.includes(`${'/'}node_modules${'/'}`);
+}
+
+/**
+ * The templates folder whose files are build inputs: a JANUS_TEMPLATES_DIR inside the workspace; for a plugin
+ * built in this workspace, the `templates/` it was built from (its build carries an untracked copy, which Nx
+ * does not hash); none for an installed plugin, whose version is the input instead.
+ */
+function templateRootForInputs(workspaceRoot: string): string | undefined {
+  const root = process.env.JANUS_TEMPLATES_DIR ? templatesDir() : pluginIsLocal(workspaceRoot) ? join(workspaceRoot, 'templates') : undefined;
+  return root && !relative(workspaceRoot, root).startsWith('..') && existsSync(join(root, 'partials')) ? root : undefined;
+}
+
+/** The plugin's own code as a task input: a project in this workspace, or an installed package. */
+function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
+  if (pluginIsLocal(workspaceRoot)) return [{ input: 'production', projects: ['janus'] }];
+  const pkg = readJson<{ dependencies?: object; devDependencies?: object }>(join(workspaceRoot, 'package.json'));
+  return pkg && ('janus' in (pkg.dependencies ?? {}) || 'janus' in (pkg.devDependencies ?? {})) ? [{ externalDependencies: ['janus'] }] : [];
+}
+
+const workspaceFacts = new Map<string, { templateRoot?: string; plugin: TargetConfiguration['inputs'] }>();
+
+/** Facts of the workspace, not of a project: found once per workspace (and templates override), not per Dockerfile. */
+function inputsOfWorkspace(workspaceRoot: string) {
+  const key = `${workspaceRoot}\0${process.env.JANUS_TEMPLATES_DIR ?? ''}`;
+  let facts = workspaceFacts.get(key);
+  if (!facts) {
+    facts = { templateRoot: templateRootForInputs(workspaceRoot), plugin: pluginInputs(workspaceRoot) };
+    workspaceFacts.set(key, facts);
+  }
+  return facts;
+}
+
+export function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
+  const ws = context.workspaceRoot;
+  const projectRoot = dirname(dockerfilePath);
+  const janus = readJson<JanusJson>(join(ws, projectRoot, 'janus.json'));
+  const port = janus?.options?.port ?? 8080;
+  const names = options.targetNames;
+  const configured = configuredBuildOptions(ws, projectRoot, names.build);
+  const contextDir = typeof configured.context === 'string' ? join(ws, configured.context) : join(ws, projectRoot);
+  const file = typeof configured.file === 'string' ? configured.file : dockerfilePath;
+  const buildArgs = (configured.buildArgs ?? {}) as Record<string, string>;
+  const fromWs = (p: string) => relative(ws, p).split('\\').join('/');
+
+  const facts: JanusProjectFacts = { repository: '', baseImages: [], readsFiles: [], problems: [] };
+  let sources = { baseImages: [] as string[], contextSources: [] as string[], unresolved: [] as string[] };
+  try {
+    sources = dockerfileSources(readFileSync(join(ws, file), 'utf8'), buildArgs);
+  } catch (e) {
+    facts.problems.push(`${file} could not be read as a Dockerfile: ${(e as Error).message}`);
+  }
+  const read = contextFilesRead(contextDir, sources.contextSources, sources.unresolved);
+  facts.problems.push(...read.problems.map((p) => `${file}: ${p}`));
+  facts.baseImages = sources.baseImages;
+  facts.readsFiles = read.files.map((f) => fromWs(join(contextDir, f)));
+  const project = projectName(ws, projectRoot);
+  const image = typeof configured.image === 'string' ? configured.image : project.name;
+  facts.repository = parseImageReference(image).repository;
+
+  const { templateRoot, plugin } = inputsOfWorkspace(ws);
+  const templateInputs =
+    janus?.template && templateRoot
+      ? templateSources(templateRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(templateRoot, f))}`)
+      : [];
+  // The workspace's own partials and set files (templatesDir) replace the plugin's when it renders: they are
+  // what the project was rendered from, so they are its inputs too.
+  if (janus?.template && options.templatesDir) {
+    const overrideRoot = join(ws, options.templatesDir);
+    templateInputs.push(...templateSources(overrideRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(overrideRoot, f))}`));
+    for (const f of templateSources(templateRoot ?? templatesDir(), janus.template, janus.options?.flavor)) {
+      if (f.startsWith('partials/') && existsSync(join(overrideRoot, f))) templateInputs.push(`{workspaceRoot}/${fromWs(join(overrideRoot, f))}`);
+    }
+  }
+
+  const targets = janusTargets({ port });
+  const rename: Record<string, string> = {
+    'dockerfile-lint': names.lint,
+    'docker-build': names.build,
+    'contract-test': names.contract,
+    'docker-push': names.push,
+    'docker-run': names.run,
+  };
+  if (janus?.kind === 'base-image') {
+    delete targets['contract-test'];
+    delete targets['docker-run'];
+    targets['dockerfile-lint'].options = { ignore: BASE_IMAGE_LINT_IGNORES };
+    targets['docker-push'] = { ...targets['docker-push'], dependsOn: ['docker-build'], options: { requireContract: false } };
+  }
+  if (janus?.kind === 'runtime') {
+    // A CLI runtime serves no port: no EXPOSE to ask for, no server to run; its contract is the runtime one.
+    delete targets['docker-run'];
+    targets['dockerfile-lint'].options = { ignore: RUNTIME_LINT_IGNORES };
+    const bin = typeof janus.options?.bin === 'string' && janus.options.bin ? janus.options.bin : 'agent';
+    const version = typeof janus.options?.version === 'string' && janus.options.version ? { expectedVersion: janus.options.version } : {};
+    targets['contract-test'].options = { kind: 'runtime', versionCommand: [bin, '--version'], ...version };
+  }
+  const build = targets['docker-build'];
+  // A base image rebuilt at a commit that left it alone must keep its digest, or everything FROM it rebuilds.
+  build.options = { ...build.options, platforms: options.platforms, ...(janus?.kind === 'base-image' ? { revisionFrom: 'inputs' } : {}) };
+  const extraInputs = recipeInputs(janus, projectRoot, facts.problems);
+  build.inputs = [
+    `{workspaceRoot}/${fromWs(join(ws, file))}`,
+    `{workspaceRoot}/${fromWs(join(contextDir, '.dockerignore'))}`,
+    `{projectRoot}/janus.json`,
+    ...extraInputs.map((g) => `{projectRoot}/${g}`),
+    ...facts.readsFiles.map((f) => `{workspaceRoot}/${f}`),
+    ...templateInputs,
+    ...(plugin ?? []),
+    // A base image built in this workspace: its build record changes when it is rebuilt, and so must this build.
+    { dependentTasksOutputFiles: '**/metadata.json', transitive: true },
+    ...DOCKER_BUILD_FACT_INPUTS,
+  ];
+  // The contract's own checks are plugin code: a changed check proves the image again.
+  const contract = targets['contract-test'];
+  if (contract) contract.inputs = [...(contract.inputs ?? []), ...(plugin ?? [])];
+  if (facts.problems.length) {
+    // The project stays in the graph and the rest of it is unaffected; `nx show project` says what is wrong.
+    for (const target of [build, targets['dockerfile-lint']]) {
+      target.metadata = { ...target.metadata, description: `${target.metadata?.description ?? ''} Problems: ${facts.problems.join('; ')}`.trim() };
+    }
+  }
+  const renamed: Record<string, TargetConfiguration> = {};
+  for (const [name, target] of Object.entries(targets)) {
+    renamed[rename[name] ?? name] = {
+      ...target,
+      dependsOn: target.dependsOn?.map((d) => (typeof d === 'string' ? d.replace(/^(\^?)(.+)$/, (_m, up: string, n: string) => up + (rename[n] ?? n)) : d)),
+    };
+  }
+  return {
+    projects: {
+      [projectRoot]: {
+        root: projectRoot,
+        ...(project.declared ? {} : { name: project.name }),
+        targets: renamed,
+        metadata: { janus: facts, targetGroups: { Janus: Object.keys(renamed) } },
+      },
+    },
+  };
+}
