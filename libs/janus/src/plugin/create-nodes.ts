@@ -12,12 +12,12 @@ import {
 import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { buildStampPath } from '../package/build-stamp';
 import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
-import { DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
+import { composeTargets, DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
 
@@ -187,12 +187,16 @@ export async function inferTargets(dockerfilePath: string, options: NormalizedPl
   if (janus?.kind === 'base-image') {
     delete targets['contract-test'];
     delete targets['docker-run'];
+    delete targets['docker-logs'];
+    delete targets['docker-stop'];
     targets['dockerfile-lint'].options = { ignore: BASE_IMAGE_LINT_IGNORES };
     targets['docker-push'] = { ...targets['docker-push'], dependsOn: ['docker-build'], options: { requireContract: false } };
   }
   if (janus?.kind === 'runtime') {
     // A CLI runtime serves no port: no EXPOSE to ask for, no server to run; its contract is the runtime one.
     delete targets['docker-run'];
+    delete targets['docker-logs'];
+    delete targets['docker-stop'];
     targets['dockerfile-lint'].options = { ignore: RUNTIME_LINT_IGNORES };
     const bin = typeof janus.options?.bin === 'string' && janus.options.bin ? janus.options.bin : 'agent';
     const version = typeof janus.options?.version === 'string' && janus.options.version ? { expectedVersion: janus.options.version } : {};
@@ -280,11 +284,17 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
  * since the cache key does not cover the plugin's code.
  */
 export const createNodes: CreateNodes<unknown> = [
-  '**/Dockerfile',
-  async (dockerfiles, rawOptions, context) => {
+  '{**/Dockerfile,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml}',
+  async (files, rawOptions, context) => {
     const options = await pluginOptions(rawOptions);
     const owned = await ownedBy(options, context.workspaceRoot);
+    const dockerfiles = files.filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'));
     const mine = dockerfiles.filter(owned);
+    const compose = await inferComposeProject(
+      files.filter((f) => !dockerfiles.includes(f)),
+      options,
+      context,
+    );
     const cache = new PluginCache<Awaited<ReturnType<typeof inferTargets>>>(
       join(workspaceDataDirectory, `janus-${hashObject({ options, PLUGIN_VERSION })}.hash`),
     );
@@ -294,7 +304,7 @@ export const createNodes: CreateNodes<unknown> = [
       context,
     );
     try {
-      return await createNodesFromFiles(
+      const nodes = await createNodesFromFiles(
         async (file, _options, ctx, i) => {
           const key = hashes[i] + file;
           if (!cache.has(key)) cache.set(key, await inferTargets(file, options, ctx));
@@ -304,11 +314,61 @@ export const createNodes: CreateNodes<unknown> = [
         rawOptions,
         context,
       );
+      return compose ? [...nodes, compose] : nodes;
     } finally {
       cache.writeToDisk();
     }
   },
 ];
+
+/** What inference learned about the workspace's compose file, for createDependencies and `nx show project`. */
+export interface JanusComposeFacts {
+  file: string;
+  services: Array<{ name: string; repository: string }>;
+  problems: string[];
+}
+
+/**
+ * The workspace-level targets, on the root project, from the root compose file (compose's own preference
+ * when there are several). A broken compose file keeps the graph working: the problem is named on the targets
+ * and compose-up says it again when run.
+ */
+export async function inferComposeProject(
+  composeFiles: string[],
+  options: NormalizedPluginOptions,
+  context: CreateNodesContext,
+): Promise<[string, { projects: Record<string, object> }] | undefined> {
+  const { COMPOSE_FILE_NAMES, readComposeServices } = await import('../compose/compose-file');
+  const file = COMPOSE_FILE_NAMES.find((n) => composeFiles.includes(n));
+  if (!file) return undefined;
+  const facts: JanusComposeFacts = { file, services: [], problems: [] };
+  try {
+    facts.services = readComposeServices(join(context.workspaceRoot, file)).map((s) => ({ name: s.name, repository: s.repository }));
+  } catch (e) {
+    facts.problems.push((e as Error).message);
+  }
+  const targets = composeTargets({ file, buildTarget: options.targetNames.build });
+  if (facts.problems.length) {
+    const up = targets['compose-up'];
+    up.metadata = { ...up.metadata, description: `${up.metadata?.description ?? ''} Problems: ${facts.problems.join('; ')}` };
+  }
+  const project = projectName(context.workspaceRoot, '.');
+  // An unnamed root would be called '.': the workspace folder's name says which workspace it is.
+  if (!project.declared) project.name = basename(context.workspaceRoot).replace(/[^\w-]+/g, '-').toLowerCase() || 'workspace';
+  return [
+    file,
+    {
+      projects: {
+        '.': {
+          root: '.',
+          ...(project.declared ? {} : { name: project.name }),
+          targets,
+          metadata: { janusCompose: facts, targetGroups: { Janus: Object.keys(targets) } },
+        },
+      },
+    },
+  ];
+}
 
 /**
  * Edges the Dockerfiles imply: a FROM naming an image another workspace project builds (it must build first,
@@ -342,7 +402,18 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     const copied = new Set(p.janus.readsFiles.map(owner).filter((o): o is string => Boolean(o) && o !== p.name));
     for (const target of copied) copyEdges.push({ source: p.name, target, type: DependencyType.static, sourceFile });
   }
-  const unique = new Map([...withoutCycles(fromEdges), ...copyEdges].map((d) => [`${d.source}>${d.target}`, d]));
+  // The root compose file runs images of workspace projects: compose-up builds them first (^docker-build).
+  const composeEdges: RawProjectGraphDependency[] = [];
+  const withoutLibrary = (r: string) => r.replace(/^library\//, '');
+  const byService = new Map(facts.map((p) => [withoutLibrary(p.janus.repository), p.name]));
+  for (const [name, p] of Object.entries(context.projects)) {
+    const compose = (p.metadata as { janusCompose?: JanusComposeFacts } | undefined)?.janusCompose;
+    for (const s of compose?.services ?? []) {
+      const target = byService.get(withoutLibrary(s.repository));
+      if (target && target !== name) composeEdges.push({ source: name, target, type: DependencyType.static, sourceFile: compose!.file });
+    }
+  }
+  const unique = new Map([...withoutCycles(fromEdges), ...copyEdges, ...composeEdges].map((d) => [`${d.source}>${d.target}`, d]));
   return [...unique.values()].filter((d) => {
     try {
       validateDependency(d, context);
