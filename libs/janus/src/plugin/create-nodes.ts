@@ -354,7 +354,11 @@ export async function inferComposeProject(
   }
   const project = projectName(context.workspaceRoot, '.');
   // An unnamed root would be called '.': the workspace folder's name says which workspace it is.
-  if (!project.declared) project.name = basename(context.workspaceRoot).replace(/[^\w-]+/g, '-').toLowerCase() || 'workspace';
+  if (!project.declared)
+    project.name =
+      basename(context.workspaceRoot)
+        .replace(/[^\w-]+/g, '-')
+        .toLowerCase() || 'workspace';
   return [
     file,
     {
