@@ -19,15 +19,20 @@ interface Recorded {
 
 /** The files (relative path → content) `nx g janus:baseline` writes for the demo agent, from its janus.json. */
 export async function renderDemoAgent(root = REPO_ROOT): Promise<Map<string, string>> {
-  const dir = join(root, DEMO_AGENT_DIR);
+  return renderCheckedInBaseline(DEMO_AGENT_DIR, root);
+}
+
+/** The files `nx g janus:baseline` writes for a checked-in baseline project (`apps/<name>`), from its janus.json. */
+export async function renderCheckedInBaseline(projectDir: string, root = REPO_ROOT): Promise<Map<string, string>> {
+  const dir = join(root, projectDir);
   const { name } = JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8')) as { name: string };
   const recorded = JSON.parse(readFileSync(join(dir, 'janus.json'), 'utf8')) as Recorded;
-  if (recorded.template !== 'baseline') throw new Error(`${DEMO_AGENT_DIR}/janus.json: template ${recorded.template}, expected baseline`);
+  if (recorded.template !== 'baseline') throw new Error(`${projectDir}/janus.json: template ${recorded.template}, expected baseline`);
   const tree: Tree = createTreeWithEmptyWorkspace();
-  await baselineGenerator(tree, { ...(recorded.options as object), name, directory: DEMO_AGENT_DIR, skipFormat: true });
+  await baselineGenerator(tree, { ...(recorded.options as object), name, directory: projectDir, skipFormat: true });
   const files = new Map<string, string>();
   for (const change of tree.listChanges()) {
-    const path = change.path.startsWith(`${DEMO_AGENT_DIR}/`) ? change.path.slice(DEMO_AGENT_DIR.length + 1) : undefined;
+    const path = change.path.startsWith(`${projectDir}/`) ? change.path.slice(projectDir.length + 1) : undefined;
     if (path && change.content && !NOT_RENDERED.has(path)) files.set(path, change.content.toString('utf8'));
   }
   return files;
@@ -43,15 +48,20 @@ function filesOnDisk(dir: string): string[] {
 
 /** One line per file where the checked-in copy and a fresh render disagree, sorted; empty when current. */
 export function demoAgentDrift(rendered: Map<string, string>, root = REPO_ROOT): string[] {
-  const dir = join(root, DEMO_AGENT_DIR);
+  return checkedInDrift(DEMO_AGENT_DIR, rendered, root);
+}
+
+/** `demoAgentDrift` for any checked-in baseline project. */
+export function checkedInDrift(projectDir: string, rendered: Map<string, string>, root = REPO_ROOT): string[] {
+  const dir = join(root, projectDir);
   const problems: string[] = [];
   for (const [path, content] of rendered) {
     const file = join(dir, path);
-    if (!existsSync(file)) problems.push(`${DEMO_AGENT_DIR}/${path}: missing (the generator writes it)`);
-    else if (readFileSync(file, 'utf8') !== content) problems.push(`${DEMO_AGENT_DIR}/${path}: differs from what the generator renders`);
+    if (!existsSync(file)) problems.push(`${projectDir}/${path}: missing (the generator writes it)`);
+    else if (readFileSync(file, 'utf8') !== content) problems.push(`${projectDir}/${path}: differs from what the generator renders`);
   }
   for (const path of filesOnDisk(dir)) {
-    if (!rendered.has(path)) problems.push(`${DEMO_AGENT_DIR}/${path}: not rendered by the generator any more`);
+    if (!rendered.has(path)) problems.push(`${projectDir}/${path}: not rendered by the generator any more`);
   }
   return problems.sort();
 }

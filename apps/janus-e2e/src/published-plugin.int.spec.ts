@@ -2,63 +2,110 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import OpenAI from 'openai';
+import { waitUntilReady } from '../../../libs/janus/src/contract/checks/readiness';
+import { startContainer, type StartedContainer } from '../../../libs/janus/src/engine/container-runner';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
+import { INDEX_TYPES } from '../../../libs/janus/src/registry/media-types';
+import { removeImages } from '../../../libs/janus/src/testing/test-images';
+import { TestRegistry } from '../../../libs/janus/src/testing/test-registry';
 import { Verdaccio } from './verdaccio';
-import { dockerClient } from '../../../libs/janus/src/engine/docker-client';
 
 const REPO_ROOT = join(__dirname, '../../..');
 const NX_VERSION = '23.2.1';
 
-// The plugin as users get it: built, published to a real npm registry (verdaccio), installed into a fresh
-// workspace that has never seen this repository, and run there with `nx g janus:baseline`.
+interface BuildRecord {
+  image: string;
+  tags: string[];
+  pushed: boolean;
+  residence: string;
+  indexDigest?: string;
+  platforms: Array<{ platform: string; imageId: string; digest?: string }>;
+}
+
+// The plugin as users get it: built, published to a real npm registry (verdaccio), added to a fresh workspace
+// that has never seen this repository with `nx add janus`, and used there for the whole path CI takes:
+// generate, lint, build for two platforms, prove the contract, push to a registry; then the image is pulled
+// by digest, as a deployment would, and answers the official openai client.
 describe('the published janus plugin', () => {
-  const registry = new Verdaccio();
+  const npmRegistry = new Verdaccio();
+  // A registry of its own: nothing this test pushes lands in the shared one, and it all goes when it stops.
+  const imageRegistry = new TestRegistry();
   const ws = mkdtempSync(join(tmpdir(), 'janus-fresh-ws-'));
+  let version = '';
+  let record: BuildRecord | undefined;
+  let server: StartedContainer | undefined;
+  const env = () => ({ ...npmRegistry.npmEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' });
+  const nx = (args: string[]) => runCommand(join(ws, 'node_modules/.bin/nx'), args, { cwd: ws, env: env() });
+  const json = <T>(path: string) => JSON.parse(readFileSync(join(ws, path), 'utf8')) as T;
+  const git = (args: string[]) => runCommand('git', ['-c', 'user.name=janus-e2e', '-c', 'user.email=e2e@janus.invalid', ...args], { cwd: ws });
 
   beforeAll(async () => {
     await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', 'janus:build', '--skip-nx-cache'], {
       cwd: REPO_ROOT,
       env: { ...process.env, NX_DAEMON: 'false' },
     });
-    await registry.start();
-    await runCommand('npm', ['publish', '--access', 'public', '--loglevel=error'], { cwd: join(REPO_ROOT, 'dist/libs/janus'), env: registry.npmEnv() });
-    const version = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/libs/janus/package.json'), 'utf8')).version;
+    await Promise.all([npmRegistry.start(), imageRegistry.start()]);
+    await runCommand('npm', ['publish', '--access', 'public', '--loglevel=error'], { cwd: join(REPO_ROOT, 'dist/libs/janus'), env: npmRegistry.npmEnv() });
+    version = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/libs/janus/package.json'), 'utf8')).version;
+    // Nx and nothing else: the plugin comes in through `nx add`.
     writeFileSync(
       join(ws, 'package.json'),
-      JSON.stringify({ name: 'fresh', private: true, devDependencies: { nx: NX_VERSION, '@nx/devkit': NX_VERSION, janus: version } }, null, 2),
+      JSON.stringify({ name: 'fresh', private: true, devDependencies: { nx: NX_VERSION, '@nx/devkit': NX_VERSION } }, null, 2),
     );
-    writeFileSync(join(ws, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
-    await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ws, env: registry.npmEnv() });
+    // The registry every docker-build pushes to, set once for the workspace as a user would.
+    writeFileSync(
+      join(ws, 'nx.json'),
+      JSON.stringify(
+        { $schema: './node_modules/nx/schemas/nx-schema.json', targetDefaults: { 'docker-build': { options: { registry: imageRegistry.host } } } },
+        null,
+        2,
+      ),
+    );
+    writeFileSync(join(ws, '.gitignore'), 'node_modules\ndist\n.nx\n');
+    await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ws, env: npmRegistry.npmEnv() });
   });
 
   afterAll(async () => {
-    await registry.stop();
+    await server?.remove();
+    // Everything this test made under the registry's name: the builds' platform images and the pulled one.
+    await removeImages(`${imageRegistry.host}/*`, `${imageRegistry.host}/*/*`);
+    for (const p of record?.platforms ?? []) await removeImages(p.imageId);
+    await Promise.all([npmRegistry.stop(), imageRegistry.stop()]);
     rmSync(ws, { recursive: true, force: true });
   });
 
-  it('installs from the registry with its templates', () => {
+  it('is what `nx add janus` installs from the private registry, never the public package of that name', async () => {
+    // The public registry has an unrelated `janus` with a higher version: proxied, `latest` would be that.
+    const served = await runCommand('npm', ['view', 'janus', 'versions', '--json'], { cwd: ws, env: npmRegistry.npmEnv() });
+    expect([JSON.parse(served.stdout)].flat()).toEqual([version]);
+
+    await nx(['add', 'janus']);
+    expect(json<{ devDependencies: Record<string, string> }>('package.json').devDependencies.janus).toMatch(
+      new RegExp(`^\\^?${version.replace(/\./g, '\\.')}$`),
+    );
+    expect(json<{ version: string }>('node_modules/janus/package.json').version).toBe(version);
+    // The lock file pins the published tarball's integrity, so a later `npm ci` installs exactly this package
+    // (it records no tarball URL where npm's omit-lockfile-registry-resolved is on, as here).
+    const published = (await runCommand('npm', ['view', `janus@${version}`, 'dist.integrity'], { cwd: ws, env: npmRegistry.npmEnv() })).stdout.trim();
+    expect(json<{ packages: Record<string, { integrity?: string }> }>('package-lock.json').packages['node_modules/janus']?.integrity).toBe(published);
+    // Its init generator registered the inference plugin.
+    expect(json<{ plugins: unknown }>('nx.json').plugins).toEqual([{ plugin: 'janus/plugin', options: {} }]);
     expect(existsSync(join(ws, 'node_modules/janus/templates/partials/healthcheck.hbs'))).toBe(true);
-    // Files without the .hbs suffix (verbatim sources) ship too.
+    // Files without the .hbs suffix (verbatim sources) ship too, and so does the generated README.
     expect(existsSync(join(ws, 'node_modules/janus/templates/baseline/app/wire.py'))).toBe(true);
-    expect(existsSync(join(ws, 'node_modules/janus/src/generators/baseline/generator.js'))).toBe(true);
+    expect(readFileSync(join(ws, 'node_modules/janus/README.md'), 'utf8')).toMatch(/### `janus:docker-push`/);
   });
 
   it('generates a baseline with `nx g janus:baseline` in a workspace without TypeScript', async () => {
-    await runCommand(join(ws, 'node_modules/.bin/nx'), ['g', 'janus:baseline', 'my-agent', '--no-interactive'], {
-      cwd: ws,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    });
+    await nx(['g', 'janus:baseline', 'my-agent', '--no-interactive']);
     const dockerfile = readFileSync(join(ws, 'apps/my-agent/Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
     expect(existsSync(join(ws, 'apps/my-agent/app/main.py'))).toBe(true);
     // The project carries no targets of its own: the installed plugin infers them from janus.json.
-    expect(JSON.parse(readFileSync(join(ws, 'apps/my-agent/project.json'), 'utf8')).targets ?? {}).toEqual({});
-    expect(JSON.parse(readFileSync(join(ws, 'nx.json'), 'utf8')).plugins).toEqual([{ plugin: 'janus/plugin', options: {} }]);
-    const shown = await runCommand(join(ws, 'node_modules/.bin/nx'), ['show', 'project', 'my-agent', '--json'], {
-      cwd: ws,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    });
-    const targets = (JSON.parse(shown.stdout) as { targets: Record<string, { executor?: string }> }).targets;
+    expect(json<{ targets?: object }>('apps/my-agent/project.json').targets ?? {}).toEqual({});
+    const shown = await nx(['show', 'project', 'my-agent', '--json']);
+    const targets = (JSON.parse(shown.stdout) as { targets: Record<string, { executor?: string; options?: Record<string, unknown> }> }).targets;
     expect(Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, t.executor]))).toMatchObject({
       'dockerfile-lint': 'janus:dockerfile-lint',
       'docker-build': 'janus:docker-build',
@@ -66,34 +113,75 @@ describe('the published janus plugin', () => {
       'docker-push': 'janus:docker-push',
       'docker-run': 'janus:docker-run',
     });
+    expect(targets['docker-build'].options?.registry).toBe(imageRegistry.host);
+    // Tags come from git: the workspace is a repository on its default branch.
+    await git(['init', '-q', '-b', 'main']);
+    await git(['add', '-A']);
+    await git(['commit', '-q', '-m', 'a fresh workspace with janus']);
   });
 
-  it('runs its executors from the package: lint, multi-arch build and the contract', async () => {
-    const result = await runCommand(join(ws, 'node_modules/.bin/nx'), ['run', 'my-agent:contract-test', '--output-style=stream'], {
-      cwd: ws,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    });
+  it('runs the pipeline from the package: lint, multi-arch build, contract and push, as CI does', async () => {
+    const result = await nx(['run-many', '-t', 'docker-build', 'contract-test', 'docker-push', '-c', 'ci', '--output-style=stream']);
     // Nx colours its output when it thinks a terminal or CI is watching; judge the text only.
     const output = stripVTControlCharacters(result.stdout);
     // docker-build lints its Dockerfile in-process, with the dockerfile-lint target's options, before building.
     expect(output).toMatch(/apps\/my-agent\/Dockerfile: no lint findings/);
     expect(output).toMatch(/12\/12 checks passed/);
-    const metadata = JSON.parse(readFileSync(join(ws, 'dist/docker/my-agent/metadata.json'), 'utf8'));
-    expect(metadata.platforms.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
-    for (const p of metadata.platforms)
-      await dockerClient()
-        .getImage(p.imageId)
-        .remove({ force: true })
-        .catch(() => undefined);
+    record = json<BuildRecord>('dist/docker/my-agent/metadata.json');
+    const sha = (await git(['rev-parse', '--short=7', 'HEAD'])).stdout.trim();
+    expect(record).toMatchObject({ image: `${imageRegistry.host}/my-agent`, residence: 'registry', pushed: true, tags: ['main', 'latest', `sha-${sha}`] });
+    expect(record.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(record.indexDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
+
+    // Every release tag is the one manifest list over both platforms; the staging tags hold the platform images.
+    const registryUrl = `http://127.0.0.1:${imageRegistry.port}/v2/my-agent`;
+    const listed = (await (await fetch(`${registryUrl}/tags/list`)).json()) as { tags: string[] };
+    expect(listed.tags.filter((t) => !t.startsWith('build-')).sort()).toEqual([...record.tags].sort());
+    expect(listed.tags.filter((t) => t.startsWith('build-'))).toHaveLength(2);
+    for (const tag of record.tags) {
+      const res = await fetch(`${registryUrl}/manifests/${tag}`, { headers: { accept: INDEX_TYPES.join(', ') } });
+      expect(res.headers.get('docker-content-digest')).toBe(record.indexDigest);
+      const list = (await res.json()) as { manifests: Array<{ digest: string; platform: { architecture: string } }> };
+      expect(list.manifests.map((m) => [m.platform.architecture, m.digest])).toEqual(record.platforms.map((p) => [p.platform.split('/')[1], p.digest]));
+    }
+  });
+
+  it('pulls the pushed image by digest, runs it, and answers the official openai client, streaming and not', async () => {
+    expect(record?.indexDigest).toBeDefined();
+    const reference = `${imageRegistry.host}/my-agent@${record!.indexDigest}`;
+    // Nothing local may stand in for the pull: the tags the build left in this engine go first.
+    for (const p of record!.platforms) await removeImages(p.imageId);
+    await runCommand('docker', ['pull', reference]);
+    server = await startContainer(reference, { containerPort: 8080 });
+    const ready = await waitUntilReady(server, 30);
+    expect(ready.detail ?? '').toBe('');
+    expect(ready.ok).toBe(true);
+
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'published-e2e', maxRetries: 0, timeout: 30_000 });
+    const models = await client.models.list();
+    const model = models.data[0]?.id;
+    expect(model).toBeTruthy();
+    const completion = await client.chat.completions.create({ model: model!, messages: [{ role: 'user', content: 'hello from the published path' }] });
+    const answer = completion.choices[0]?.message.content ?? '';
+    expect(answer).toContain('hello from the published path');
+
+    const stream = await client.chat.completions.create({
+      model: model!,
+      messages: [{ role: 'user', content: 'hello from the published path' }],
+      stream: true,
+    });
+    let streamed = '';
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      streamed += chunk.choices[0]?.delta?.content ?? '';
+    }
+    expect(chunks).toBeGreaterThan(1);
+    expect(streamed).toBe(answer);
   });
 
   it('rejects bad input there too, writing nothing', async () => {
-    await expect(
-      runCommand(join(ws, 'node_modules/.bin/nx'), ['g', 'janus:baseline', 'Bad Name', '--no-interactive'], {
-        cwd: ws,
-        env: { ...process.env, NX_DAEMON: 'false' },
-      }),
-    ).rejects.toThrow(/name/);
+    await expect(nx(['g', 'janus:baseline', 'Bad Name', '--no-interactive'])).rejects.toThrow(/name/);
     expect(existsSync(join(ws, 'apps/Bad Name'))).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { PROVIDERS } from '../generators/runtime/providers';
 import { flavor, imageReference, nonRootUid, port, projectName, SECRET_KEY_PATTERN } from '../schema/common-fields';
 
-const envEntry = z
+/** One ENV line of a rendered Dockerfile; shared by every template set that renders the env-block partial. */
+export const envEntry = z
   .object({
     key: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be an upper-case environment variable name' }),
     value: z.string().regex(/^[^\s"'\\]*$/, { error: 'must not contain whitespace, quotes or backslashes' }),
@@ -34,6 +36,8 @@ export const baselineContextSchema = z
       path: z.string().startsWith('/'),
     }),
     env: z.array(envEntry).min(1),
+    /** The runtime CLIs' unattended command lines, in the order the agent-cli flavor looks for them on PATH. */
+    agentClis: z.array(z.array(z.string().min(1)).min(1)),
   })
   .strict();
 
@@ -74,5 +78,6 @@ export function baselineContext(input: BaselineContextInput): BaselineContext {
       { key: 'LOG_LEVEL', value: 'INFO' },
       { key: 'DEBUG', value: 'false' },
     ],
+    agentClis: Object.values(PROVIDERS).map((p) => p.headless),
   });
 }

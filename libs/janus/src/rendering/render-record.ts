@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { flavor, imageReference, nonRootUid, port } from '../schema/common-fields';
 import { baselineContext } from './baseline-context';
+import { nodeServiceContext, nodeServiceRecordOptions } from './node-service-context';
 import { runtimeContext, runtimeFilePath, runtimeRecordOptions } from './runtime-context';
 import { createTemplateRenderer, type RenderedFile, type TemplateOverrides, type TemplateRenderer } from './template-renderer';
 
@@ -24,7 +25,7 @@ const baselineRecordOptions = z.object({ flavor, port, baseImage: imageReference
 export const renderRecordSchema = z
   .object({
     kind: z.enum(['agent', 'runtime']).optional(),
-    template: z.enum(['baseline', 'runtime'], { error: 'must name a template set: "baseline" or "runtime"' }),
+    template: z.enum(['baseline', 'runtime', 'node-service'], { error: 'must name a template set: "baseline", "runtime" or "node-service"' }),
     options: z.record(z.string(), z.unknown()),
     pluginVersion: z.string().optional(),
     managed: z.record(z.string(), managedFile).optional(),
@@ -32,7 +33,8 @@ export const renderRecordSchema = z
   .loose()
   .superRefine((record, ctx) => {
     // Each template set records its own options; report their problems under `options.`.
-    const parsed = (record.template === 'runtime' ? runtimeRecordOptions : baselineRecordOptions).safeParse(record.options);
+    const options = { runtime: runtimeRecordOptions, 'node-service': nodeServiceRecordOptions, baseline: baselineRecordOptions }[record.template];
+    const parsed = options.safeParse(record.options);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
   });
 export type RenderRecord = z.infer<typeof renderRecordSchema>;
@@ -52,6 +54,7 @@ export function renderProject(
     const files = renderer('runtime', runtimeContext(name, runtimeRecordOptions.parse(record.options)));
     return files.map((f) => ({ ...f, path: runtimeFilePath(name, f.path) }));
   }
+  if (record.template === 'node-service') return renderer('node-service', nodeServiceContext(name, nodeServiceRecordOptions.parse(record.options)));
   const { flavor: f, port: p, uid, baseImage } = baselineRecordOptions.parse(record.options);
   return renderer(record.template, baselineContext({ name, flavor: f, port: p, uid, baseImage }), f);
 }

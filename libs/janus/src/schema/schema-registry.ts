@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 export interface RegisteredSchema {
   /** e.g. `generator baseline` */
   label: string;
+  kind: 'generator' | 'executor';
+  /** The name in its collection, e.g. `baseline`. */
+  name: string;
   schemaJson: string;
   optionsModule: string;
 }
@@ -18,7 +21,7 @@ export function registeredSchemas(pluginRoot: string): RegisteredSchema[] {
     const entries = JSON.parse(readFileSync(join(pluginRoot, file), 'utf8'))[key] as Record<string, { schema: string }>;
     for (const [name, entry] of Object.entries(entries)) {
       const schemaJson = join(pluginRoot, entry.schema);
-      out.push({ label: `${kind} ${name}`, schemaJson, optionsModule: join(dirname(schemaJson), 'options-schema.ts') });
+      out.push({ label: `${kind} ${name}`, kind, name, schemaJson, optionsModule: join(dirname(schemaJson), 'options-schema.ts') });
     }
   }
   return out;
