@@ -18,6 +18,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 require_debian_root
 ensure_apt_packages docker.io qemu-user-static binfmt-support docker-registry debootstrap curl apache2-utils
+ensure_compose
 ensure_binfmt_arm64
 ensure_registry
 ensure_mirror_config

@@ -28,7 +28,7 @@ require_debian_root() {
   fi
   if [ "$(id -u)" != 0 ]; then
     die "run as root (it installs Debian packages and starts dockerd), e.g. 'sudo npm run demo'.
-  Without root, install these yourself: apt-get install -y docker.io qemu-user-static binfmt-support docker-registry debootstrap"
+  Without root, install these yourself: apt-get install -y docker.io qemu-user-static binfmt-support docker-registry debootstrap docker-compose"
   fi
 }
 
@@ -41,6 +41,14 @@ ensure_apt_packages() {
   say "packages: installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# compose for the workspace's compose-up/compose-down: the client's compose plugin (v2) when it has one;
+# Debian 12 packages no plugin (no docker-compose-plugin or docker-compose-v2), so else its docker-compose 1.29.
+ensure_compose() {
+  if docker compose version >/dev/null 2>&1; then say "compose: the docker compose plugin is present"; return; fi
+  ensure_apt_packages docker-compose
+  say "compose: $(docker-compose version --short 2>/dev/null || echo missing) (docker-compose)"
 }
 
 ensure_binfmt_arm64() {

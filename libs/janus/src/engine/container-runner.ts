@@ -244,7 +244,7 @@ export async function removeLabelledContainers(docker = dockerClient(), label: s
 }
 
 // Docker's multiplexed log format: 8-byte header (stream, 0, 0, 0, size32) per frame.
-function demuxBuffer(buf: Buffer): string {
+export function demuxBuffer(buf: Buffer): string {
   if (!Buffer.isBuffer(buf)) return String(buf);
   const parts: Buffer[] = [];
   let offset = 0;

@@ -36,6 +36,31 @@ describe('graph edges from Dockerfiles', () => {
     ]);
   });
 
+  it('makes the root compose project depend on the projects whose images its services run', async () => {
+    const withCompose = {
+      ...context,
+      projects: {
+        ...context.projects,
+        ws: {
+          root: '.',
+          metadata: {
+            janusCompose: {
+              file: 'docker-compose.yml',
+              services: [
+                { name: 'agent', repository: 'agent' },
+                { name: 'db', repository: 'library/postgres' },
+              ],
+              problems: [],
+            },
+          },
+        },
+      },
+      fileMap: { ...context.fileMap, projectFileMap: { ...context.fileMap.projectFileMap, ws: [{ file: 'docker-compose.yml', hash: '4' }] } },
+    };
+    const deps = await createDependencies({}, withCompose as never);
+    expect(deps.filter((d) => d.source === 'ws').map((d) => [d.source, d.target, d.type])).toEqual([['ws', 'agent', DependencyType.static]]);
+  });
+
   it('leaves a FROM cycle out and names it', () => {
     const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const e = (source: string, target: string) => ({ source, target, type: DependencyType.static, sourceFile: `${source}/Dockerfile` });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { inferTargets } from './create-nodes';
+import { inferComposeProject, inferTargets } from './create-nodes';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 
 describe('inferred targets on a temporary workspace', () => {
@@ -24,7 +24,15 @@ describe('inferred targets on a temporary workspace', () => {
 
   it('gives the janus targets with metadata, the port from janus.json and exact file inputs', async () => {
     const project = (await infer('apps/agent/Dockerfile')).projects['apps/agent'];
-    expect(Object.keys(project.targets!)).toEqual(['dockerfile-lint', 'docker-build', 'contract-test', 'docker-push', 'docker-run']);
+    expect(Object.keys(project.targets!)).toEqual([
+      'dockerfile-lint',
+      'docker-build',
+      'contract-test',
+      'docker-push',
+      'docker-run',
+      'docker-logs',
+      'docker-stop',
+    ]);
     expect(project.name).toBeUndefined();
     expect(project.targets!['contract-test'].options).toEqual({ port: 9090 });
     expect(project.targets!['docker-build'].metadata?.description).toMatch(/Build the image/);
@@ -88,5 +96,38 @@ describe('inferred targets on a temporary workspace', () => {
     const inputs = (await infer('apps/agent/Dockerfile', options)).projects['apps/agent'].targets!['docker-build'].inputs!;
     expect(inputs).toContain('{workspaceRoot}/tools/janus-templates/partials/healthcheck.hbs');
     expect(inputs).not.toContain('{workspaceRoot}/tools/janus-templates/partials/unused-by-baseline.hbs');
+  });
+
+  it('gives the root project the workspace targets from the root compose file, compose-up after the services are built', async () => {
+    write('package.json', JSON.stringify({ name: 'my-workspace' }));
+    write('docker-compose.yml', 'services:\n  agent:\n    image: localhost:5000/agent:${JANUS_TAG:-latest}\n  db:\n    image: postgres:16\n');
+    const context = { workspaceRoot: ws, nxJsonConfiguration: {} };
+    const [file, result] = (await inferComposeProject(['docker-compose.yml'], DEFAULT_PLUGIN_OPTIONS, context))!;
+    expect(file).toBe('docker-compose.yml');
+    const root = result.projects['.'] as { name: string; targets: Record<string, { dependsOn?: string[]; options?: object }>; metadata: object };
+    // The root package.json names it (Nx takes that name); inference names only an unnamed root.
+    expect(root.name).toBeUndefined();
+    expect(Object.keys(root.targets)).toEqual(['compose-up', 'compose-down', 'docker-clean']);
+    expect(root.targets['compose-up']).toMatchObject({ dependsOn: ['^docker-build'], options: { file: 'docker-compose.yml' } });
+    expect(root.metadata).toMatchObject({
+      janusCompose: {
+        services: [
+          { name: 'agent', repository: 'agent' },
+          { name: 'db', repository: 'library/postgres' },
+        ],
+        problems: [],
+      },
+    });
+    // compose's own preference when several exist; none at all: no root project.
+    write('compose.yaml', 'services:\n  x:\n    image: x\n');
+    expect((await inferComposeProject(['docker-compose.yml', 'compose.yaml'], DEFAULT_PLUGIN_OPTIONS, context))![0]).toBe('compose.yaml');
+    expect(await inferComposeProject([], DEFAULT_PLUGIN_OPTIONS, context)).toBeUndefined();
+  });
+
+  it('keeps a broken compose file in the graph, naming the problem on compose-up', async () => {
+    write('docker-compose.yml', 'services:\n  agent:\n    build: .\n');
+    const [, result] = (await inferComposeProject(['docker-compose.yml'], DEFAULT_PLUGIN_OPTIONS, { workspaceRoot: ws, nxJsonConfiguration: {} }))!;
+    const root = result.projects['.'] as { targets: Record<string, { metadata?: { description?: string } }> };
+    expect(root.targets['compose-up'].metadata?.description).toMatch(/Problems: .*service 'agent' has 'build': compose must not build images/);
   });
 });

@@ -1,8 +1,9 @@
 import type { CreateDependencies, CreateNodes, RawProjectGraphDependency } from '@nx/devkit';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseImageReference } from '../registry/image-reference';
-import type { inferTargets as infer, JanusProjectFacts } from './infer-targets';
+import type { inferComposeProject as composeInfer, inferTargets as infer, JanusComposeFacts, JanusProjectFacts } from './infer-targets';
 import { nx, projectHashes } from './nx-runtime';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
@@ -12,7 +13,15 @@ import { PLUGIN_VERSION } from './plugin-version';
 // loaded in the plugin worker, see nx-runtime.ts) and a few small files; inference itself (infer-targets.ts,
 // with the Dockerfile parser and the template reader) is loaded on a cache miss only.
 
-export type { JanusProjectFacts } from './infer-targets';
+export type { JanusComposeFacts, JanusProjectFacts } from './infer-targets';
+// Compose's own names for a project's compose file, in its order of preference (compose/compose-file.ts has the
+// same list; it is not imported here, as its YAML parser is only needed on a miss).
+const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+/** The root project's compose targets and facts (loads the inference code on first use). */
+export async function inferComposeProject(...args: Parameters<typeof composeInfer>): Promise<ReturnType<typeof composeInfer>> {
+  return (await import('./infer-targets')).inferComposeProject(...args);
+}
 
 /** One project's targets and facts, inferred from its Dockerfile (loads the inference code on first use). */
 export async function inferTargets(...args: Parameters<typeof infer>): Promise<ReturnType<typeof infer>> {
@@ -58,29 +67,47 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
  * since the cache key does not cover the plugin's code.
  */
 export const createNodes: CreateNodes<unknown> = [
-  '**/Dockerfile',
-  async (dockerfiles, rawOptions, context) => {
+  '{**/Dockerfile,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml}',
+  async (files, rawOptions, context) => {
     const options = await pluginOptions(rawOptions);
     const owned = await ownedBy(options, context.workspaceRoot);
+    const dockerfiles = files.filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'));
     const mine = dockerfiles.filter(owned);
     const PluginCache = nx.PluginCache();
-    const cache = new PluginCache<ReturnType<typeof infer>>(join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION })}.hash`));
+    const cache = new PluginCache<ReturnType<typeof infer> | ReturnType<typeof composeInfer>>(
+      join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION })}.hash`),
+    );
+    // The root compose file gives the workspace-level targets; they are inferred again only when what they read changes.
+    const composeFile = COMPOSE_FILE_NAMES.find((n) => files.includes(n));
+    let compose: ReturnType<typeof composeInfer> | undefined;
+    if (composeFile) {
+      // What the root project's inference reads: the compose file, and the root's name (its folder, project.json, package.json).
+      const digest = createHash('sha256').update(context.workspaceRoot);
+      for (const f of [composeFile, 'project.json', 'package.json']) {
+        const path = join(context.workspaceRoot, f);
+        digest.update(`\0${f}\0`).update(existsSync(path) ? readFileSync(path) : '');
+      }
+      const key = `compose:${composeFile}:${digest.digest('hex')}`;
+      if (!cache.has(key)) cache.set(key, await inferComposeProject([composeFile], options, context));
+      compose = cache.get(key) as ReturnType<typeof composeInfer>;
+    }
     const hashes = await projectHashes(
       mine.map((f) => dirname(f)),
       { options, PLUGIN_VERSION },
       context.workspaceRoot,
     );
     try {
-      return await nx.createNodesFromFiles()(
+      const nodes = await nx.createNodesFromFiles()(
         async (file, _options, ctx, i) => {
           const key = hashes[i] + file;
           if (!cache.has(key)) cache.set(key, await inferTargets(file, options, ctx));
-          return cache.get(key)!;
+          return cache.get(key) as ReturnType<typeof infer>;
         },
         mine,
         rawOptions,
         context,
       );
+      return compose ? [...nodes, compose] : nodes;
     } finally {
       cache.writeToDisk();
     }
@@ -119,7 +146,18 @@ export const createDependencies: CreateDependencies = (_options, context) => {
     const copied = new Set(p.janus.readsFiles.map(owner).filter((o): o is string => Boolean(o) && o !== p.name));
     for (const target of copied) copyEdges.push({ source: p.name, target, type: nx.DependencyType().static, sourceFile });
   }
-  const unique = new Map([...withoutCycles(fromEdges), ...copyEdges].map((d) => [`${d.source}>${d.target}`, d]));
+  // The root compose file runs images of workspace projects: compose-up builds them first (^docker-build).
+  const composeEdges: RawProjectGraphDependency[] = [];
+  const withoutLibrary = (r: string) => r.replace(/^library\//, '');
+  const byService = new Map(facts.map((p) => [withoutLibrary(p.janus.repository), p.name]));
+  for (const [name, p] of Object.entries(context.projects)) {
+    const compose = (p.metadata as { janusCompose?: JanusComposeFacts } | undefined)?.janusCompose;
+    for (const s of compose?.services ?? []) {
+      const target = byService.get(withoutLibrary(s.repository));
+      if (target && target !== name) composeEdges.push({ source: name, target, type: nx.DependencyType().static, sourceFile: compose!.file });
+    }
+  }
+  const unique = new Map([...withoutCycles(fromEdges), ...copyEdges, ...composeEdges].map((d) => [`${d.source}>${d.target}`, d]));
   return [...unique.values()].filter((d) => {
     try {
       nx.validateDependency()(d, context);

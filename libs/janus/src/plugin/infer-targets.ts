@@ -1,10 +1,11 @@
 import type { CreateNodesContext, TargetConfiguration } from '@nx/devkit';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
-import { DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
+import { COMPOSE_FILE_NAMES, readComposeServices } from '../compose/compose-file';
+import { composeTargets, DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
 import { contextFilesRead } from './context-files';
 import { dockerfileSources } from './dockerfile-sources';
 import { PLUGIN_ROOT } from './plugin-version';
@@ -159,12 +160,16 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
   if (janus?.kind === 'base-image') {
     delete targets['contract-test'];
     delete targets['docker-run'];
+    delete targets['docker-logs'];
+    delete targets['docker-stop'];
     targets['dockerfile-lint'].options = { ignore: BASE_IMAGE_LINT_IGNORES };
     targets['docker-push'] = { ...targets['docker-push'], dependsOn: ['docker-build'], options: { requireContract: false } };
   }
   if (janus?.kind === 'runtime') {
     // A CLI runtime serves no port: no EXPOSE to ask for, no server to run; its contract is the runtime one.
     delete targets['docker-run'];
+    delete targets['docker-logs'];
+    delete targets['docker-stop'];
     targets['dockerfile-lint'].options = { ignore: RUNTIME_LINT_IGNORES };
     const bin = typeof janus.options?.bin === 'string' && janus.options.bin ? janus.options.bin : 'agent';
     const version = typeof janus.options?.version === 'string' && janus.options.version ? { expectedVersion: janus.options.version } : {};
@@ -212,4 +217,56 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
       },
     },
   };
+}
+
+/** What inference learned about the workspace's compose file, for createDependencies and `nx show project`. */
+export interface JanusComposeFacts {
+  file: string;
+  services: Array<{ name: string; repository: string }>;
+  problems: string[];
+}
+
+/**
+ * The workspace-level targets, on the root project, from the root compose file (compose's own preference when
+ * there are several). A broken compose file keeps the graph working: the problem is named on the targets and
+ * compose-up says it again when run.
+ */
+export function inferComposeProject(
+  composeFiles: string[],
+  options: NormalizedPluginOptions,
+  context: CreateNodesContext,
+): [string, { projects: Record<string, object> }] | undefined {
+  const file = COMPOSE_FILE_NAMES.find((n) => composeFiles.includes(n));
+  if (!file) return undefined;
+  const facts: JanusComposeFacts = { file, services: [], problems: [] };
+  try {
+    facts.services = readComposeServices(join(context.workspaceRoot, file)).map((s) => ({ name: s.name, repository: s.repository }));
+  } catch (e) {
+    facts.problems.push((e as Error).message);
+  }
+  const targets = composeTargets({ file, buildTarget: options.targetNames.build });
+  if (facts.problems.length) {
+    const up = targets['compose-up'];
+    up.metadata = { ...up.metadata, description: `${up.metadata?.description ?? ''} Problems: ${facts.problems.join('; ')}` };
+  }
+  const project = projectName(context.workspaceRoot, '.');
+  // An unnamed root would be called '.': the workspace folder's name says which workspace it is.
+  if (!project.declared)
+    project.name =
+      basename(context.workspaceRoot)
+        .replace(/[^\w-]+/g, '-')
+        .toLowerCase() || 'workspace';
+  return [
+    file,
+    {
+      projects: {
+        '.': {
+          root: '.',
+          ...(project.declared ? {} : { name: project.name }),
+          targets,
+          metadata: { janusCompose: facts, targetGroups: { Janus: Object.keys(targets) } },
+        },
+      },
+    },
+  ];
 }

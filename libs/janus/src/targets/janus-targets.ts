@@ -75,5 +75,41 @@ export function janusTargets(options: { port: number }): Record<string, TargetCo
       options: { port: options.port },
       metadata: { technologies, description: "Run the built image for this machine's platform on localhost, following its logs until Ctrl-C." },
     },
+    'docker-logs': {
+      executor: 'janus:docker-logs',
+      metadata: { technologies, description: "Show this project's container output (docker-run's or its compose service's); --follow to keep following." },
+    },
+    'docker-stop': {
+      executor: 'janus:docker-stop',
+      metadata: { technologies, description: "Stop and remove this project's containers in this workspace (docker-run's or its compose service's)." },
+    },
+  };
+}
+
+/**
+ * The workspace's targets, on the project at the root of a compose file: bring the compose file up with the
+ * images the workspace builds (after building them), take it down, and clean up what the workspace started.
+ */
+export function composeTargets(options: { file: string; buildTarget: string }): Record<string, TargetConfiguration> {
+  return {
+    'compose-up': {
+      executor: 'janus:compose-up',
+      // The services' projects are this project's dependencies (createDependencies reads the compose file).
+      dependsOn: [`^${options.buildTarget}`],
+      options: { file: options.file },
+      metadata: { technologies, description: `Build the services' images, start ${options.file} in the background and wait until every service is healthy.` },
+    },
+    'compose-down': {
+      executor: 'janus:compose-down',
+      options: { file: options.file },
+      metadata: { technologies, description: `Stop and remove ${options.file}'s containers and networks; check nothing of it is left.` },
+    },
+    'docker-clean': {
+      executor: 'janus:docker-clean',
+      metadata: {
+        technologies,
+        description: "Remove this workspace's containers and the dangling images its own builds left (never anyone else's).",
+      },
+    },
   };
 }

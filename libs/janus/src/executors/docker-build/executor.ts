@@ -1,5 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { describeFailure } from '../../engine/docker-client';
+import { noteBuiltImages } from '../../image/image-ledger';
 import { logger } from '../../workspace/nx-logger';
 import { startBuildFacts } from './lib/build-facts';
 import { lintBeforeBuild } from './lib/lint-before-build';
@@ -23,7 +24,13 @@ export default async function dockerBuildExecutor(options: DockerBuildOptions, c
   try {
     const normalized = await normalizeOptions(options, context);
     lintBeforeBuild(normalized);
-    await runDockerBuild(normalized, abort.signal);
+    const record = await runDockerBuild(normalized, abort.signal);
+    // docker-clean's list of this workspace's images: the ones a later build leaves dangling are ours to remove.
+    noteBuiltImages(
+      context.root,
+      normalized.projectName,
+      record.platforms.map((p) => p.imageId),
+    );
     return { success: true };
   } catch (e) {
     logger.error(abort.signal.aborted ? 'janus:docker-build: cancelled; no tag was changed' : describeFailure(e));

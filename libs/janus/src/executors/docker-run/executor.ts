@@ -1,5 +1,6 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
 import { join } from 'node:path';
+import { RUN_LABEL, WORKSPACE_LABEL, workspaceId } from '../../compose/workspace-containers';
 import { ContainerScope } from '../../engine/container-runner';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { ensureImage } from '../../engine/image-store';
@@ -37,12 +38,15 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
       containerPort: o.port,
       hostPort: o.hostPort ?? o.port,
       env,
-      labels: { 'org.janus.run': context.projectName ?? '' },
+      // docker-logs, docker-stop and docker-clean find it by these, in this workspace only.
+      labels: { [RUN_LABEL]: context.projectName ?? '', [WORKSPACE_LABEL]: workspaceId(context.root) },
     });
     logger.info(`janus:docker-run: ${context.projectName} on ${container.url} (Ctrl-C stops and removes it)`);
     await container.followLogs((text) => process.stdout.write(text));
-    const exit = stopping ? 0 : await container.waitForExit(1000);
-    return { success: stopping || exit === 0 };
+    // Removed from outside (docker-stop, docker-clean) while its logs were followed: that is a stop, not a failure.
+    const exit = stopping ? 0 : await container.waitForExit(1000).catch((e: { statusCode?: number }) => (e.statusCode === 404 ? 'removed' : Promise.reject(e)));
+    if (exit === 'removed') logger.info(`janus:docker-run: ${context.projectName}'s container was stopped and removed from outside`);
+    return { success: stopping || exit === 0 || exit === 'removed' };
   } catch (e) {
     if (!stopping) logger.error(describeFailure(e));
     return { success: stopping };

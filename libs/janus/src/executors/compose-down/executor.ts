@@ -1,0 +1,33 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { runCompose } from '../../compose/compose-cli';
+import { readComposeServices } from '../../compose/compose-file';
+import { composeInvocation } from '../../compose/compose-options';
+import { workspaceContainers } from '../../compose/workspace-containers';
+import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
+import { parseOptions } from '../../schema/parse-options';
+import { logger } from '../../workspace/nx-logger';
+import { type ComposeDownOptions, schema } from './options-schema';
+
+/** `compose down`, then a look at the engine: any container of the project still there is removed and named. */
+export default async function composeDownExecutor(raw: ComposeDownOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  try {
+    const o = parseOptions(schema, raw, 'janus:compose-down');
+    const inv = composeInvocation(context.root, o);
+    readComposeServices(inv.file);
+    await assertEngineRunning();
+    await runCompose(inv, ['down', '--remove-orphans', '--timeout', String(o.timeoutSeconds), ...(o.volumes ? ['--volumes'] : [])], {
+      onLine: (l) => logger.info(l),
+    });
+    const left = (await workspaceContainers(context.root)).filter((c) => c.origin.kind === 'compose' && c.origin.composeProject === inv.projectName);
+    if (left.length) {
+      const docker = dockerClient();
+      await Promise.all(left.map((c) => docker.getContainer(c.id).remove({ force: true, v: true })));
+      logger.warn(`janus:compose-down: compose left ${left.map((c) => c.name).join(', ')}; removed them`);
+    }
+    logger.info(`janus:compose-down: ${inv.projectName} is down; nothing of it is running`);
+    return { success: true };
+  } catch (e) {
+    logger.error(describeFailure(e));
+    return { success: false };
+  }
+}

@@ -1,0 +1,50 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { workspaceContainers } from '../../compose/workspace-containers';
+import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
+import { builtImages, keepBuiltImages } from '../../image/image-ledger';
+import { parseOptions } from '../../schema/parse-options';
+import { logger } from '../../workspace/nx-logger';
+import { type DockerCleanOptions, schema } from './options-schema';
+
+/**
+ * Containers first (a dangling image a container still uses cannot go), then the dangling images this
+ * workspace's builds made, as its ledger lists them: an untagged image says nothing about whose it is.
+ */
+export default async function dockerCleanExecutor(raw: DockerCleanOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  try {
+    const o = parseOptions(schema, raw, 'janus:docker-clean');
+    await assertEngineRunning();
+    const docker = dockerClient();
+    const verb = o.dryRun ? 'would remove' : 'removed';
+    const containers = await workspaceContainers(context.root, docker);
+    for (const c of containers) {
+      if (!o.dryRun) await docker.getContainer(c.id).remove({ force: true, v: true });
+      const origin = c.origin.kind === 'run' ? `docker-run of ${c.origin.project}` : `compose ${c.origin.composeProject}/${c.origin.service}`;
+      logger.info(`janus:docker-clean: ${verb} container ${c.name} (${origin}, ${c.state})`);
+    }
+    const ledger = builtImages(context.root);
+    const dangling = await docker.listImages({ filters: { dangling: ['true'] } });
+    const failed: string[] = [];
+    let images = 0;
+    for (const img of dangling.filter((i) => ledger.has(i.Id))) {
+      try {
+        if (!o.dryRun) await docker.getImage(img.Id).remove();
+        images++;
+        logger.info(`janus:docker-clean: ${verb} dangling image ${img.Id.slice(7, 19)} (built for ${ledger.get(img.Id)})`);
+      } catch (e) {
+        // In use by a container that is not this workspace's: it is not ours to stop.
+        failed.push(`${img.Id.slice(7, 19)}: ${(e as Error).message}`);
+      }
+    }
+    if (!o.dryRun) {
+      const present = new Set((await docker.listImages({ all: true })).map((i) => i.Id));
+      keepBuiltImages(context.root, new Map([...ledger].filter(([id]) => present.has(id))));
+    }
+    for (const f of failed) logger.warn(`janus:docker-clean: kept dangling image ${f}`);
+    logger.info(`janus:docker-clean: ${verb} ${containers.length} container(s) and ${images} dangling image(s) of this workspace`);
+    return { success: true };
+  } catch (e) {
+    logger.error(describeFailure(e));
+    return { success: false };
+  }
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const schema = z
+  .object({
+    dryRun: z.boolean().default(false).meta({ description: 'Only list what would be removed.' }),
+  })
+  .strict();
+
+export type DockerCleanOptions = z.input<typeof schema>;
+
+export const schemaMeta = {
+  $id: 'JanusDockerClean',
+  title: 'Janus docker-clean',
+  description:
+    "Removes this workspace's containers (docker-run's, labelled with the workspace, and its compose projects') and the dangling images its own builds left; never anything another workspace or person made.",
+};

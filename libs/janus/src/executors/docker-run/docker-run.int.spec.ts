@@ -1,0 +1,131 @@
+import { logger } from '@nx/devkit';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { projectContainers } from '../../compose/workspace-containers';
+import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { executorContext } from '../../testing/executor-context';
+import { REPO_ROOT } from '../../testing/temp-workspace';
+import dockerLogs from '../docker-logs/executor';
+import dockerStop from '../docker-stop/executor';
+import dockerRun from './executor';
+
+// docker-run as `nx run` runs it (its own process, so it can be sent Ctrl-C), with docker-logs and docker-stop
+// finding its container from another "terminal".
+describe('janus:docker-run with docker-logs and docker-stop', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'janus-run-'));
+  const context = executorContext(ws, 'probe', 'apps/probe');
+  let image = '';
+  let hostPort = 0;
+
+  beforeAll(async () => {
+    await assertEngineRunning();
+    const demo = (await dockerClient().listImages({ filters: { reference: ['localhost:5000/demo-agent'] } }))[0];
+    if (!demo) throw new Error('no localhost:5000/demo-agent image in the engine: run nx run demo-agent:docker-build first');
+    image = demo.Id;
+    const { createServer } = await import('node:net');
+    hostPort = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+  });
+  afterAll(async () => {
+    for (const c of await projectContainers(ws, 'probe')) await dockerClient().getContainer(c.id).remove({ force: true });
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  function start() {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, '../../testing/run-executor-cli.ts'),
+        join(__dirname, 'executor.ts'),
+        ws,
+        'probe',
+        'apps/probe',
+        JSON.stringify({ image, hostPort }),
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { child, exited, output: () => output };
+  }
+
+  async function running(): Promise<string> {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
+      const [c] = await projectContainers(ws, 'probe');
+      if (c) {
+        const info = await dockerClient().getContainer(c.id).inspect();
+        if (info.State.Health?.Status === 'healthy') return c.id;
+      }
+    }
+    throw new Error('docker-run never had a healthy container');
+  }
+
+  it('refuses invalid options, naming each field, the value and what is allowed, and starts nothing', async () => {
+    const errors: string[] = [];
+    const spy = jest.spyOn(logger, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
+    try {
+      const result = await dockerRun({ image, port: 0, envFrom: ['1BAD'], bogus: true } as never, context);
+      expect(result.success).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = errors.join('\n');
+    expect(text).toContain("'port' = 0: must be an integer from 1 to 65535");
+    expect(text).toContain(`'envFrom.0' = "1BAD": must be an environment variable name`);
+    expect(text).toContain("unknown option(s) 'bogus'");
+    expect(await projectContainers(ws, 'probe')).toEqual([]);
+  });
+
+  it('shows its logs to docker-logs and leaves no container behind on Ctrl-C', async () => {
+    const run = start();
+    try {
+      await running();
+      const chunks: string[] = [];
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => chunks.push(String(c)) > 0);
+      try {
+        expect((await dockerLogs({ tail: 'all' }, context)).success).toBe(true);
+      } finally {
+        write.mockRestore();
+      }
+      expect(chunks.join('')).toMatch(/Uvicorn running|Application startup complete/);
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(0);
+      expect(await projectContainers(ws, 'probe')).toEqual([]);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('ends successfully when docker-stop stops it from outside, and nothing is left', async () => {
+    const run = start();
+    try {
+      await running();
+      expect((await dockerStop({ timeoutSeconds: 5 }, context)).success).toBe(true);
+      expect(await run.exited).toBe(0);
+      expect(await projectContainers(ws, 'probe')).toEqual([]);
+      // Nothing to stop is not a failure, and docker-logs says where a container would come from.
+      expect((await dockerStop({}, context)).success).toBe(true);
+      const errors: string[] = [];
+      const spy = jest.spyOn(logger, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
+      try {
+        expect((await dockerLogs({}, context)).success).toBe(false);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(errors.join('\n')).toContain("no container of probe in this workspace; start one with 'nx run probe:docker-run'");
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+});
