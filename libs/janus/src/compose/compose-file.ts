@@ -69,5 +69,4 @@ export function readComposeServices(file: string, text = existsSync(file) ? read
   });
 }
 
-/** The compose files janus looks for at a project's root, in compose's own order of preference. */
-export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+export { COMPOSE_FILE_NAMES } from './compose-file-names';

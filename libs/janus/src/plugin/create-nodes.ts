@@ -2,6 +2,7 @@ import type { CreateDependencies, CreateNodes, RawProjectGraphDependency } from 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { COMPOSE_FILE_NAMES } from '../compose/compose-file-names';
 import { parseImageReference } from '../registry/image-reference';
 import type { inferComposeProject as composeInfer, inferTargets as infer, JanusComposeFacts, JanusProjectFacts } from './infer-targets';
 import { nx, projectHashes } from './nx-runtime';
@@ -14,9 +15,6 @@ import { PLUGIN_VERSION } from './plugin-version';
 // with the Dockerfile parser and the template reader) is loaded on a cache miss only.
 
 export type { JanusComposeFacts, JanusProjectFacts } from './infer-targets';
-// Compose's own names for a project's compose file, in its order of preference (compose/compose-file.ts has the
-// same list; it is not imported here, as its YAML parser is only needed on a miss).
-const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
 /** The root project's compose targets and facts (loads the inference code on first use). */
 export async function inferComposeProject(...args: Parameters<typeof composeInfer>): Promise<ReturnType<typeof composeInfer>> {
