@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { buildImage } from '../testing/build-test-image';
 import { testContainerFilter } from '../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
-import { REPO_ROOT } from '../testing/temp-workspace';
+import { spawnExecutor } from '../testing/spawn-executor';
 
 // Ctrl-C while the suite waits on a container: the run's containers are removed before the process exits.
 describe('contract-test interrupted', () => {
@@ -27,20 +26,7 @@ describe('contract-test interrupted', () => {
 
   it('removes its containers on SIGINT', async () => {
     const docker = dockerClient();
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        join(__dirname, '../testing/run-executor-cli.ts'),
-        join(__dirname, '../executors/contract-test/executor.ts'),
-        ws,
-        'probe',
-        'apps/probe',
-        JSON.stringify({ image, readyTimeoutS: 120 }),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnExecutor(join(__dirname, '../executors/contract-test/executor.ts'), ws, { image, readyTimeoutS: 120 });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 60_000;
     while ((await docker.listContainers({ filters: { label: testContainerFilter(), ancestor: [image] } })).length === 0) {

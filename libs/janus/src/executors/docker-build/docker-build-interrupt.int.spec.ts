@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
-import { REPO_ROOT } from '../../testing/temp-workspace';
 import { runCommand } from '../../process/run-command';
+import { spawnExecutor } from '../../testing/spawn-executor';
 
 const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
 
@@ -41,20 +40,7 @@ describe('janus:docker-build interrupted', () => {
       secrets: ['id=probe-secret,src=secret.txt'],
       lint: false,
     };
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        join(__dirname, '../../testing/run-executor-cli.ts'),
-        join(__dirname, 'executor.ts'),
-        ws,
-        'probe',
-        'apps/probe',
-        JSON.stringify(options),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnExecutor(join(__dirname, 'executor.ts'), ws, options);
     let output = '';
     const sawSlowStep = new Promise<void>((resolve) => {
       const onData = (d: Buffer) => {

@@ -1,5 +1,4 @@
 import { logger } from '@nx/devkit';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { projectContainers } from '../../compose/workspace-containers';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { executorContext } from '../../testing/executor-context';
-import { REPO_ROOT } from '../../testing/temp-workspace';
 import dockerLogs from '../docker-logs/executor';
 import dockerStop from '../docker-stop/executor';
 import dockerRun from './executor';
+import { spawnExecutor } from '../../testing/spawn-executor';
+import { freePort } from '../../testing/test-registry';
 
 // docker-run as `nx run` runs it (its own process, so it can be sent Ctrl-C), with docker-logs and docker-stop
 // finding its container from another "terminal".
@@ -25,13 +25,7 @@ describe('janus:docker-run with docker-logs and docker-stop', () => {
     const demo = (await dockerClient().listImages({ filters: { reference: ['localhost:5000/demo-agent'] } }))[0];
     if (!demo) throw new Error('no localhost:5000/demo-agent image in the engine: run nx run demo-agent:docker-build first');
     image = demo.Id;
-    const { createServer } = await import('node:net');
-    hostPort = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as { port: number }).port;
-        s.close(() => resolve(port));
-      });
-    });
+    hostPort = await freePort();
   });
   afterAll(async () => {
     for (const c of await projectContainers(ws, 'probe')) await dockerClient().getContainer(c.id).remove({ force: true });
@@ -39,20 +33,7 @@ describe('janus:docker-run with docker-logs and docker-stop', () => {
   });
 
   function start() {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        join(__dirname, '../../testing/run-executor-cli.ts'),
-        join(__dirname, 'executor.ts'),
-        ws,
-        'probe',
-        'apps/probe',
-        JSON.stringify({ image, hostPort }),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnExecutor(join(__dirname, 'executor.ts'), ws, { image, hostPort });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

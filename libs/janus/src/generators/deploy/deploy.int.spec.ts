@@ -14,6 +14,7 @@ import { updateScript, type DeployPlan } from './systemd-units';
 import { deployGenerator, resolveDeployPlan } from './generator';
 import { parseOptions } from '../../schema/parse-options';
 import { schema } from './options-schema';
+import { freePort } from '../../testing/test-registry';
 
 const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
 
@@ -47,13 +48,7 @@ describe('janus:deploy on the real engine', () => {
     await docker.getImage(demo.Id).tag({ repo: `localhost:5000/${repository}`, tag: 'v1' });
     await runCommand('docker', ['push', '-q', image]);
     await docker.getImage(image).remove();
-    const { createServer } = await import('node:net');
-    hostPort = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as { port: number }).port;
-        s.close(() => resolve(port));
-      });
-    });
+    hostPort = await freePort();
   });
 
   afterAll(async () => {
