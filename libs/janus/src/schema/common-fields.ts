@@ -31,6 +31,15 @@ export const nonRootUid = z
   .min(1, { error: 'must be an integer from 1 to 65534 (0 is root)' })
   .max(65534, { error: 'must be an integer from 1 to 65534 (0 is root)' });
 
+// docker stop's own grace period (10 s by default), bounded so a typo cannot hang a run for hours.
+export const stopTimeoutSeconds = z
+  .number({ error: 'must be a number of seconds from 0 to 600' })
+  .int({ error: 'must be a whole number of seconds' })
+  .min(0, { error: 'must be a number of seconds from 0 to 600' })
+  .max(600, { error: 'must be a number of seconds from 0 to 600' })
+  .default(10)
+  .meta({ description: 'How long each container may take to stop on SIGTERM before it is killed.' });
+
 export const FLAVORS = ['plain', 'agent-cli', 'langchain'] as const;
 export const flavor = z.enum(FLAVORS);
 export type Flavor = z.infer<typeof flavor>;

@@ -1,14 +1,9 @@
 import { z } from 'zod';
+import { stopTimeoutSeconds } from '../../schema/common-fields';
 
 export const schema = z
   .object({
-    timeoutSeconds: z
-      .number({ error: 'must be a number of seconds from 0 to 600' })
-      .int({ error: 'must be a whole number of seconds' })
-      .min(0, { error: 'must be a number of seconds from 0 to 600' })
-      .max(600, { error: 'must be a number of seconds from 0 to 600' })
-      .default(10)
-      .meta({ description: 'How long each container may take to stop on SIGTERM before it is killed.' }),
+    timeoutSeconds: stopTimeoutSeconds,
   })
   .strict();
 
