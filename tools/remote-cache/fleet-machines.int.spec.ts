@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { readContractReport } from '../../libs/janus/src/contract/report';
 import { inspectImage } from '../../libs/janus/src/engine/image-store';
 import type { BuildRecord } from '../../libs/janus/src/image/build-record';
-import { runCommand } from '../../libs/janus/src/process/run-command';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { janusTargets } from '../../libs/janus/src/targets/janus-targets';
 import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
-import { REPO_ROOT, TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
+import { TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
 import { removeImages } from '../../libs/janus/src/testing/test-images';
 import { TestRegistry } from '../../libs/janus/src/testing/test-registry';
+import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 
 const FIXTURE = join(__dirname, '../../libs/janus/src/testing/fixtures/contract/runtime-agent');
@@ -30,27 +29,9 @@ describe('two machines sharing one remote cache and one registry', () => {
   const image = `janus-test/fleet-${randomBytes(3).toString('hex')}`;
   let cache: StartedRemoteCache;
 
-  async function machine(name: string): Promise<string> {
-    const dir = join(clones, name);
-    await runCommand('git', ['clone', '-q', origin.root, dir]);
-    symlinkSync(origin.path('node_modules'), join(dir, 'node_modules'));
-    return dir;
-  }
+  const machine = (name: string) => cloneMachine(origin.root, join(clones, name));
 
-  async function nx(clone: string, args: string[]): Promise<string> {
-    const env = {
-      ...process.env,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      CI: 'true',
-      NX_CACHE_DIRECTORY: join(clone, '.nx/cache'),
-      NX_WORKSPACE_DATA_DIRECTORY: join(clone, '.nx/workspace-data'),
-      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url,
-      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token,
-    };
-    const r = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), [...args, '--output-style=stream'], { cwd: clone, env });
-    return stripVTControlCharacters(r.stdout + r.stderr);
-  }
+  const nx = (clone: string, args: string[]) => nxOnMachine(clone, args, { url: cache.url, token });
   const record = (clone: string) => JSON.parse(readFileSync(join(clone, 'dist/docker/agent/metadata.json'), 'utf8')) as BuildRecord;
 
   beforeAll(async () => {

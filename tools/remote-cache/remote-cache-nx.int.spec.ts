@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { runCommand } from '../../libs/janus/src/process/run-command';
 import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
-import { REPO_ROOT, TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
+import { TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
 import { removeImages } from '../../libs/janus/src/testing/test-images';
+import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 
 // A fleet without Nx Cloud: clones of one workspace on different machines share task outputs through the
@@ -21,28 +20,9 @@ describe('the remote cache server with the real nx CLI', () => {
   let cache: StartedRemoteCache;
 
   /** One machine's `nx run`, with the remote cache its CI would configure. */
-  async function nxRun(clone: string, token: string, target = 'svc:dockerfile-lint'): Promise<string> {
-    const env = {
-      ...process.env,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      CI: 'true',
-      // each machine its own local cache (node_modules is shared here, so say where)
-      NX_CACHE_DIRECTORY: join(clone, '.nx/cache'),
-      NX_WORKSPACE_DATA_DIRECTORY: join(clone, '.nx/workspace-data'),
-      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url,
-      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token,
-    };
-    const result = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', target, '--output-style=stream'], { cwd: clone, env });
-    return stripVTControlCharacters(result.stdout + result.stderr);
-  }
+  const nxRun = (clone: string, token: string, target = 'svc:dockerfile-lint') => nxOnMachine(clone, ['run', target], { url: cache.url, token });
 
-  async function cloneOf(name: string): Promise<string> {
-    const dir = join(clones, name);
-    await runCommand('git', ['clone', '-q', origin.root, dir]);
-    symlinkSync(origin.path('node_modules'), join(dir, 'node_modules'));
-    return dir;
-  }
+  const cloneOf = (name: string) => cloneMachine(origin.root, join(clones, name));
 
   const entries = () => readdirSync(storage).filter((f) => f !== 'incoming');
 
