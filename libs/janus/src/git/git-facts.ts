@@ -1,4 +1,5 @@
 import { runCommand } from '../process/run-command';
+import { normalizeSourceUrl } from './source-url';
 
 export interface GitFacts {
   /** Full commit sha; empty when not in a git checkout and not given through the environment. */
@@ -10,8 +11,13 @@ export interface GitFacts {
   defaultBranch: string;
   /** Committer date of HEAD (ISO 8601): a reproducible "created" time for images built from it. */
   commitTime?: string;
-  /** The origin remote, without credentials. */
+  /** The origin remote as a web URL, one form for ssh and https clones (see source-url.ts); none for a local path. */
   remoteUrl?: string;
+  /**
+   * Tracked files differ from HEAD (staged or not; untracked files do not count, as with `git describe --dirty`):
+   * what is built is not what the commit holds, so it must not be named as that commit.
+   */
+  dirty?: boolean;
 }
 
 /**
@@ -37,6 +43,9 @@ export function gitFactsFromEnv(env: NodeJS.ProcessEnv): Partial<GitFacts> {
   return facts;
 }
 
+/** What says a tree is dirty, here and in the build's runtime input: any tracked file that differs from HEAD. */
+export const GIT_DIRTY_ARGS = ['status', '--porcelain', '--untracked-files=no'];
+
 async function git(cwd: string, args: string[]): Promise<string | undefined> {
   try {
     return (await runCommand('git', args, { cwd })).stdout.trim() || undefined;
@@ -47,6 +56,11 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
 
 const cache = new Map<string, Promise<GitFacts>>();
 
+/** Forgets what git said, for a process that changes the tree between builds (a spec editing a tracked file). */
+export function forgetGitFacts(): void {
+  cache.clear();
+}
+
 /**
  * Reads git once per workspace and process: a build of many projects asks for the same facts, and each git
  * child process costs tens of milliseconds.
@@ -56,13 +70,14 @@ export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'mai
   let facts = cache.get(key);
   if (!facts) {
     facts = (async () => {
-      const [sha, branch, tag, originHead, commitTime, remote] = await Promise.all([
+      const [sha, branch, tag, originHead, commitTime, remote, status] = await Promise.all([
         git(workspaceRoot, ['rev-parse', 'HEAD']),
         git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'HEAD']),
         git(workspaceRoot, ['describe', '--tags', '--exact-match', 'HEAD']),
         git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD']),
         git(workspaceRoot, ['show', '-s', '--format=%cI', 'HEAD']),
         git(workspaceRoot, ['config', '--get', 'remote.origin.url']),
+        git(workspaceRoot, GIT_DIRTY_ARGS),
       ]);
       const fromGit: GitFacts = {
         sha: sha ?? '',
@@ -70,7 +85,8 @@ export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'mai
         tag,
         defaultBranch: originHead?.replace(/^origin\//, '') ?? fallbackDefaultBranch,
         commitTime,
-        remoteUrl: remote?.replace(/\/\/[^@/]+@/, '//'),
+        remoteUrl: normalizeSourceUrl(remote),
+        ...(status ? { dirty: true } : {}),
       };
       return { ...fromGit, ...gitFactsFromEnv(env) };
     })();

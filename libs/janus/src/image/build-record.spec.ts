@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executorContext } from '../testing/executor-context';
@@ -26,7 +26,29 @@ describe('build record', () => {
   it('round-trips through an atomic write that leaves no temp file', () => {
     const file = writeBuildRecord(dir, record());
     expect(readBuildRecord(file)).toEqual(record());
-    expect(readdirSync(dir)).toEqual(['metadata.json']);
+    expect(readdirSync(dir).sort()).toEqual(['image-digests.json', 'metadata.json']);
+  });
+
+  // What dependents and the contract hash: two machines building the same content write the same bytes.
+  it('writes beside it a digests file with what was built and nothing that differs between machines', () => {
+    const staged = { ...record(), residence: 'registry' as const, indexDigest: `sha256:${'c'.repeat(64)}`, baseImage: { ref: 'b', resolvedVia: 'build log' } };
+    staged.platforms = [{ ...staged.platforms[0], digest: `sha256:${'b'.repeat(64)}`, uploadedBytes: 10 }];
+    writeBuildRecord(dir, staged);
+    const first = readFileSync(join(dir, 'image-digests.json'), 'utf8');
+    const otherMachine = { ...staged, engine: 'buildx', baseImage: { ref: 'b', resolvedVia: 'http://mirror' } };
+    otherMachine.platforms = [{ ...staged.platforms[0], buildSeconds: 99.5, uploadedBytes: 0 }];
+    writeBuildRecord(dir, otherMachine);
+    expect(readFileSync(join(dir, 'image-digests.json'), 'utf8')).toBe(first);
+    expect(JSON.parse(first)).toEqual({
+      image: 'localhost:5000/app',
+      residence: 'registry',
+      indexDigest: staged.indexDigest,
+      platforms: [{ platform: 'linux/amd64', imageId: staged.platforms[0].imageId, digest: staged.platforms[0].digest }],
+      secrets: [],
+    });
+    // Other content is another file.
+    writeBuildRecord(dir, { ...staged, platforms: [{ ...staged.platforms[0], imageId: `sha256:${'d'.repeat(64)}` }] });
+    expect(readFileSync(join(dir, 'image-digests.json'), 'utf8')).not.toBe(first);
   });
 
   it.each([

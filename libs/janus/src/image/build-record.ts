@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SECRET_KEY_PATTERN } from '../schema/common-fields';
 import { siblingTargetPath } from '../workspace/target-options';
+import { BUILD_RECORD_FILE, IMAGE_DIGESTS_FILE } from './record-files';
+
+export { BUILD_RECORD_FILE, IMAGE_DIGESTS_FILE };
 
 /**
  * What docker-build records about one build, and what contract-test and docker-push act on: the image, its
@@ -48,13 +51,37 @@ export const buildRecordSchema = z.object({
   secrets: z.array(z.object({ id: z.string(), spec: z.string() })).default([]),
   baseImage: z.object({ ref: z.string(), digest: z.string().optional(), resolvedVia: z.string().optional(), error: z.string().optional() }).optional(),
   engine: z.string(),
-  git: z.object({ sha: z.string(), branch: z.string().optional(), tag: z.string().optional(), prNumber: z.number().optional() }),
+  git: z.object({
+    sha: z.string(),
+    branch: z.string().optional(),
+    tag: z.string().optional(),
+    prNumber: z.number().optional(),
+    /** Built from a tree whose tracked files differed from `sha`: tagged `sha-<7>-dirty` only. */
+    dirty: z.boolean().optional(),
+  }),
 });
 
 export type BuildRecord = z.infer<typeof buildRecordSchema>;
 export type PlatformResult = BuildRecord['platforms'][number];
 
-export const BUILD_RECORD_FILE = 'metadata.json';
+/**
+ * What a build made, by content only (IMAGE_DIGESTS_FILE, beside the record): the images built FROM this one and its contract test
+ * hash this file (a `dependentTasksOutputFiles` input), never metadata.json. The record also says how long each
+ * platform took, how many bytes a push uploaded and where the base digest was looked up, which differ between
+ * two machines building the same inputs; hashed, they made every image above a base rebuild on every machine.
+ * Image ids are config digests (the layers' content, the config and labels), the same wherever the same
+ * content is built; registry digests are the manifests this build staged or pushed. The build secrets' ids
+ * and sources are here too: the contract proves their values absent, so a changed list must prove it again.
+ */
+export function imageDigests(record: BuildRecord) {
+  return {
+    image: record.image,
+    residence: record.residence,
+    ...(record.indexDigest ? { indexDigest: record.indexDigest } : {}),
+    platforms: record.platforms.map((p) => ({ platform: p.platform, imageId: p.imageId, ...(p.digest ? { digest: p.digest } : {}) })),
+    secrets: record.secrets,
+  };
+}
 export const DEFAULT_BUILD_TARGET = 'docker-build';
 
 /** Where docker-build writes its record unless its `outputPath` says otherwise (workspace-relative). */
@@ -106,15 +133,29 @@ export interface StagedBuildRecord {
 export function stageBuildRecord(dir: string, record: BuildRecord): StagedBuildRecord {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, BUILD_RECORD_FILE);
+  const digests = join(dir, IMAGE_DIGESTS_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  const discard = () => rmSync(tmp, { force: true });
+  const tmpDigests = `${digests}.${process.pid}.tmp`;
+  const discard = () => {
+    rmSync(tmp, { force: true });
+    rmSync(tmpDigests, { force: true });
+  };
   try {
-    writeFileSync(tmp, JSON.stringify(buildRecordSchema.parse(record), null, 2) + '\n');
+    const parsed = buildRecordSchema.parse(record);
+    writeFileSync(tmp, JSON.stringify(parsed, null, 2) + '\n');
+    writeFileSync(tmpDigests, JSON.stringify(imageDigests(parsed), null, 2) + '\n');
   } catch (e) {
     discard();
     throw new Error(`janus: could not write the build record ${file} (${(e as Error).message}); nothing was published`);
   }
-  return { file, commit: () => renameSync(tmp, file), discard };
+  return {
+    file,
+    commit: () => {
+      renameSync(tmpDigests, digests);
+      renameSync(tmp, file);
+    },
+    discard,
+  };
 }
 
 export function writeBuildRecord(dir: string, record: BuildRecord): string {

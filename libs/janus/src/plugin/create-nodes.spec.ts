@@ -44,7 +44,7 @@ describe('inferred targets on a temporary workspace', () => {
     expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true, stage: 'registry', reproducible: true } });
     // Cached on the build record it tests.
     expect(project.targets!['contract-test'].cache).toBe(true);
-    expect(project.targets!['contract-test'].inputs).toContainEqual({ dependentTasksOutputFiles: '**/metadata.json' });
+    expect(project.targets!['contract-test'].inputs).toContainEqual({ dependentTasksOutputFiles: '**/image-digests.json' });
   });
 
   it('renames targets, dependsOn included, as the options say', async () => {

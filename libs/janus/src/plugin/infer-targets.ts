@@ -1,6 +1,7 @@
 import type { CreateNodesContext, TargetConfiguration } from '@nx/devkit';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { IMAGE_DIGESTS_FILE } from '../image/record-files';
 import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
@@ -187,8 +188,8 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
     ...facts.readsFiles.map((f) => `{workspaceRoot}/${f}`),
     ...templateInputs,
     ...(plugin ?? []),
-    // A base image built in this workspace: its build record changes when it is rebuilt, and so must this build.
-    { dependentTasksOutputFiles: '**/metadata.json', transitive: true },
+    // A base image built in this workspace: what it built (its digests, not its record's timings) is an input.
+    { dependentTasksOutputFiles: `**/${IMAGE_DIGESTS_FILE}`, transitive: true },
     ...DOCKER_BUILD_FACT_INPUTS,
   ];
   // The contract's own checks are plugin code: a changed check proves the image again.

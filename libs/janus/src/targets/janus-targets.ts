@@ -1,4 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
+import { GIT_DIRTY_ARGS } from '../git/git-facts';
+import { IMAGE_DIGESTS_FILE } from '../image/record-files';
+import { SOURCE_URL_SHELL } from '../git/source-url';
 
 /**
  * Every fact that changes an image's tags or labels, other than the files: Nx must see each of them, or a cache
@@ -12,8 +15,17 @@ export const DOCKER_BUILD_FACT_INPUTS = [
     }),
   ),
   {
-    runtime:
-      'git rev-parse HEAD 2>/dev/null; git symbolic-ref -q --short HEAD; git tag --points-at HEAD 2>/dev/null; git show -s --format=%cI HEAD 2>/dev/null; git config --get remote.origin.url; true',
+    runtime: [
+      'git rev-parse HEAD 2>/dev/null',
+      'git symbolic-ref -q --short HEAD',
+      'git tag --points-at HEAD 2>/dev/null',
+      'git show -s --format=%cI HEAD 2>/dev/null',
+      // The source label's one form, not the remote as cloned: an ssh and an https clone build the same image.
+      `git config --get remote.origin.url | ${SOURCE_URL_SHELL}`,
+      // A dirty tree is tagged sha-<7>-dirty and labelled so: a fact of the tags, so a fact of the hash.
+      `test -z "$(git ${GIT_DIRTY_ARGS.join(' ')} 2>/dev/null)" || echo dirty`,
+      'true',
+    ].join('; '),
   },
 ];
 
@@ -53,9 +65,9 @@ export function janusTargets(options: { port: number }): Record<string, TargetCo
     'contract-test': {
       executor: 'janus:contract-test',
       dependsOn: ['docker-build'],
-      // Keyed on the build record (the image ids and digests it names): the same image is proved once.
+      // Keyed on what the build made (image ids, digests, secrets), not its timings: the same image is proved once.
       cache: true,
-      inputs: [{ dependentTasksOutputFiles: '**/metadata.json' }],
+      inputs: [{ dependentTasksOutputFiles: `**/${IMAGE_DIGESTS_FILE}` }],
       outputs: ['{options.reportDir}', '{workspaceRoot}/dist/contract/{projectName}'],
       options: { port: options.port },
       configurations: { ci: {} },
