@@ -86,6 +86,10 @@ export const schema = z
       .default('localhost:5000')
       .meta({ description: 'Registry host[:port] to tag for and push to; empty for none.' }),
     push: z.boolean().default(false).meta({ description: 'Push every platform and a manifest list under every tag.' }),
+    allowDirty: z.boolean().default(false).meta({
+      description:
+        "Push even when tracked files differ from HEAD. A dirty tree's build is only ever tagged sha-<7>-dirty (never sha-<7>, a branch, latest or a release), with or without this.",
+    }),
     stage: z.enum(['engine', 'registry']).optional().meta({
       description:
         "Where the built platform images are kept. engine: only in the local engine. registry: pushed by digest under 'build-<image id>' tags as part of the build and recorded by digest, so contract-test and docker-push work on any machine (e.g. after a shared Nx cache hit). Default: registry with push, else engine; the ci configuration sets registry.",

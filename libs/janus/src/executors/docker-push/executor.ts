@@ -2,9 +2,9 @@ import type { ExecutorContext } from '@nx/devkit';
 import { dirname, join } from 'node:path';
 import { defaultReportDir, readContractReport } from '../../contract/report';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
-import { inspectImage } from '../../engine/image-store';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, readBuildRecord, stageBuildRecord } from '../../image/build-record';
 import { buildSummary } from '../../image/build-summary';
+import { engineImageOf } from '../../image/recorded-image';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
 import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
@@ -37,21 +37,22 @@ function assertContractPassed(record: BuildRecord, context: ExecutorContext, con
     );
 }
 
-/** An engine-only record: its images must still be in this engine, under the tags that were built and checked. */
+/**
+ * An engine-only record: its images must still be in this engine. They are pushed by id (the id is what was
+ * built and checked), so a later build that moved the local tags to another image changes nothing here.
+ */
 async function assertInEngine(record: BuildRecord, context: ExecutorContext, buildTarget: string): Promise<void> {
   await assertEngineRunning();
-  for (const p of record.platforms) {
-    const info = await inspectImage(p.ref);
-    if (!info)
-      throw new Error(
-        `janus:docker-push: ${p.ref} (${p.platform}) is not in the local engine: the build record is of an engine-only build (stage: engine), ` +
-          `restored here without its images; rebuild with 'nx run ${context.projectName}:${buildTarget} --skip-nx-cache', or build with --stage=registry (the ci configuration) so any machine can publish it`,
-      );
-    if (info.Id !== p.imageId)
-      throw new Error(
-        `janus:docker-push: ${p.ref} now points at ${info.Id.slice(0, 19)}, not the ${p.imageId.slice(0, 19)} that was built and checked; rebuild first`,
-      );
-  }
+  for (const p of record.platforms) await engineImageOf('docker-push', p, context.projectName!, buildTarget);
+}
+
+/** A dirty tree's build goes out only when asked for, and then only under its `-dirty` tag (all docker-build gave it). */
+function assertCleanOrAllowed(record: BuildRecord, allowDirty: boolean): void {
+  if (!record.git.dirty || allowDirty) return;
+  throw new Error(
+    `janus:docker-push: ${record.image}:${record.tags[0]} was built from a dirty tree (tracked files differed from ${record.git.sha.slice(0, 7)}); ` +
+      `commit and rebuild, or pass --allowDirty to publish it under ${record.tags.join(', ')} only`,
+  );
 }
 
 /**
@@ -64,6 +65,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const o = parseOptions(schema, raw, 'janus:docker-push');
     const file = o.metadata ? workspacePath(context.root, o.metadata) : join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE);
     const record = readBuildRecord(file, `run 'nx run ${context.projectName}:${o.buildTarget}' first`);
+    assertCleanOrAllowed(record, o.allowDirty);
     if (o.requireContract) assertContractPassed(record, context, o.contractTarget);
     const t0 = Date.now();
     const target = await registryFor(record.image);

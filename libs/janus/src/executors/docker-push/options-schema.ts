@@ -17,6 +17,9 @@ export const schema = z
       .boolean()
       .default(true)
       .meta({ description: "Refuse to publish unless the contract report names this build's image and says it passed." }),
+    allowDirty: z.boolean().default(false).meta({
+      description: 'Publish a build of a dirty tree (its record says so); it goes out under its sha-<7>-dirty tag only, the only tag docker-build gave it.',
+    }),
   })
   .strict();
 

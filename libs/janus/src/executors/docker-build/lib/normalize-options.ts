@@ -12,7 +12,8 @@ import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '
 import { finalBaseImage } from './base-image';
 import { gitFactsFor } from './build-facts';
 import { createdTime, ociLabels } from './oci-labels';
-import { type DerivedTag, deriveTags } from './tag-rules';
+import { type DerivedTag, tagsFor } from './tag-rules';
+import { logger } from '../../../workspace/nx-logger';
 
 /** What the lint before the build needs of the project's dockerfile-lint target, read leniently: that target validates its own options. */
 export interface LintSettings {
@@ -165,8 +166,18 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
 
   const head = await gitFacts;
   const git = o.revisionFrom === 'inputs' ? { ...head, ...(await lastChangeOf(ws, [relative(ws, buildContext) || '.', relative(ws, file)])) } : head;
-  const tags = deriveTags(git, { extra: o.tags, derive: o.deriveTags });
+  const { tags, dropped } = tagsFor(git, { extra: o.tags, derive: o.deriveTags });
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
+  if (git.dirty) {
+    if (o.push && !o.allowDirty)
+      throw new OptionsError('janus:docker-build', [
+        `'push' = true on a dirty tree (tracked files differ from ${git.sha.slice(0, 7) || 'HEAD'}; see git status): commit first, or pass --allowDirty to publish only the ${tags[0].tag} tag`,
+      ]);
+    logger.warn(
+      `janus:docker-build: the tree is dirty (tracked files differ from HEAD), so the image is tagged ${tags[0].tag} only` +
+        (dropped.length ? `, not ${dropped.join(', ')}` : ''),
+    );
+  }
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;
   const image = o.image ?? projectName;
   const repository = o.registry ? `${o.registry}/${image}` : image;

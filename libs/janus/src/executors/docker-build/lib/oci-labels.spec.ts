@@ -1,4 +1,5 @@
-import { createdTime } from './oci-labels';
+import { createdTime, DIRTY_LABEL, ociLabels } from './oci-labels';
+import { deriveTags } from './tag-rules';
 
 describe('created time', () => {
   const newest = () => new Date('2026-01-02T03:04:05Z');
@@ -20,5 +21,22 @@ describe('created time', () => {
       iso: '2026-01-02T03:04:05.000Z',
       source: 'newest input file',
     });
+  });
+});
+
+describe('OCI labels', () => {
+  const git = { sha: 'abcdef0123456789', defaultBranch: 'main', branch: 'main', remoteUrl: 'https://github.com/acme/agents' };
+  const labels = (dirty: boolean) => {
+    const facts = { ...git, dirty };
+    return ociLabels({ title: 'app', git: facts, tags: deriveTags(facts), created: '2026-01-01T00:00:00.000Z' });
+  };
+  it('say a dirty tree is dirty: the version is the -dirty tag, the revision the commit it sits on', () => {
+    expect(labels(true)).toMatchObject({
+      'org.opencontainers.image.version': 'sha-abcdef0-dirty',
+      'org.opencontainers.image.revision': git.sha,
+      [DIRTY_LABEL]: 'true',
+    });
+    expect(labels(false)['org.opencontainers.image.version']).toBe('sha-abcdef0');
+    expect(labels(false)).not.toHaveProperty([DIRTY_LABEL]);
   });
 });

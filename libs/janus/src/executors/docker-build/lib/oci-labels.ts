@@ -14,7 +14,10 @@ export function createdTime(args: { git: GitFacts; env?: NodeJS.ProcessEnv; newe
   return { iso: args.newestInputMtime().toISOString(), source: 'newest input file' };
 }
 
-/** The OCI annotation keys as image labels. */
+/** Set on an image built from a tree whose tracked files differ from its revision. */
+export const DIRTY_LABEL = 'org.janus.git.dirty';
+
+/** The OCI annotation keys as image labels (and the dirty mark, which OCI has no key for). */
 export function ociLabels(args: { title: string; git: GitFacts; tags: DerivedTag[]; created: string }): Record<string, string> {
   const semver = args.tags.find((t) => t.rule === 'semver')?.tag;
   const version = semver ?? args.tags.find((t) => t.rule === 'sha')?.tag ?? args.tags[0]?.tag ?? 'dev';
@@ -25,5 +28,7 @@ export function ociLabels(args: { title: string; git: GitFacts; tags: DerivedTag
   };
   if (args.git.sha) labels['org.opencontainers.image.revision'] = args.git.sha;
   if (args.git.remoteUrl) labels['org.opencontainers.image.source'] = args.git.remoteUrl;
+  // The revision is the commit the changes sit on; this says the image is not that commit.
+  if (args.git.dirty) labels[DIRTY_LABEL] = 'true';
   return labels;
 }

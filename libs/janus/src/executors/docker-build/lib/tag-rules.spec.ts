@@ -1,5 +1,5 @@
 import { type GitFacts, gitFactsFromEnv } from '../../../git/git-facts';
-import { deriveTags, sanitizeTag } from './tag-rules';
+import { deriveTags, sanitizeTag, tagsFor } from './tag-rules';
 
 const facts = (patch: Partial<GitFacts>): GitFacts => ({ sha: 'abcdef0123456789', defaultBranch: 'main', ...patch });
 const tags = (patch: Partial<GitFacts>, extra?: string[]) => deriveTags(facts(patch), { extra }).map((t) => t.tag);
@@ -47,6 +47,28 @@ describe('tag rules', () => {
 
   it('sanitizes names that start with punctuation', () => {
     expect(sanitizeTag('-.x/y')).toBe('x-y');
+  });
+});
+
+describe('tags of a dirty tree', () => {
+  const dirty = (patch: Partial<GitFacts>, extra?: string[]) => tagsFor(facts({ ...patch, dirty: true }), { extra });
+
+  it.each([
+    ['the default branch', { branch: 'main' }, ['main', 'latest', 'sha-abcdef0']],
+    ['a release tag', { branch: 'main', tag: 'v1.2.3' }, ['1.2.3', '1.2', '1', 'latest', 'main', 'sha-abcdef0']],
+    ['a pull request', { branch: 'main', prNumber: 42 }, ['pr-42', 'sha-abcdef0']],
+    ['a feature branch', { branch: 'feature/x' }, ['feature-x', 'sha-abcdef0']],
+  ])('on %s is sha-<7>-dirty only, and says what it did not take', (_on, patch, dropped) => {
+    expect(dirty(patch)).toEqual({ tags: [{ tag: 'sha-abcdef0-dirty', rule: 'dirty' }], dropped });
+  });
+
+  it('takes no extra tag either: each would name the image as something it is not', () => {
+    expect(dirty({ branch: 'main' }, ['stable']).tags.map((t) => t.tag)).toEqual(['sha-abcdef0-dirty']);
+    expect(dirty({ branch: 'main' }, ['stable']).dropped).toContain('stable');
+  });
+
+  it('outside git (no commit to name) keeps the ordinary rules', () => {
+    expect(tagsFor({ sha: '', defaultBranch: 'main', dirty: true }, { extra: ['x'] }).tags.map((t) => t.tag)).toEqual(['x']);
   });
 });
 

@@ -13,7 +13,7 @@ export interface TagRuleOptions {
 export interface DerivedTag {
   tag: string;
   /** Which rule produced it, for the summary and metadata. */
-  rule: 'latest' | 'sha' | 'branch' | 'pr' | 'semver' | 'extra';
+  rule: 'latest' | 'sha' | 'branch' | 'pr' | 'semver' | 'extra' | 'dirty';
 }
 
 /** Branch names may hold characters tags may not (`feature/x`): map them as docker/metadata-action does. */
@@ -24,6 +24,11 @@ export function sanitizeTag(name: string): string {
     .slice(0, 128);
 }
 
+/** The tag a dirty tree's build gets instead of every other: the commit it sits on, marked as not that commit. */
+export function dirtyTag(sha: string): string {
+  return `sha-${sha.slice(0, 7)}-dirty`;
+}
+
 /**
  * Tags for one build, in the spirit of docker/metadata-action:
  * - every build: `sha-<7>`;
@@ -31,8 +36,20 @@ export function sanitizeTag(name: string): string {
  * - a branch: its sanitized name, plus `latest` on the default branch;
  * - a release tag `v1.2.3`: `1.2.3`, `1.2`, `1` (not for 0.x) and `latest`; a pre-release `v1.2.3-rc.1` only `1.2.3-rc.1`;
  * - plus explicit extras. Order is stable and duplicates are dropped.
+ * A dirty tree (tracked files differ from HEAD) gets `sha-<7>-dirty` and nothing else, extras included: every
+ * other tag names a commit, a branch or a release, which the image is not. `dropped` lists what it gave up.
  */
 export function deriveTags(facts: GitFacts, options: TagRuleOptions = {}): DerivedTag[] {
+  return tagsFor(facts, options).tags;
+}
+
+export function tagsFor(facts: GitFacts, options: TagRuleOptions = {}): { tags: DerivedTag[]; dropped: string[] } {
+  const clean = cleanTags(facts, options);
+  if (!facts.dirty || !facts.sha) return { tags: clean, dropped: [] };
+  return { tags: [{ tag: dirtyTag(facts.sha), rule: 'dirty' }], dropped: clean.map((t) => t.tag) };
+}
+
+function cleanTags(facts: GitFacts, options: TagRuleOptions): DerivedTag[] {
   const out: DerivedTag[] = [];
   const add = (tag: string, rule: DerivedTag['rule']) => {
     if (!out.some((t) => t.tag === tag)) out.push({ tag, rule });
