@@ -21,6 +21,11 @@ export interface PlatformBuildRequest {
   layerCache?: LayerCacheRequest;
   /** The image the final stage is built FROM (`scratch` for none): its layers are never rewritten. */
   baseImage?: string;
+  /**
+   * Images an earlier build recorded (and the Nx cache may restore a record of): never removed, even untagged,
+   * when this build happens to reproduce one as an intermediate it would otherwise clean up.
+   */
+  keepImages?: ReadonlySet<string>;
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }

@@ -52,12 +52,12 @@ export class DockerBuildkitEngine implements BuildEngine {
           })
         : [];
       // On failure the catch below removes the image the build wrote; pinning removes it itself on success.
-      const pinned = await pinImageTimes(imageId, req.layerTime, { keepLeading, signal: req.signal });
+      const pinned = await pinImageTimes(imageId, req.layerTime, { keepLeading, signal: req.signal, keepImages: req.keepImages });
       req.onLine(`layer times set to ${new Date(req.layerTime * 1000).toISOString()}: ${pinned.changedLayers} layer(s) rewritten`);
       return { platform: req.platform, imageId: pinned.imageId };
     } catch (e) {
       const orphan = produced ?? written;
-      if (orphan) await removeIfUntagged(orphan).catch(() => false);
+      if (orphan && !req.keepImages?.has(orphan)) await removeIfUntagged(orphan).catch(() => false);
       throw e;
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -48,13 +48,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
  * is saved from the engine, each layer's tar headers are rewritten (PinTarTimes), and the layers that
  * changed are loaded back under a config naming their new digests. The base image's layers (`keepLeading`)
  * keep their digests and are not sent back. Returns the new image id (the same id when nothing changed); the
- * original, untagged image is removed. Clean clones of one commit then produce the same layers on any
+ * original, untagged image is removed (unless `keepImages` names it). Clean clones of one commit then produce the same layers on any
  * machine, whatever its build cache held, so a registry and the Nx cache dedupe them.
  */
 export async function pinImageTimes(
   imageId: string,
   epoch: number,
-  options: { keepLeading?: string[]; signal?: AbortSignal } = {},
+  options: { keepLeading?: string[]; signal?: AbortSignal; keepImages?: ReadonlySet<string> } = {},
 ): Promise<{ imageId: string; changedLayers: number }> {
   const keepLeading = options.keepLeading ?? [];
   const signal = options.signal;
@@ -158,7 +158,7 @@ export async function pinImageTimes(
       write(),
     ]);
     if (!(await inspectImage(newId))) throw new Error(`pinning layer times: the engine did not load ${newId}`);
-    if (newId !== imageId) await removeIfUntagged(imageId);
+    if (newId !== imageId && !options.keepImages?.has(imageId)) await removeIfUntagged(imageId);
     return { imageId: newId, changedLayers: diffIds.filter((d, i) => d !== ordered[i].originalDiffId).length };
   } finally {
     rmSync(dir, { recursive: true, force: true });

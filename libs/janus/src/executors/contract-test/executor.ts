@@ -4,11 +4,12 @@ import { runContractSuite } from '../../contract/contract-suite';
 import { clearReports, type ContractReport, defaultReportDir, reportTable, writeReports } from '../../contract/report';
 import { ContainerScope } from '../../engine/container-runner';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
-import { ensureImage, inspectImage } from '../../engine/image-store';
+import { ensureImage } from '../../engine/image-store';
 import { registryCredentials } from '../../registry/credentials';
 import { parseImageReference } from '../../registry/image-reference';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
+import { engineImageOf } from '../../image/recorded-image';
 import { resolveSecrets, searchableSecretValues } from '../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../schema/parse-options';
 import { workspacePath } from '../../workspace/target-options';
@@ -36,11 +37,7 @@ async function recordedImage(record: BuildRecord, context: ExecutorContext, buil
   }
   const shown = `${record.image}:${record.tags[0]} (${platform.platform})`;
   if (platform.digest) return { ref: `${record.image}@${platform.digest}`, shown: `${shown} ${platform.digest.slice(0, 19)}`, digest: platform.digest };
-  if ((await inspectImage(platform.imageId))?.Id === platform.imageId) return { ref: platform.imageId, shown };
-  throw new Error(
-    `janus:contract-test: the build recorded ${platform.imageId.slice(0, 19)} (${platform.platform}), which is not in this engine: the record is of an engine-only build (stage: engine), ` +
-      `restored here without its images; rebuild with 'nx run ${context.projectName}:${buildTarget} --skip-nx-cache', or build with --stage=registry (the ci configuration) so any machine can test it`,
-  );
+  return { ref: await engineImageOf('contract-test', platform, context.projectName!, buildTarget), shown };
 }
 
 /** The image in this engine, pulled if need be; a failure names the option or record it came from and what was tried. */

@@ -8,7 +8,8 @@ import { type DockerCleanOptions, schema } from './options-schema';
 
 /**
  * Containers first (a dangling image a container still uses cannot go), then the dangling images this
- * workspace's builds made, as its ledger lists them: an untagged image says nothing about whose it is.
+ * workspace's builds made, as its ledger lists them: an untagged image says nothing about whose it is. It is
+ * the only thing that removes an image a build left: docker-build keeps the images its tags moved away from.
  */
 export default async function dockerCleanExecutor(raw: DockerCleanOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
@@ -42,6 +43,11 @@ export default async function dockerCleanExecutor(raw: DockerCleanOptions, conte
     }
     for (const f of failed) logger.warn(`janus:docker-clean: kept dangling image ${f}`);
     logger.info(`janus:docker-clean: ${verb} ${containers.length} container(s) and ${images} dangling image(s) of this workspace`);
+    // docker-build keeps every image it made, tagged or not, because Nx's cache may restore a record naming it.
+    if (images > 0)
+      logger.info(
+        `janus:docker-clean: a docker-build restored from the Nx cache may still name ${o.dryRun ? 'an image listed above' : 'a removed image'}; docker-run, contract-test and docker-push then say so, and 'nx run <project>:docker-build --skip-nx-cache' rebuilds it`,
+      );
     return { success: true };
   } catch (e) {
     logger.error(describeFailure(e));

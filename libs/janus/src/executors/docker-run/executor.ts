@@ -6,6 +6,7 @@ import { assertEngineRunning, describeFailure } from '../../engine/docker-client
 import { ensureImage } from '../../engine/image-store';
 import { buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
+import { engineImageOf } from '../../image/recorded-image';
 import { parseOptions } from '../../schema/parse-options';
 import { type DockerRunOptions, schema } from './options-schema';
 
@@ -28,8 +29,13 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
         `run 'nx run ${context.projectName}:${o.buildTarget}' first`,
       );
       const local = record.platforms.find((p) => p.platform === nativePlatform()) ?? record.platforms[0];
-      // A registry-resident build is run by digest, pulled if this engine never had it (a shared cache hit).
-      image = record.residence === 'registry' && local.digest ? `${record.image}@${local.digest}` : local.imageId;
+      await assertEngineRunning();
+      // A registry-resident build is run by digest, pulled if this engine never had it (a shared cache hit); an
+      // engine-only one by id, which only an engine that built and kept it has (never pulled from Docker Hub).
+      image =
+        record.residence === 'registry' && local.digest
+          ? `${record.image}@${local.digest}`
+          : await engineImageOf('docker-run', local, context.projectName!, o.buildTarget);
     }
     await assertEngineRunning();
     await ensureImage(image);

@@ -4,6 +4,7 @@ import { assertEngineRunning, engineApi } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
+import { builtImages } from '../../../image/image-ledger';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
 import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
 import { searchableSecretValues } from '../../../image/secret-spec';
@@ -24,7 +25,7 @@ async function baseImageOf(o: NormalizedDockerBuild, fromLines: string[]): Promi
   return digest ? { ref, digest, resolvedVia: 'build log' } : resolveBaseImage(ref, await engineMirrors());
 }
 
-/** The image ids the refs name now, so the ones a build moves its tags away from can be cleaned up after. */
+/** The image ids the per-platform refs name now, so a failed run can put those tags back. */
 async function currentIds(refs: string[]): Promise<Map<string, string | undefined>> {
   return new Map(await Promise.all(refs.map(async (ref) => [ref, (await inspectImage(ref))?.Id] as const)));
 }
@@ -33,7 +34,9 @@ async function currentIds(refs: string[]): Promise<Map<string, string | undefine
  * Build every platform, check them, push them under build-specific tags, stage the record, and only then move
  * the release tags (registry first, then local) and commit the record. Any failure before the last steps
  * leaves the previous image, its tags and its record as they were; images this run made but never tagged
- * are removed, and so are the previous images its tags moved away from (no dangling image per rebuild).
+ * are removed. The previous images its tags moved away from are kept, dangling: a record of them is still in
+ * the Nx cache (a later cache hit hands it to docker-run, contract-test and docker-push), so only docker-clean,
+ * which the user runs and which says what it removes, may take them away.
  */
 export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildRecord> {
   const started = Date.now();
@@ -50,6 +53,8 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   const producedIds: string[] = [];
   let staged: ReturnType<typeof stageBuildRecord> | undefined;
   const movedRefs = new Map<string, string | undefined>();
+  // Every image an earlier build of this workspace recorded: a cached record may name any of them.
+  const recorded: ReadonlySet<string> = new Set(builtImages(o.workspaceRoot).keys());
   try {
     for (const platform of o.platforms) {
       const t0 = Date.now();
@@ -66,6 +71,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         pull: o.pull,
         layerTime: o.reproducible ? o.createdEpoch : undefined,
         baseImage: o.baseImage,
+        keepImages: recorded,
         layerCache: o.layerCache,
         platform,
         signal,
@@ -95,8 +101,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
 
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
-    const current = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
-    const previous = new Set([...current.values()].filter((id): id is string => Boolean(id)));
+    const current = await currentIds(built.map((b) => b.ref));
     // Staging pushes through the engine by these per-platform tags; if anything after this fails, they go back.
     for (const b of built) movedRefs.set(b.ref, current.get(b.ref));
     await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
@@ -134,15 +139,13 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       secrets: o.secrets.map((s) => ({ id: s.id, spec: s.spec })),
       baseImage: await baseImageOf(o, fromLines),
       engine: engine.name,
-      git: { sha: o.git.sha, branch: o.git.branch, tag: o.git.tag, prNumber: o.git.prNumber },
+      git: { sha: o.git.sha, branch: o.git.branch, tag: o.git.tag, prNumber: o.git.prNumber, ...(o.git.dirty ? { dirty: true } : {}) },
     };
     staged = stageBuildRecord(o.outputPath, record);
     await publication?.publish((l) => logger.info(l));
     await Promise.all(releaseRefs.map((ref) => tagImage(local!.imageId, ref)));
     staged.commit();
     movedRefs.clear();
-    const kept = new Set(built.map((b) => b.imageId));
-    for (const id of previous) if (!kept.has(id)) await removeIfUntagged(id);
     logger.info('\n' + buildSummary(record, (Date.now() - started) / 1000, o.createdFrom));
     return record;
   } finally {
@@ -152,6 +155,6 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     for (const [ref, previousId] of movedRefs) {
       await (previousId ? tagImage(previousId, ref) : engineApi().removeImage(ref)).catch(() => undefined);
     }
-    for (const id of producedIds) await removeIfUntagged(id);
+    for (const id of producedIds) if (!recorded.has(id)) await removeIfUntagged(id);
   }
 }
