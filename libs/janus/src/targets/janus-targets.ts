@@ -120,7 +120,7 @@ export function composeTargets(options: { file: string; buildTarget: string }): 
       executor: 'janus:docker-clean',
       metadata: {
         technologies,
-        description: "Remove this workspace's containers and the dangling images its own builds left (never anyone else's).",
+        description: "Remove this workspace's containers and the kept or dangling images its own builds left (never anyone else's).",
       },
     },
   };

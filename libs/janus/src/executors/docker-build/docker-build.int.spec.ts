@@ -2,7 +2,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { logger } from '@nx/devkit';
 import dockerBuildExecutor from './executor';
+import dockerClean from '../docker-clean/executor';
+import { inspectImage } from '../../engine/image-store';
+import { forgetGitFacts } from '../../git/git-facts';
 import type { BuildRecord } from '../../image/build-record';
 import { dockerClient, assertEngineRunning } from '../../engine/docker-client';
 import { startContainer } from '../../engine/container-runner';
@@ -22,6 +26,7 @@ describe('janus:docker-build on the real engine and registry', () => {
   const registry = RegistryClient.forHost(REGISTRY);
   let sha = '';
   let metadata: BuildRecord;
+  const published: string[] = [];
 
   beforeAll(async () => {
     await assertEngineRunning();
@@ -54,7 +59,7 @@ describe('janus:docker-build on the real engine and registry', () => {
         .remove({ force: true })
         .catch(() => undefined);
     }
-    for (const digest of [metadata?.indexDigest, ...(metadata?.platforms ?? []).map((p) => p.digest)]) {
+    for (const digest of [metadata?.indexDigest, ...(metadata?.platforms ?? []).map((p) => p.digest), ...published]) {
       if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
     }
     rmSync(ws, { recursive: true, force: true });
@@ -105,35 +110,63 @@ describe('janus:docker-build on the real engine and registry', () => {
     }
   });
 
-  it('rebuilds a dirty tree into the same image, leaving no dangling image per rebuild', async () => {
-    // Uncommitted changes outside the context: the image content is the same, so must be its id.
+  it('builds a dirty tree as sha-<7>-dirty only, says so in its labels and record, and keeps the image its tags left', async () => {
+    // An uncommitted change to a tracked file outside the context: the image content is the same, its name is not.
     writeFileSync(join(ws, '.gitignore'), 'dist\nprobe-secret.txt\n# local edit\n');
+    forgetGitFacts();
     const ctx = executorContext(ws, 'probe', 'apps/probe');
     const options = {
       image,
       registry: REGISTRY,
       platforms: 'linux/amd64',
-      tags: ['dirty'],
-      deriveTags: false,
+      tags: ['extra-tag'],
       secrets: ['id=probe-secret,src=probe-secret.txt'],
       lint: false,
     };
+    const dirtyTag = `sha-${sha.slice(0, 7)}-dirty`;
+    const releaseIds = async () =>
+      Promise.all(['latest', 'main', `sha-${sha.slice(0, 7)}`, 'extra-tag'].map(async (t) => (await inspectImage(`${REGISTRY}/${image}:${t}`))?.Id));
+    const before = await releaseIds();
+
+    // Pushing it is refused before anything is built, unless asked for.
+    expect((await dockerBuildExecutor({ ...options, push: true }, ctx)).success).toBe(false);
     const ids = new Set<string>();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       expect((await dockerBuildExecutor(options, ctx)).success).toBe(true);
-      ids.add((await dockerClient().getImage(`${REGISTRY}/${image}:dirty`).inspect()).Id);
+      ids.add((await dockerClient().getImage(`${REGISTRY}/${image}:${dirtyTag}`).inspect()).Id);
     }
     expect(ids.size).toBe(1);
-    // A source change makes a new image; the previous one, now without tags, is removed rather than left dangling.
-    const before = [...ids][0];
+    const dirty = JSON.parse(readFileSync(join(ws, 'dist/docker/probe/metadata.json'), 'utf8')) as BuildRecord;
+    expect(dirty.tags).toEqual([dirtyTag]);
+    expect(dirty.git).toMatchObject({ sha, dirty: true });
+    const labels = (await dockerClient().getImage(dirty.platforms[0].imageId).inspect()).Config.Labels;
+    expect(labels).toMatchObject({ 'org.opencontainers.image.version': dirtyTag, 'org.opencontainers.image.revision': sha, 'org.janus.git.dirty': 'true' });
+    // The clean commit's tags, the branch, latest and the extra tag still name what they named.
+    expect(await releaseIds()).toEqual(before);
+    expect(await registry.headManifest(image, dirtyTag)).toBeNull();
+
+    // --allowDirty publishes it, under the -dirty tag only.
+    expect((await dockerBuildExecutor({ ...options, push: true, allowDirty: true }, ctx)).success).toBe(true);
+    const pushed = JSON.parse(readFileSync(join(ws, 'dist/docker/probe/metadata.json'), 'utf8')) as BuildRecord;
+    published.push(pushed.indexDigest!, ...pushed.platforms.map((p) => p.digest!));
+    expect((await registry.headManifest(image, dirtyTag))?.digest).toBe(pushed.indexDigest);
+    expect((await registry.getManifest(image, 'latest')).digest).toBe(metadata.indexDigest);
+
+    // A source change makes a new image; the previous one stays, tagged kept-<id> (a cached record may name it),
+    // until docker-clean removes it and says so.
+    const previous = [...ids][0];
     writeFileSync(join(ws, 'apps/probe/extra.txt'), 'changed');
     cpSync(join(ws, 'apps/probe/Dockerfile'), join(ws, 'apps/probe/Dockerfile.orig'));
     writeFileSync(join(ws, 'apps/probe/Dockerfile'), readFileSync(join(ws, 'apps/probe/Dockerfile.orig'), 'utf8') + 'COPY extra.txt /extra.txt\n');
     expect((await dockerBuildExecutor(options, ctx)).success).toBe(true);
-    const after = (await dockerClient().getImage(`${REGISTRY}/${image}:dirty`).inspect()).Id;
-    expect(after).not.toBe(before);
-    const leftovers = await dockerClient().listImages({ all: true, filters: { label: ['org.opencontainers.image.title=probe'], dangling: ['true'] } });
-    expect(leftovers.map((i) => i.Id)).not.toContain(before);
+    expect((await dockerClient().getImage(`${REGISTRY}/${image}:${dirtyTag}`).inspect()).Id).not.toBe(previous);
+    expect((await inspectImage(previous))?.RepoTags).toEqual([`${REGISTRY}/${image}:kept-${previous.slice(7, 23)}`]);
+    const said: string[] = [];
+    jest.spyOn(logger, 'info').mockImplementation((m: string) => void said.push(m));
+    expect((await dockerClean({}, ctx)).success).toBe(true);
+    jest.restoreAllMocks();
+    expect(said.join('\n')).toContain(`removed kept image ${REGISTRY}/${image}:kept-${previous.slice(7, 23)} (built for probe)`);
+    expect(await inspectImage(previous)).toBeUndefined();
     cpSync(join(ws, 'apps/probe/Dockerfile.orig'), join(ws, 'apps/probe/Dockerfile'));
   });
 

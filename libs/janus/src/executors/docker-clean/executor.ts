@@ -2,14 +2,16 @@ import type { ExecutorContext } from '@nx/devkit';
 import { workspaceContainers } from '../../compose/workspace-containers';
 import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
 import { builtImages, keepBuiltImages } from '../../image/image-ledger';
+import { onlyKept } from '../../image/kept-images';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type DockerCleanOptions, schema } from './options-schema';
 
 /**
  * Containers first (a dangling image a container still uses cannot go), then the dangling images this
- * workspace's builds made, as its ledger lists them: an untagged image says nothing about whose it is. It is
- * the only thing that removes an image a build left: docker-build keeps the images its tags moved away from.
+ * workspace's builds made, as its ledger lists them (an untagged image says nothing about whose it is), and
+ * those its builds kept under `kept-<id>` tags when their tags moved on. It is the only thing that removes an
+ * image a build made: docker-build keeps them, since a record in the Nx cache may still name one.
  */
 export default async function dockerCleanExecutor(raw: DockerCleanOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
@@ -24,14 +26,19 @@ export default async function dockerCleanExecutor(raw: DockerCleanOptions, conte
       logger.info(`janus:docker-clean: ${verb} container ${c.name} (${origin}, ${c.state})`);
     }
     const ledger = builtImages(context.root);
-    const dangling = await docker.listImages({ filters: { dangling: ['true'] } });
+    // This workspace's images that nothing but a build's keeping names: dangling, or tagged kept-<id> only.
+    const leftover = (await docker.listImages()).filter((i) => ledger.has(i.Id) && onlyKept(i.RepoTags));
     const failed: string[] = [];
     let images = 0;
-    for (const img of dangling.filter((i) => ledger.has(i.Id))) {
+    for (const img of leftover) {
+      const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
       try {
-        if (!o.dryRun) await docker.getImage(img.Id).remove();
+        // Each kept tag goes (the last one takes the image with it); a dangling image is removed by id.
+        if (!o.dryRun) for (const ref of tags.length ? tags : [img.Id]) await docker.getImage(ref).remove();
         images++;
-        logger.info(`janus:docker-clean: ${verb} dangling image ${img.Id.slice(7, 19)} (built for ${ledger.get(img.Id)})`);
+        logger.info(
+          `janus:docker-clean: ${verb} ${tags.length ? `kept image ${tags.join(', ')}` : `dangling image ${img.Id.slice(7, 19)}`} (built for ${ledger.get(img.Id)})`,
+        );
       } catch (e) {
         // In use by a container that is not this workspace's: it is not ours to stop.
         failed.push(`${img.Id.slice(7, 19)}: ${(e as Error).message}`);
@@ -41,8 +48,8 @@ export default async function dockerCleanExecutor(raw: DockerCleanOptions, conte
       const present = new Set((await docker.listImages({ all: true })).map((i) => i.Id));
       keepBuiltImages(context.root, new Map([...ledger].filter(([id]) => present.has(id))));
     }
-    for (const f of failed) logger.warn(`janus:docker-clean: kept dangling image ${f}`);
-    logger.info(`janus:docker-clean: ${verb} ${containers.length} container(s) and ${images} dangling image(s) of this workspace`);
+    for (const f of failed) logger.warn(`janus:docker-clean: could not remove image ${f}`);
+    logger.info(`janus:docker-clean: ${verb} ${containers.length} container(s) and ${images} kept or dangling image(s) of this workspace`);
     // docker-build keeps every image it made, tagged or not, because Nx's cache may restore a record naming it.
     if (images > 0)
       logger.info(

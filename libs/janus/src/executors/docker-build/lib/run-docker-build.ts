@@ -5,6 +5,7 @@ import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../.
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
 import { builtImages } from '../../../image/image-ledger';
+import { keepImages, keptTag } from '../../../image/kept-images';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
 import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
 import { searchableSecretValues } from '../../../image/secret-spec';
@@ -25,7 +26,7 @@ async function baseImageOf(o: NormalizedDockerBuild, fromLines: string[]): Promi
   return digest ? { ref, digest, resolvedVia: 'build log' } : resolveBaseImage(ref, await engineMirrors());
 }
 
-/** The image ids the per-platform refs name now, so a failed run can put those tags back. */
+/** The image ids the refs name now: a failed run puts the per-platform tags back; a finished one keeps the images. */
 async function currentIds(refs: string[]): Promise<Map<string, string | undefined>> {
   return new Map(await Promise.all(refs.map(async (ref) => [ref, (await inspectImage(ref))?.Id] as const)));
 }
@@ -34,9 +35,9 @@ async function currentIds(refs: string[]): Promise<Map<string, string | undefine
  * Build every platform, check them, push them under build-specific tags, stage the record, and only then move
  * the release tags (registry first, then local) and commit the record. Any failure before the last steps
  * leaves the previous image, its tags and its record as they were; images this run made but never tagged
- * are removed. The previous images its tags moved away from are kept, dangling: a record of them is still in
- * the Nx cache (a later cache hit hands it to docker-run, contract-test and docker-push), so only docker-clean,
- * which the user runs and which says what it removes, may take them away.
+ * are removed. The previous images its tags moved away from are kept, tagged `kept-<id>`: a record of them is
+ * still in the Nx cache (a later cache hit hands it to docker-run, contract-test and docker-push), so only
+ * docker-clean, which the user runs and which says what it removes, may take them away.
  */
 export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildRecord> {
   const started = Date.now();
@@ -101,7 +102,8 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
 
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
-    const current = await currentIds(built.map((b) => b.ref));
+    const current = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
+    const previous = new Set([...current.values()].filter((id): id is string => Boolean(id)));
     // Staging pushes through the engine by these per-platform tags; if anything after this fails, they go back.
     for (const b of built) movedRefs.set(b.ref, current.get(b.ref));
     await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
@@ -146,6 +148,13 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     await Promise.all(releaseRefs.map((ref) => tagImage(local!.imageId, ref)));
     staged.commit();
     movedRefs.clear();
+    const made = new Set(built.map((b) => b.imageId));
+    const kept = await keepImages(
+      o.repository,
+      [...previous].filter((id) => !made.has(id)),
+    );
+    for (const id of kept)
+      logger.info(`kept the previous image ${id.slice(7, 19)} as ${o.repository}:${keptTag(id)} (a cached build record may name it; docker-clean removes it)`);
     logger.info('\n' + buildSummary(record, (Date.now() - started) / 1000, o.createdFrom));
     return record;
   } finally {
