@@ -13,10 +13,7 @@ export interface GitFacts {
   commitTime?: string;
   /** The origin remote as a web URL, one form for ssh and https clones (see source-url.ts); none for a local path. */
   remoteUrl?: string;
-  /**
-   * Tracked files differ from HEAD (staged or not; untracked files do not count, as with `git describe --dirty`):
-   * what is built is not what the commit holds, so it must not be named as that commit.
-   */
+  /** Set by the build (see treeDirty): tracked files it builds from differ from HEAD. */
   dirty?: boolean;
 }
 
@@ -43,8 +40,17 @@ export function gitFactsFromEnv(env: NodeJS.ProcessEnv): Partial<GitFacts> {
   return facts;
 }
 
-/** What says a tree is dirty, here and in the build's runtime input: any tracked file that differs from HEAD. */
+/** Lists the tracked files that differ from HEAD (staged or not), here and in the build's runtime inputs. */
 export const GIT_DIRTY_ARGS = ['status', '--porcelain', '--untracked-files=no'];
+
+/**
+ * Whether tracked files under `paths` (workspace-relative: a build's context and Dockerfile) differ from HEAD,
+ * staged or not. Untracked files do not count (as with `git describe --dirty`), nor do edits elsewhere in the
+ * repository: the image is made of these paths, so only they decide whether it is what the commit builds.
+ */
+export async function treeDirty(workspaceRoot: string, paths: string[]): Promise<boolean> {
+  return Boolean(await git(workspaceRoot, [...GIT_DIRTY_ARGS, '--', ...paths]));
+}
 
 async function git(cwd: string, args: string[]): Promise<string | undefined> {
   try {
@@ -70,14 +76,13 @@ export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'mai
   let facts = cache.get(key);
   if (!facts) {
     facts = (async () => {
-      const [sha, branch, tag, originHead, commitTime, remote, status] = await Promise.all([
+      const [sha, branch, tag, originHead, commitTime, remote] = await Promise.all([
         git(workspaceRoot, ['rev-parse', 'HEAD']),
         git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'HEAD']),
         git(workspaceRoot, ['describe', '--tags', '--exact-match', 'HEAD']),
         git(workspaceRoot, ['symbolic-ref', '--short', '-q', 'refs/remotes/origin/HEAD']),
         git(workspaceRoot, ['show', '-s', '--format=%cI', 'HEAD']),
         git(workspaceRoot, ['config', '--get', 'remote.origin.url']),
-        git(workspaceRoot, GIT_DIRTY_ARGS),
       ]);
       const fromGit: GitFacts = {
         sha: sha ?? '',
@@ -86,7 +91,6 @@ export function readGitFacts(workspaceRoot: string, fallbackDefaultBranch = 'mai
         defaultBranch: originHead?.replace(/^origin\//, '') ?? fallbackDefaultBranch,
         commitTime,
         remoteUrl: normalizeSourceUrl(remote),
-        ...(status ? { dirty: true } : {}),
       };
       return { ...fromGit, ...gitFactsFromEnv(env) };
     })();

@@ -45,6 +45,11 @@ describe('inferred targets on a temporary workspace', () => {
     // Cached on the build record it tests.
     expect(project.targets!['contract-test'].cache).toBe(true);
     expect(project.targets!['contract-test'].inputs).toContainEqual({ dependentTasksOutputFiles: '**/image-digests.json' });
+    // A base image's content, never its record's timings; and whether this build's own paths are dirty.
+    const allInputs = project.targets!['docker-build'].inputs!;
+    expect(allInputs).toContainEqual({ dependentTasksOutputFiles: '**/image-digests.json', transitive: true });
+    expect(JSON.stringify(allInputs)).not.toContain('metadata.json');
+    expect(JSON.stringify(allInputs)).toContain(`git status --porcelain --untracked-files=no -- 'apps/agent' 'apps/agent/Dockerfile'`);
   });
 
   it('renames targets, dependsOn included, as the options say', async () => {

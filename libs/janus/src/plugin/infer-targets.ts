@@ -6,7 +6,7 @@ import { parseImageReference } from '../registry/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
 import { COMPOSE_FILE_NAMES, readComposeServices } from '../compose/compose-file';
-import { composeTargets, DOCKER_BUILD_FACT_INPUTS, janusTargets } from '../targets/janus-targets';
+import { composeTargets, dockerBuildFactInputs, janusTargets } from '../targets/janus-targets';
 import { contextFilesRead } from './context-files';
 import { dockerfileSources } from './dockerfile-sources';
 import { PLUGIN_ROOT } from './plugin-version';
@@ -190,7 +190,8 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
     ...(plugin ?? []),
     // A base image built in this workspace: what it built (its digests, not its record's timings) is an input.
     { dependentTasksOutputFiles: `**/${IMAGE_DIGESTS_FILE}`, transitive: true },
-    ...DOCKER_BUILD_FACT_INPUTS,
+    // Whether the build's own paths are dirty, as the build itself decides it (its context and Dockerfile).
+    ...dockerBuildFactInputs([fromWs(contextDir) || '.', fromWs(join(ws, file))]),
   ];
   // The contract's own checks are plugin code: a changed check proves the image again.
   const contract = targets['contract-test'];

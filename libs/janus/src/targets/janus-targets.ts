@@ -3,31 +3,44 @@ import { GIT_DIRTY_ARGS } from '../git/git-facts';
 import { IMAGE_DIGESTS_FILE } from '../image/record-files';
 import { SOURCE_URL_SHELL } from '../git/source-url';
 
+/** Shell words, each single-quoted. */
+const shellQuote = (words: string[]) => words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+
 /**
  * Every fact that changes an image's tags or labels, other than the files: Nx must see each of them, or a cache
  * hit replays tags and labels computed for another commit, branch or pull request. The runtime input asks git
- * once per task hash for what the environment may not say (the commit, its branch, tags and time, the remote).
+ * once per task hash for what the environment may not say (the commit, its branch, tags and time, the remote,
+ * whether the tree is dirty). Inference knows the paths a build is made of (`dirtyPaths`: its context and
+ * Dockerfile) and hashes whether those are dirty, exactly what the build decides its tags on; a target without
+ * them hashes the list of every dirty file, which changes whenever that answer could.
  */
-export const DOCKER_BUILD_FACT_INPUTS = [
-  ...['JANUS_GIT_SHA', 'JANUS_GIT_BRANCH', 'JANUS_GIT_TAG', 'JANUS_PR_NUMBER', 'JANUS_DEFAULT_BRANCH', 'GITHUB_SHA', 'GITHUB_REF', 'SOURCE_DATE_EPOCH'].map(
-    (env) => ({
-      env,
-    }),
-  ),
-  {
-    runtime: [
-      'git rev-parse HEAD 2>/dev/null',
-      'git symbolic-ref -q --short HEAD',
-      'git tag --points-at HEAD 2>/dev/null',
-      'git show -s --format=%cI HEAD 2>/dev/null',
-      // The source label's one form, not the remote as cloned: an ssh and an https clone build the same image.
-      `git config --get remote.origin.url | ${SOURCE_URL_SHELL}`,
-      // A dirty tree is tagged sha-<7>-dirty and labelled so: a fact of the tags, so a fact of the hash.
-      `test -z "$(git ${GIT_DIRTY_ARGS.join(' ')} 2>/dev/null)" || echo dirty`,
-      'true',
-    ].join('; '),
-  },
-];
+export function dockerBuildFactInputs(dirtyPaths?: string[]) {
+  const dirty = dirtyPaths
+    ? `test -z "$(git ${GIT_DIRTY_ARGS.join(' ')} -- ${shellQuote(dirtyPaths)} 2>/dev/null)" || echo dirty`
+    : `git ${GIT_DIRTY_ARGS.join(' ')} 2>/dev/null`;
+  return [
+    ...['JANUS_GIT_SHA', 'JANUS_GIT_BRANCH', 'JANUS_GIT_TAG', 'JANUS_PR_NUMBER', 'JANUS_DEFAULT_BRANCH', 'GITHUB_SHA', 'GITHUB_REF', 'SOURCE_DATE_EPOCH'].map(
+      (env) => ({
+        env,
+      }),
+    ),
+    {
+      runtime: [
+        'git rev-parse HEAD 2>/dev/null',
+        'git symbolic-ref -q --short HEAD',
+        'git tag --points-at HEAD 2>/dev/null',
+        'git show -s --format=%cI HEAD 2>/dev/null',
+        // The source label's one form, not the remote as cloned: an ssh and an https clone build the same image.
+        `git config --get remote.origin.url | ${SOURCE_URL_SHELL}`,
+        // A dirty build is tagged sha-<7>-dirty and labelled so: a fact of the tags, so a fact of the hash.
+        dirty,
+        'true',
+      ].join('; '),
+    },
+  ];
+}
+
+export const DOCKER_BUILD_FACT_INPUTS = dockerBuildFactInputs();
 
 const technologies = ['docker'];
 // Lint and build read the Dockerfile the templates manage: with sync.applyChanges (or on a TTY) Nx brings it

@@ -111,8 +111,8 @@ describe('janus:docker-build on the real engine and registry', () => {
   });
 
   it('builds a dirty tree as sha-<7>-dirty only, says so in its labels and record, and keeps the image its tags left', async () => {
-    // An uncommitted change to a tracked file outside the context: the image content is the same, its name is not.
-    writeFileSync(join(ws, '.gitignore'), 'dist\nprobe-secret.txt\n# local edit\n');
+    // An uncommitted change to a tracked file the image is built from (a comment: the layers are the same, its name is not).
+    writeFileSync(join(ws, 'apps/probe/Dockerfile'), readFileSync(join(ws, 'apps/probe/Dockerfile'), 'utf8') + '# local edit\n');
     forgetGitFacts();
     const ctx = executorContext(ws, 'probe', 'apps/probe');
     const options = {

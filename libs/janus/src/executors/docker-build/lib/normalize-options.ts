@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import type { LayerCacheRequest } from '../../../engine/build-engines/build-engine';
-import { type GitFacts, lastChangeOf } from '../../../git/git-facts';
+import { type GitFacts, lastChangeOf, treeDirty } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
@@ -165,16 +165,19 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
   const head = await gitFacts;
-  const git = o.revisionFrom === 'inputs' ? { ...head, ...(await lastChangeOf(ws, [relative(ws, buildContext) || '.', relative(ws, file)])) } : head;
+  // What the image is made of: whether its commit or its dirtiness, only these paths decide.
+  const paths = [relative(ws, buildContext) || '.', relative(ws, file)];
+  const [lastChange, dirty] = await Promise.all([o.revisionFrom === 'inputs' ? lastChangeOf(ws, paths) : undefined, head.sha ? treeDirty(ws, paths) : false]);
+  const git = { ...head, ...lastChange, ...(dirty ? { dirty } : {}) };
   const { tags, dropped } = tagsFor(git, { extra: o.tags, derive: o.deriveTags });
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
   if (git.dirty) {
     if (o.push && !o.allowDirty)
       throw new OptionsError('janus:docker-build', [
-        `'push' = true on a dirty tree (tracked files differ from ${git.sha.slice(0, 7) || 'HEAD'}; see git status): commit first, or pass --allowDirty to publish only the ${tags[0].tag} tag`,
+        `'push' = true on a dirty tree (tracked files in ${paths.join(', ')} differ from ${git.sha.slice(0, 7)}; see git status): commit first, or pass --allowDirty to publish only the ${tags[0].tag} tag`,
       ]);
     logger.warn(
-      `janus:docker-build: the tree is dirty (tracked files differ from HEAD), so the image is tagged ${tags[0].tag} only` +
+      `janus:docker-build: tracked files in ${paths.join(', ')} differ from ${git.sha.slice(0, 7)}, so the image is tagged ${tags[0].tag} only` +
         (dropped.length ? `, not ${dropped.join(', ')}` : ''),
     );
   }
