@@ -7,6 +7,7 @@ import type { BuildRecord } from '../../libs/janus/src/image/build-record';
 import { REPO_ROOT } from '../../libs/janus/src/testing/temp-workspace';
 import { removeImages } from '../../libs/janus/src/testing/test-images';
 import { TestRegistry } from '../../libs/janus/src/testing/test-registry';
+import { ensurePluginBuilt } from '../plugin-build/build-plugin';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 
@@ -34,6 +35,8 @@ describe('two clones of this workspace, ssh and https, each building base-python
   };
 
   beforeAll(async () => {
+    // The clones' node_modules/janus is this checkout's build: current with these sources.
+    ensurePluginBuilt({ log: () => undefined });
     await registry.start();
     cache = await startRemoteCacheServer({ storageDir: storage, readWriteTokens: [token], readOnlyTokens: [] });
   });
