@@ -37,6 +37,26 @@ function sha256Tap(onDigest: (digest: string) => void): Transform {
   });
 }
 
+interface ImageConfig {
+  created?: string;
+  history?: Array<{ created?: string }>;
+  rootfs: { diff_ids: string[] };
+}
+
+/** Sets every time in the config later than `epoch` to it (SOURCE_DATE_EPOCH's clamp); says whether any was. */
+export function clampConfigTimes(config: Pick<ImageConfig, 'created' | 'history'>, epoch: number): boolean {
+  const limit = new Date(epoch * 1000).toISOString();
+  let changed = false;
+  const clamp = (t: string | undefined) => {
+    if (!t || !(Date.parse(t) > epoch * 1000)) return t;
+    changed = true;
+    return limit;
+  };
+  if (config.created !== undefined) config.created = clamp(config.created);
+  for (const h of config.history ?? []) if (h.created !== undefined) h.created = clamp(h.created);
+  return changed;
+}
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
@@ -118,9 +138,14 @@ export async function pinImageTimes(
     let base = 0;
     while (base < keepLeading.length && base < ordered.length && ordered[base].originalDiffId === keepLeading[base]) base++;
     const diffIds = ordered.map((l, i) => (i < base ? l.originalDiffId : l.pinnedDiffId));
-    const firstChanged = diffIds.findIndex((d, i) => d !== ordered[i].originalDiffId);
-    if (firstChanged < 0) return { imageId, changedLayers: 0 };
-    const config = JSON.parse(configBytes.toString('utf8')) as { rootfs: { diff_ids: string[] } };
+    const changedAt = diffIds.findIndex((d, i) => d !== ordered[i].originalDiffId);
+    const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
+    // The config says when the image and each step were made, in the builder's own clock: clamped to the epoch
+    // too, or the same layers still get another image id (config digest) on every machine and every cold build.
+    const clampedTimes = clampConfigTimes(config, epoch);
+    if (changedAt < 0 && !clampedTimes) return { imageId, changedLayers: 0 };
+    // Nothing but the config changed: the load needs no layer, the engine has them all.
+    const firstChanged = changedAt < 0 ? ordered.length : changedAt;
     config.rootfs.diff_ids = diffIds;
     const newConfig = Buffer.from(JSON.stringify(config));
     const newId = `sha256:${createHash('sha256').update(newConfig).digest('hex')}`;

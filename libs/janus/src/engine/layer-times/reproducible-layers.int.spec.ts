@@ -64,6 +64,7 @@ describe('reproducible layers: two clones of one commit', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  const imageIds = new Map<string, string>();
   async function layersOf(clone: string, suffix: string, reproducible: boolean, noCache = true): Promise<string[]> {
     const ws = join(root, clone);
     const result = await dockerBuildExecutor(
@@ -72,6 +73,7 @@ describe('reproducible layers: two clones of one commit', () => {
     );
     expect(result.success).toBe(true);
     const record = JSON.parse(readFileSync(join(ws, 'dist/docker/svc/metadata.json'), 'utf8')) as BuildRecord;
+    imageIds.set(suffix, record.platforms[0].imageId);
     return (await inspectImage(record.platforms[0].imageId))!.RootFS.Layers ?? [];
   }
 
@@ -80,6 +82,9 @@ describe('reproducible layers: two clones of one commit', () => {
     // The second machine's BuildKit cache holds the first build's layers, with that build's own times.
     const two = await layersOf('two', 'two', true, false);
     expect(two).toEqual(one);
+    // And the same image id (config digest): the config's own times are clamped too, so what dependents and
+    // the contract hash (image-digests.json) is the same on both machines.
+    expect(imageIds.get('two')).toBe(imageIds.get('one'));
     expect(layerDirs()).toEqual(tempBefore);
     // The base image's layers are the base image's, shared with everything built on it; the three COPY
     // layers on top are the ones rewritten.
