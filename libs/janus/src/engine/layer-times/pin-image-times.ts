@@ -41,10 +41,14 @@ interface ImageConfig {
   created?: string;
   history?: Array<{ created?: string }>;
   rootfs: { diff_ids: string[] };
+  /** BuildKit's inline layer cache (base64 JSON), whose records say when each layer was made. */
+  'moby.buildkit.cache.v0'?: string;
 }
 
+const INLINE_CACHE = 'moby.buildkit.cache.v0';
+
 /** Sets every time in the config later than `epoch` to it (SOURCE_DATE_EPOCH's clamp); says whether any was. */
-export function clampConfigTimes(config: Pick<ImageConfig, 'created' | 'history'>, epoch: number): boolean {
+export function clampConfigTimes(config: Omit<ImageConfig, 'rootfs'>, epoch: number): boolean {
   const limit = new Date(epoch * 1000).toISOString();
   let changed = false;
   const clamp = (t: string | undefined) => {
@@ -54,6 +58,15 @@ export function clampConfigTimes(config: Pick<ImageConfig, 'created' | 'history'
   };
   if (config.created !== undefined) config.created = clamp(config.created);
   for (const h of config.history ?? []) if (h.created !== undefined) h.created = clamp(h.created);
+  const inline = config[INLINE_CACHE];
+  if (inline) {
+    const records = JSON.parse(Buffer.from(inline, 'base64').toString('utf8')) as Array<{ layers?: Array<{ createdAt?: string }> }>;
+    const before = changed;
+    changed = false;
+    for (const r of Array.isArray(records) ? records : []) for (const l of r.layers ?? []) if (l.createdAt !== undefined) l.createdAt = clamp(l.createdAt);
+    if (changed) config[INLINE_CACHE] = Buffer.from(JSON.stringify(records)).toString('base64');
+    changed ||= before;
+  }
   return changed;
 }
 

@@ -107,6 +107,5 @@ describe('an image a cached build record names', () => {
     // The recovery it names works.
     await built(['run', 'agent:docker-build', '--skip-nx-cache']);
     expect(await inspectImage(record().platforms[0].imageId)).toBeDefined();
-    expect((await nx(['run', 'agent:contract-test', '--skip-nx-cache'])).ok).toBe(true);
   });
 });
