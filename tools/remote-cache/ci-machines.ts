@@ -11,8 +11,8 @@ export async function cloneMachine(origin: string, dir: string): Promise<string>
   return dir;
 }
 
-/** One machine's `nx`, with the remote cache its CI would configure; resolves to its output. */
-export async function nxOnMachine(clone: string, args: string[], cache: { url: string; token: string }): Promise<string> {
+/** One machine's `nx`, with the remote cache its CI would configure (none: its local cache only); resolves to its output. */
+export async function nxOnMachine(clone: string, args: string[], cache: { url: string; token: string } | undefined): Promise<string> {
   const env = {
     ...process.env,
     NX_DAEMON: 'false',
@@ -21,8 +21,7 @@ export async function nxOnMachine(clone: string, args: string[], cache: { url: s
     // each machine its own local cache (node_modules is shared here, so say where)
     NX_CACHE_DIRECTORY: join(clone, '.nx/cache'),
     NX_WORKSPACE_DATA_DIRECTORY: join(clone, '.nx/workspace-data'),
-    NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url,
-    NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: cache.token,
+    ...(cache ? { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: cache.token } : {}),
   };
   const r = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), [...args, '--output-style=stream'], { cwd: clone, env });
   return stripVTControlCharacters(r.stdout + r.stderr);
