@@ -104,6 +104,9 @@ describe('registry-resident builds on the real engine and a registry of their ow
     expect(list.digest).toBe(record().indexDigest);
     expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual([p.digest]);
     expect(infos.join('\n')).toMatch(/janus:docker-push: 0 layer bytes uploaded \(the platform images were already in the registry by digest/);
+    // The summary table above that line agrees with it (it once showed the build's upload).
+    const summary = infos.find((l) => /\n\s*platform\s+digest\s+size\s+build\s+uploaded/.test(l))!;
+    expect(summary.split('\n').find((l) => l.startsWith('linux/'))).toMatch(/\s0 B$/);
     expect(await inspectImage(p.imageId)).toBeUndefined();
   });
 
