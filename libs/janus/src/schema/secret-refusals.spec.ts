@@ -32,7 +32,9 @@ describe('no secret value in any refusal', () => {
   let out: string[];
   beforeEach(() => {
     out = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((m: unknown) => void out.push(String(m)));
+    jest.spyOn(logger, 'info').mockImplementation((m: unknown) => void out.push(String(m)));
+    jest.spyOn(logger, 'warn').mockImplementation((m: unknown) => void out.push(String(m)));
+    jest.spyOn(logger, 'error').mockImplementation((m: unknown) => void out.push(String(m)));
     jest.spyOn(process.stdout, 'write').mockImplementation((m: string | Uint8Array) => (out.push(String(m)), true));
   });
   afterEach(() => jest.restoreAllMocks());
