@@ -69,7 +69,9 @@ describe('janus:sync', () => {
     const edited = read('apps/agent-b/Dockerfile');
     // An edit alone is the owner's business: nothing to sync, but the check lists the region it keeps.
     expect(await sync()).toEqual({});
-    expect(warnings).toEqual([expect.stringMatching(/^ {2}kept apps\/agent-b\/Dockerfile:\d+: healthcheck: edited in the project \(the templates have not changed it/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^ {2}kept apps\/agent-b\/Dockerfile:\d+: healthcheck: edited in the project \(the templates have not changed it/),
+    ]);
     changeHealthcheck();
     const result = await sync();
     expect(result.outOfSyncDetails).toEqual([

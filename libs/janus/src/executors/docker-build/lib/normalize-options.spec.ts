@@ -63,7 +63,11 @@ describe('docker-build options', () => {
     ['missing Dockerfile', { file: 'apps/app/Nope.Dockerfile' }, /'file' = "apps\/app\/Nope.Dockerfile": no Dockerfile at/],
     ['missing secret source', { secrets: ['id=npmrc,src=missing/.npmrc'] }, /'secrets' = "id=npmrc,src=missing\/.npmrc": the source file .* does not exist/],
     ['malformed secret', { secrets: ['npmrc'] }, /'secrets' = "npmrc": field "npmrc" is not key=value; a secret looks like id=<name>,src=<file>/],
-    ['secret as a build arg', { buildArgs: { NPM_TOKEN: 'abc' } }, /'buildArgs.NPM_TOKEN' = \(value not shown: its name looks secret\): secret-looking build args/],
+    [
+      'secret as a build arg',
+      { buildArgs: { NPM_TOKEN: 'abc' } },
+      /'buildArgs.NPM_TOKEN' = \(value not shown: its name looks secret\): secret-looking build args/,
+    ],
     ['bad size budget', { sizeBudgetMb: 0 }, /'sizeBudgetMb' = 0: must be a positive number/],
     ['unknown engine', { engine: 'kaniko' }, /'engine' = "kaniko": must be one of "auto", "buildx", "docker", "podman"/],
     ['invalid extra tag', { tags: ['no spaces'] }, /'tags.0' = "no spaces": must be a valid tag/],
