@@ -27,7 +27,7 @@ export function composeCli(): Promise<ComposeCli> {
       found = undefined;
       throw new Error(
         "janus: no compose client found: neither 'docker compose' (the compose plugin) nor 'docker-compose' runs. " +
-          "Install one ('npm run bootstrap' installs Debian's docker-compose; or apt-get install docker-compose).",
+          "Install one: Docker's compose plugin ('docker compose'), or docker-compose from your distribution (e.g. apt-get install docker-compose).",
       );
     }
     return cli;

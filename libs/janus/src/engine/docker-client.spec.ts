@@ -3,7 +3,10 @@ import { describeFailure } from './docker-client';
 describe('executor failures in words', () => {
   it('names an engine that went away instead of a raw socket error', () => {
     const gone = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', address: '/var/run/docker.sock' });
-    expect(describeFailure(gone)).toMatch(/the Docker engine at .* is not reachable .*connect ENOENT[\s\S]*npm run bootstrap/);
+    expect(describeFailure(gone)).toMatch(
+      /the Docker engine at .* is not reachable .*connect ENOENT[\s\S]*Start Docker .* or Podman's Docker-compatible socket .* or point DOCKER_HOST at/,
+    );
+    expect(describeFailure(gone)).not.toContain('npm run');
   });
   it('knows the engine by the socket DOCKER_HOST names, not only by docker.sock', () => {
     const env = process.env;

@@ -41,7 +41,8 @@ function engineAddress(): string {
 export function engineUnreachable(e: unknown, doing?: string): Error {
   return new Error(
     `janus: the Docker engine at ${engineAddress()} is not reachable${doing ? ` while ${doing}` : ''} (${(e as Error).message}). ` +
-      `Start it with 'npm run bootstrap' (Debian, as root) or 'dockerd &', or point DOCKER_HOST at a running engine.`,
+      `Start Docker (Docker Desktop, or 'sudo systemctl start docker') or Podman's Docker-compatible socket ('systemctl --user start podman.socket'), ` +
+      `or point DOCKER_HOST at the socket of one that runs (e.g. unix:///run/user/$UID/podman/podman.sock).`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -91,6 +92,21 @@ describe('inferred targets on a temporary workspace', () => {
     expect(build.inputs).not.toContain('{projectRoot}/../other/**');
     expect(build.metadata?.description).toMatch(/'inputs' entry "\.\.\/other\/\*\*" is not a glob inside the project[\s\S]*'inputs' entry 7/);
     expect(build.options).not.toHaveProperty('revisionFrom');
+  });
+
+  it('keeps a project whose janus.json is cut short in the graph, each janus target failing with a message naming janus.json', async () => {
+    write(
+      'apps/agent/janus.json',
+      JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 9090, baseImage: "python:3.11-slim's", uid: 1000 } }).slice(0, 90),
+    );
+    const targets = (await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!;
+    expect(Object.keys(targets)).toEqual(['dockerfile-lint', 'docker-build', 'contract-test', 'docker-push', 'docker-run']);
+    const build = targets['docker-build'] as { executor: string; options: { command: string }; metadata: { description: string } };
+    expect(build.metadata.description).toMatch(/^janus: apps\/agent\/janus\.json is not valid JSON \(.+\); fix it/);
+    expect(build.metadata.description).not.toContain('Dockerfile:');
+    // The command says exactly that, through a shell, whatever quotes the message holds.
+    const run = spawnSync('sh', ['-c', build.options.command], { encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: `${build.metadata.description}\n` });
   });
 
   it("counts the workspace's template overrides the project was rendered from as build inputs", async () => {

@@ -9,6 +9,7 @@ import { nx, projectHashes } from './nx-runtime';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
 import { PLUGIN_VERSION } from './plugin-version';
+import { nxMajor } from '../workspace/nx-version';
 
 // The plugin's entry: what a warm graph computation runs. It loads only node's own modules, nx's (already
 // loaded in the plugin worker, see nx-runtime.ts) and a few small files; inference itself (infer-targets.ts,
@@ -73,7 +74,7 @@ export const createNodes: CreateNodes<unknown> = [
     const mine = dockerfiles.filter(owned);
     const PluginCache = nx.PluginCache();
     const cache = new PluginCache<ReturnType<typeof infer> | ReturnType<typeof composeInfer>>(
-      join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION })}.hash`),
+      join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION, NX_MAJOR: nxMajor() })}.hash`),
     );
     // The root compose file gives the workspace-level targets; they are inferred again only when what they read changes.
     const composeFile = COMPOSE_FILE_NAMES.find((n) => files.includes(n));
@@ -91,7 +92,8 @@ export const createNodes: CreateNodes<unknown> = [
     }
     const hashes = await projectHashes(
       mine.map((f) => dirname(f)),
-      { options, PLUGIN_VERSION },
+      // Inferred targets depend on the running Nx's major version too (docker-run's `continuous`).
+      { options, PLUGIN_VERSION, NX_MAJOR: nxMajor() },
       context.workspaceRoot,
     );
     try {

@@ -108,10 +108,43 @@ function inputsOfWorkspace(workspaceRoot: string) {
   return facts;
 }
 
+/** The POSIX shell words that print `message` to stderr and fail: a target that can only say what is wrong. */
+function failingCommand(message: string): string {
+  return `printf '%s\\n' '${message.replace(/'/g, `'\\''`)}' >&2; exit 1`;
+}
+
+/**
+ * A project whose janus.json cannot be read: it stays in the graph (the rest of the graph is unaffected), and
+ * each janus target fails naming the file, rather than building with defaults it never asked for.
+ */
+function unreadableRecordProject(projectRoot: string, project: { name: string; declared: boolean }, problem: string, options: NormalizedPluginOptions) {
+  const message = `janus: ${problem}; fix it (or delete it to leave this Dockerfile to you) before running janus targets`;
+  const names = options.targetNames;
+  const targets: Record<string, TargetConfiguration> = Object.fromEntries(
+    [names.lint, names.build, names.contract, names.push, names.run].map((name) => [
+      name,
+      { executor: 'nx:run-commands', options: { command: failingCommand(message) }, metadata: { technologies: ['docker'], description: message } },
+    ]),
+  );
+  const facts: JanusProjectFacts = { repository: parseImageReference(project.name).repository, baseImages: [], readsFiles: [], problems: [problem] };
+  return {
+    projects: {
+      [projectRoot]: { root: projectRoot, ...(project.declared ? {} : { name: project.name }), targets, metadata: { janus: facts } },
+    },
+  };
+}
+
 export function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
   const ws = context.workspaceRoot;
   const projectRoot = dirname(dockerfilePath);
-  const janus = readJson<JanusJson>(join(ws, projectRoot, 'janus.json'));
+  let janus: JanusJson | undefined;
+  try {
+    janus = readJson<JanusJson>(join(ws, projectRoot, 'janus.json'));
+    if (janus !== undefined && (typeof janus !== 'object' || janus === null || Array.isArray(janus))) throw new Error('not a JSON object');
+  } catch (e) {
+    const problem = `${projectRoot}/janus.json is not valid JSON (${(e as Error).message})`;
+    return unreadableRecordProject(projectRoot, projectName(ws, projectRoot), problem, options);
+  }
   const port = janus?.options?.port ?? 8080;
   const names = options.targetNames;
   const configured = configuredBuildOptions(ws, projectRoot, names.build);

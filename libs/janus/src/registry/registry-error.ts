@@ -33,7 +33,7 @@ export class RegistryUnreachableError extends Error {
     readonly original: unknown,
   ) {
     super(
-      `registry: ${url} is unreachable (${(original as Error)?.message ?? original}${causeCode(original)}). Is the registry running? ('npm run bootstrap' starts the local one)`,
+      `registry: ${url} is unreachable (${(original as Error)?.message ?? original}${causeCode(original)}). Is the registry running and is that its address? (the image name's host, or the 'registry' option, says where janus looks)`,
     );
     this.name = 'RegistryUnreachableError';
   }

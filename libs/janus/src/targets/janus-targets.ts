@@ -5,6 +5,7 @@ import { SOURCE_URL_SHELL } from '../git/source-url';
 
 /** Shell words, each single-quoted. */
 const shellQuote = (words: string[]) => words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+import { nxReportsContinuousFailures } from '../workspace/nx-version';
 
 /**
  * Every fact that changes an image's tags or labels, other than the files: Nx must see each of them, or a cache
@@ -47,8 +48,13 @@ const technologies = ['docker'];
 // up to the templates first. Named here rather than imported, so a graph computation never loads the generator.
 const syncGenerators = ['janus:sync'];
 
-/** The janus targets of a container project, as inference gives them (and as older generators wrote them). */
-export function janusTargets(options: { port: number }): Record<string, TargetConfiguration> {
+/**
+ * The janus targets of a container project, as inference gives them (and as older generators wrote them).
+ * `continuousRun` (default: the running Nx's): docker-run is a continuous task only where Nx reports a continuous
+ * task's failure (see nxReportsContinuousFailures); elsewhere it is a plain task, so a run that could not start fails the command.
+ */
+export function janusTargets(options: { port: number; continuousRun?: boolean }): Record<string, TargetConfiguration> {
+  const continuousRun = options.continuousRun ?? nxReportsContinuousFailures();
   return {
     'dockerfile-lint': {
       executor: 'janus:dockerfile-lint',
@@ -96,7 +102,7 @@ export function janusTargets(options: { port: number }): Record<string, TargetCo
     'docker-run': {
       executor: 'janus:docker-run',
       dependsOn: ['docker-build'],
-      continuous: true,
+      ...(continuousRun ? { continuous: true } : {}),
       options: { port: options.port },
       metadata: { technologies, description: "Run the built image for this machine's platform on localhost, following its logs until Ctrl-C." },
     },

@@ -37,6 +37,8 @@ export interface LayerCacheRequest {
   inline: boolean;
   /** A registry cache reference to import and (when `write`) export with `mode=max`: needs buildx. */
   registryRef?: string;
+  /** false when the registry cache does not exist yet: it is written, not read. */
+  importRegistryRef?: boolean;
   /** false for untrusted builds (pull requests): they read the shared cache and never write it. */
   write: boolean;
 }

@@ -28,6 +28,15 @@ describe('layer cache CLI arguments', () => {
     expect(() => layerCacheArgs({ from, inline: false, registryRef: 'r/app:buildcache', write: true }, false)).toThrow(/needs a docker CLI with buildx/);
   });
 
+  it('writes a registry cache that does not exist yet without reading it', () => {
+    expect(layerCacheArgs({ from, inline: false, registryRef: 'r/app:buildcache', importRegistryRef: false, write: true }, true)).toEqual([
+      '--cache-from',
+      'type=registry,ref=r/app:latest',
+      '--cache-to',
+      'type=registry,ref=r/app:buildcache,mode=max',
+    ]);
+  });
+
   it('writes a registry cache with buildx only for trusted builds, and reads it in both cases', () => {
     const trusted = layerCacheArgs({ from, inline: false, registryRef: 'r/app:buildcache', write: true }, true);
     expect(trusted).toEqual([

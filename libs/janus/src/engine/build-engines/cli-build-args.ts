@@ -11,7 +11,7 @@ export function layerCacheArgs(cache: LayerCacheRequest | undefined, buildx: boo
   if (!buildx && cache.registryRef) {
     throw new Error('\'cacheTo\' = "registry" needs a docker CLI with buildx; use cacheTo=inline with this engine');
   }
-  const from = cache.registryRef ? [cache.registryRef, ...cache.from] : cache.from;
+  const from = cache.registryRef && cache.importRegistryRef !== false ? [cache.registryRef, ...cache.from] : cache.from;
   for (const ref of from) args.push('--cache-from', buildx ? `type=registry,ref=${ref}` : ref);
   if (cache.inline) {
     if (buildx) {

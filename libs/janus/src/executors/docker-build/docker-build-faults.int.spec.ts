@@ -151,6 +151,6 @@ describe('janus:docker-build faults', () => {
   });
 
   it('an engine that is not running is reported with how to start it', async () => {
-    await expect(assertEngineRunning(new SocketEngineApi('/nonexistent/docker.sock'))).rejects.toThrow(/not reachable.*npm run bootstrap/);
+    await expect(assertEngineRunning(new SocketEngineApi('/nonexistent/docker.sock'))).rejects.toThrow(/not reachable.*Start Docker .*Podman.*DOCKER_HOST/);
   });
 });

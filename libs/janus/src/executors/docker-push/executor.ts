@@ -111,7 +111,10 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     } finally {
       staged.discard();
     }
-    logger.info('\n' + buildSummary(updated, (Date.now() - t0) / 1000));
+    // The table's "uploaded" column says what this push uploaded, as the line under it does: a registry-resident
+    // build's images went up with the build (its record keeps that figure), and nothing of them goes up now.
+    const pushedNow = record.residence === 'registry' ? { ...updated, platforms: platforms.map((p) => ({ ...p, uploadedBytes: 0 })) } : updated;
+    logger.info('\n' + buildSummary(pushedNow, (Date.now() - t0) / 1000));
     logger.info(
       `janus:docker-push: ${uploaded} layer bytes uploaded` +
         (record.residence === 'registry' ? ' (the platform images were already in the registry by digest; only the manifest list went up)' : ''),

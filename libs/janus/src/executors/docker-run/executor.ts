@@ -4,6 +4,7 @@ import { RUN_LABEL, WORKSPACE_LABEL, workspaceId } from '../../compose/workspace
 import { ContainerScope } from '../../engine/container-runner';
 import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
 import { ensureImage } from '../../engine/image-store';
+import { isPortTaken, portHolder } from '../../engine/port-holder';
 import { buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../image/platform';
 import { engineImageOf } from '../../image/recorded-image';
@@ -22,12 +23,11 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
   process.once('SIGTERM', onSignal);
   try {
     const o = parseOptions(schema, raw, 'janus:docker-run');
+    const build = `nx run ${context.projectName}:${o.buildTarget}`;
     let image = o.image;
     if (!image) {
-      const record = readBuildRecord(
-        join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE),
-        `run 'nx run ${context.projectName}:${o.buildTarget}' first`,
-      );
+      const recordFile = join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE);
+      const record = readBuildRecord(recordFile, `build it first with '${build}'`);
       const local = record.platforms.find((p) => p.platform === nativePlatform()) ?? record.platforms[0];
       await assertEngineRunning();
       // A registry-resident build is run by digest, pulled if this engine never had it (a shared cache hit); an
@@ -38,15 +38,26 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
           : await engineImageOf('docker-run', local, context.projectName!, o.buildTarget);
     }
     await assertEngineRunning();
-    await ensureImage(image);
-    const env = { ...o.env, ...Object.fromEntries(o.envFrom.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])) };
-    const container = await scope.start(image, {
-      containerPort: o.port,
-      hostPort: o.hostPort ?? o.port,
-      env,
-      // docker-logs, docker-stop and docker-clean find it by these, in this workspace only.
-      labels: { [RUN_LABEL]: context.projectName ?? '', [WORKSPACE_LABEL]: workspaceId(context.root) },
+    await ensureImage(image).catch((e: Error) => {
+      throw new Error(`janus:docker-run: ${e.message}; build it with '${build}' or pass an --image this engine has or can pull`);
     });
+    const env = { ...o.env, ...Object.fromEntries(o.envFrom.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])) };
+    const hostPort = o.hostPort ?? o.port;
+    const container = await scope
+      .start(image, {
+        containerPort: o.port,
+        hostPort,
+        env,
+        // docker-logs, docker-stop and docker-clean find it by these, in this workspace only.
+        labels: { [RUN_LABEL]: context.projectName ?? '', [WORKSPACE_LABEL]: workspaceId(context.root) },
+      })
+      .catch(async (e: unknown) => {
+        if (!isPortTaken(e)) throw e;
+        const holder = await portHolder(hostPort);
+        throw new Error(
+          `janus:docker-run: host port ${hostPort} is already in use${holder ? ` by ${holder}` : ''}; pass --hostPort=<a free port> or stop what holds it`,
+        );
+      });
     logger.info(`janus:docker-run: ${context.projectName} on ${container.url} (Ctrl-C stops and removes it)`);
     await container.followLogs((text) => process.stdout.write(text));
     // Removed from outside (docker-stop, docker-clean) while its logs were followed: that is a stop, not a failure.

@@ -67,9 +67,11 @@ describe('janus:sync', () => {
   it('keeps a region its owner edited, reports it with a diff, and replaces it with --force', async () => {
     tree.write('apps/agent-b/Dockerfile', read('apps/agent-b/Dockerfile').replace('--interval=10s', '--interval=30s'));
     const edited = read('apps/agent-b/Dockerfile');
-    // An edit alone is the owner's business: nothing to sync, nothing to report.
+    // An edit alone is the owner's business: nothing to sync, but the check lists the region it keeps.
     expect(await sync()).toEqual({});
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^ {2}kept apps\/agent-b\/Dockerfile:\d+: healthcheck: edited in the project \(the templates have not changed it/),
+    ]);
     changeHealthcheck();
     const result = await sync();
     expect(result.outOfSyncDetails).toEqual([
@@ -84,44 +86,64 @@ describe('janus:sync', () => {
     expect(read('apps/agent-b/Dockerfile')).toContain('--interval=10s --timeout=5s --start-period=10s --retries=5');
   });
 
-  it('leaves a file with broken markers untouched and names the line', async () => {
+  /** What Nx's sync machinery gets when the generator throws: the SyncError's title and body lines. */
+  const failure = async () => {
+    const e = (await sync().then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as { title?: string; bodyLines?: string[] } | undefined;
+    if (!e) throw new Error('janus:sync did not fail');
+    return { title: e.title ?? '', body: (e.bodyLines ?? []).join('\n') };
+  };
+
+  it('fails the check on a file with broken markers, names the line, and as a generator syncs the rest leaving it untouched', async () => {
     const broken = read('apps/agent-a/Dockerfile').replace(/^# janus:end healthcheck\n/m, '');
     tree.write('apps/agent-a/Dockerfile', broken);
     changeHealthcheck();
-    const result = await sync();
+    const { title, body } = await failure();
+    expect(title).toMatch(/^janus: 1 managed file\(s\) or janus\.json record\(s\) cannot be checked/);
+    expect(body).toMatch(
+      /^apps\/agent-a\/Dockerfile:\d+: janus:begin healthcheck is never closed \(janus:end python-runtime-stage on line \d+ comes first\); the file was left untouched$/m,
+    );
+    await syncGenerator(tree, {});
     expect(read('apps/agent-a/Dockerfile')).toBe(broken);
-    expect(result.outOfSyncDetails).toEqual([
-      'apps/agent-b/Dockerfile: healthcheck (+1 -1)',
-      expect.stringMatching(
-        /^not synced: apps\/agent-a\/Dockerfile:\d+: janus:begin healthcheck is never closed \(janus:end python-runtime-stage on line \d+ comes first\); the file was left untouched$/,
-      ),
-    ]);
+    expect(read('apps/agent-b/Dockerfile')).toContain('--retries=5');
+  });
+
+  it('fails the check on a malformed begin marker', async () => {
+    tree.write('apps/agent-a/Dockerfile', read('apps/agent-a/Dockerfile').replace(/^# janus:begin healthcheck [0-9a-f]{12}$/m, '# janus:begin healthcheck'));
+    expect((await failure()).body).toMatch(/apps\/agent-a\/Dockerfile:\d+: malformed begin marker/);
+  });
+
+  it('fails the check on an unknown template and on a janus.json that is not JSON, naming janus.json', async () => {
+    tree.write('apps/agent-a/janus.json', read('apps/agent-a/janus.json').replace('"baseline"', '"nonesuch"'));
+    tree.write('apps/agent-b/janus.json', read('apps/agent-b/janus.json').slice(0, 100));
+    const { body } = await failure();
+    expect(body).toMatch(/agent-a: apps\/agent-a\/janus\.json is not a render record: 'template' = "nonesuch": must be one of "baseline"/);
+    expect(body).toMatch(/agent-b: apps\/agent-b\/janus\.json is not valid JSON/);
   });
 
   it('reports a second region for the same partial', async () => {
     const dockerfile = read('apps/agent-a/Dockerfile');
     const region = /# janus:begin healthcheck [\s\S]*?# janus:end healthcheck\n/.exec(dockerfile)![0];
     tree.write('apps/agent-a/Dockerfile', dockerfile + region);
-    await sync();
-    expect(errors.join('\n')).toMatch(/apps\/agent-a\/Dockerfile:\d+: a second region for healthcheck \(the first begins on line \d+\)/);
+    expect((await failure()).body).toMatch(/apps\/agent-a\/Dockerfile:\d+: a second region for healthcheck \(the first begins on line \d+\)/);
   });
 
-  it('names a project whose janus.json is missing or invalid, writes nothing for it, and still syncs the others', async () => {
+  it('names a project whose janus.json is missing or invalid, writes nothing for it, and as a generator still syncs the others', async () => {
     tree.write(
       'apps/agent-a/janus.json',
       JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 'eighty', baseImage: 'python:3.11-slim', uid: 1000 } }),
     );
     const dockerfileA = read('apps/agent-a/Dockerfile');
     changeHealthcheck();
-    const result = await sync();
+    expect((await failure()).body).toMatch(/^agent-a: apps\/agent-a\/janus\.json is not a render record: .*options\.port.*"eighty"/m);
+    await syncGenerator(tree, {});
     expect(read('apps/agent-a/Dockerfile')).toBe(dockerfileA);
-    expect(result.outOfSyncDetails).toEqual([
-      'apps/agent-b/Dockerfile: healthcheck (+1 -1)',
-      expect.stringMatching(/^not synced: agent-a: apps\/agent-a\/janus\.json is not a render record: .*options\.port.*"eighty"/),
-    ]);
+    expect(read('apps/agent-b/Dockerfile')).toContain('--retries=5');
+    expect(errors.join('\n')).toMatch(/agent-a: apps\/agent-a\/janus\.json is not a render record/);
     tree.delete('apps/agent-a/janus.json');
-    await sync();
-    expect(errors.join('\n')).toMatch(/agent-a: apps\/agent-a\/janus\.json is missing/);
+    expect((await failure()).body).toMatch(/agent-a: apps\/agent-a\/janus\.json is missing/);
   });
 
   it('reports a region whose partial the templates no longer render, and leaves it', async () => {

@@ -3,6 +3,7 @@ import { describeIssues, parseOptions } from '../../schema/parse-options';
 import { formatRecord, managedRecord, PLUGIN_VERSION, type RenderRecord, renderProject, renderRecordSchema } from '../../rendering/render-record';
 import { createTemplateRenderer, type TemplateOverrides, type TemplateRenderer } from '../../rendering/template-renderer';
 import { templateOverrides } from '../../rendering/template-overrides';
+import { cannotCheck } from './lib/cannot-check';
 import { type FileSyncResult, syncRegions, syncWholeFile } from './lib/sync-file';
 import { type SyncGeneratorOptions, schema } from './options-schema';
 
@@ -16,8 +17,8 @@ export interface ProjectSyncReport {
   changed: string[];
   /** The diff of each change, printed under it. */
   diffs: Map<string, string>;
-  /** Owner-edited regions the templates changed, kept as they are: `<file>:<line>: <partial>` and the diff. */
-  kept: { where: string; diff: string }[];
+  /** Owner-edited regions, kept as they are: `<file>:<line>: <partial>`, with a diff when the templates changed them too. */
+  kept: { where: string; diff?: string }[];
   /** Why (part of) the project could not be synced: nothing of that part was written. */
   problems: string[];
   notes: string[];
@@ -78,6 +79,10 @@ export function syncProject(
       report.kept.push({ where: `${path}:${c.line}: ${c.partial}`, diff: c.diff });
       if (file.whole && recorded && 'whole' in recorded) keptWhole.set(file.path, recorded.whole);
     }
+    for (const e of result.edited) {
+      report.kept.push({ where: `${path}:${e.line}: ${e.partial}` });
+      if (file.whole && recorded && 'whole' in recorded) keptWhole.set(file.path, recorded.whole);
+    }
     if (result.content !== undefined) tree.write(path, result.content);
   }
   const managed = managedRecord(files);
@@ -91,6 +96,15 @@ export function syncProject(
   return report;
 }
 
+function isJsonWithout(text: string, key: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !(key in value);
+  } catch {
+    return false;
+  }
+}
+
 function sameJson(a: string, b: string | null): boolean {
   try {
     return b !== null && JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
@@ -99,8 +113,8 @@ function sameJson(a: string, b: string | null): boolean {
   }
 }
 
-function printReport(r: ProjectSyncReport): void {
-  if (!r.changed.length && !r.kept.length && !r.problems.length && !r.notes.length) return;
+function printReport(r: ProjectSyncReport, withProblems: boolean): void {
+  if (!r.changed.length && !r.kept.length && !(withProblems && r.problems.length) && !r.notes.length) return;
   logger.info(`janus sync: ${r.project} (${r.root})`);
   for (const line of r.changed) {
     logger.info(`  updated ${line}`);
@@ -108,10 +122,14 @@ function printReport(r: ProjectSyncReport): void {
     if (diff) logger.info(diff.replace(/^/gm, '      '));
   }
   for (const k of r.kept) {
+    if (!k.diff) {
+      logger.warn(`  kept ${k.where}: edited in the project (the templates have not changed it; nx g janus:sync --force puts their text back)`);
+      continue;
+    }
     logger.warn(`  kept ${k.where}: edited in the project, and the templates changed it too (nx g janus:sync --force replaces it)`);
     logger.warn(`    theirs (-) against the templates (+):\n${k.diff.replace(/^/gm, '      ')}`);
   }
-  for (const line of r.problems) logger.error(`  ${line}`);
+  if (withProblems) for (const line of r.problems) logger.error(`  ${line}`);
   for (const line of r.notes) logger.info(`  note: ${line}`);
 }
 
@@ -143,12 +161,18 @@ export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions) {
       }
       continue;
     }
-    // Hand-written images (a janus.json without a template, e.g. kind base-image) have nothing to re-render.
-    if (!tree.read(recordPath, 'utf8')!.includes('"template"')) continue;
+    // Hand-written images (a janus.json without a template, e.g. kind base-image) have nothing to re-render; one
+    // that is not JSON at all cannot say which it is, and is reported (by syncProject) rather than passed over.
+    if (isJsonWithout(tree.read(recordPath, 'utf8')!, 'template')) continue;
     const report = syncProject(tree, name, project.root, overrides, options.force, renderer);
     if (report) reports.push(report);
   }
-  for (const r of reports) printReport(r);
+  // As Nx's sync machinery (sync:check, the CI gate) calls it, a project that cannot be checked fails the check:
+  // Nx fails `sync:check` only on pending file changes or a thrown error, so the problems are thrown.
+  const problems = reports.flatMap((r) => r.problems);
+  const asSyncGenerator = raw === undefined;
+  for (const r of reports) printReport(r, !asSyncGenerator);
+  if (asSyncGenerator && problems.length) throw cannotCheck(problems);
   const changed = reports.flatMap((r) => r.changed);
   const details = [
     ...changed,

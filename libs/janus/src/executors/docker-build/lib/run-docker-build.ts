@@ -8,6 +8,7 @@ import { builtImages } from '../../../image/image-ledger';
 import { keepImages, keptTag } from '../../../image/kept-images';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
 import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
+import { existingCacheSources } from '../../../image/layer-cache-sources';
 import { searchableSecretValues } from '../../../image/secret-spec';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
@@ -44,9 +45,15 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
   // is the engine there, does the registry answer (fail before a long build, not after it), which builder.
   const registry = o.stage === 'registry' ? registryFor(o.repository) : undefined;
-  const ready = await Promise.allSettled([assertEngineRunning(), registry?.then((r) => r.client.ping()), selectBuildEngine(o.engine)]);
+  const ready = await Promise.allSettled([
+    assertEngineRunning(),
+    registry?.then((r) => r.client.ping()),
+    selectBuildEngine(o.engine),
+    existingCacheSources(o.layerCache, (l) => logger.info(l)),
+  ]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
   const engine = (ready[2] as PromiseFulfilledResult<BuildEngine>).value;
+  const layerCache = (ready[3] as PromiseFulfilledResult<NormalizedDockerBuild['layerCache']>).value;
   const target: RegistryTarget | undefined = await registry;
   const fromLines: string[] = [];
   const secretValues = searchableSecretValues(o.secrets);
@@ -73,7 +80,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         layerTime: o.reproducible ? o.createdEpoch : undefined,
         baseImage: o.baseImage,
         keepImages: recorded,
-        layerCache: o.layerCache,
+        layerCache,
         platform,
         signal,
         onLine: (line) => {

@@ -38,6 +38,8 @@ export interface FileSyncResult {
   changed: RegionChange[];
   /** Owner-edited regions the templates changed: kept as they are (without --force). */
   conflicts: RegionConflict[];
+  /** Owner-edited regions the templates did not change: nothing to do, but a check lists them, as they are no longer the templates' text. */
+  edited: { partial: string; line: number }[];
   /** Broken markers: the file is left untouched. */
   problems: MarkerProblem[];
   /** Regions without a partial any more, partials without a region: reported, nothing done about them. */
@@ -53,7 +55,7 @@ const readable = (own: string) => expand(own, (p) => `… region ${p} …\n`);
  * regions stays as it is.
  */
 export function syncRegions(path: string, current: string, rendered: RenderedFile, force: boolean): FileSyncResult {
-  const result: FileSyncResult = { changed: [], conflicts: [], problems: [], notes: [] };
+  const result: FileSyncResult = { changed: [], conflicts: [], edited: [], problems: [], notes: [] };
   const parsed = parseRegions(path, current);
   if (!parsed.ok) return { ...result, problems: parsed.problems };
   const fresh = parseRegions(path, rendered.content);
@@ -84,6 +86,8 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
       // The owner's edit is exactly what the templates render now: the region is managed again.
       begin = `${cur.indent}${beginMarker(syntax, cur.partial, next.hash)}${eol}`;
       result.changed.push({ partial: cur.partial, added: 0, removed: 0 });
+    } else if (next.own !== cur.own && contentHash(cur.own) !== cur.hash) {
+      result.edited.push({ partial: cur.partial, line: cur.beginLine });
     }
     return begin + expand(own, (p) => child(p, cur, next)) + cur.endText;
   };
@@ -110,10 +114,11 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
 
 /** A wholly managed file (JSON): replaced when still as rendered (by `recordedHash`), else kept unless `force`. */
 export function syncWholeFile(path: string, current: string, rendered: RenderedFile, recordedHash: string | undefined, force: boolean): FileSyncResult {
-  const result: FileSyncResult = { changed: [], conflicts: [], problems: [], notes: [] };
+  const result: FileSyncResult = { changed: [], conflicts: [], edited: [], problems: [], notes: [] };
   const hash = wholeFileHash(path, current);
   // In step with the templates, or the templates have not changed it since (an owner's edit is theirs to keep).
-  if (hash === rendered.whole!.hash || rendered.whole!.hash === recordedHash) return result;
+  if (hash === rendered.whole!.hash) return result;
+  if (rendered.whole!.hash === recordedHash) return hash === recordedHash ? result : { ...result, edited: [{ partial: '(whole file)', line: 1 }] };
   const diff = lineDiff(current, rendered.content);
   const edited = hash !== recordedHash;
   if (edited && !force) return { ...result, conflicts: [{ partial: '(whole file)', line: 1, diff: diff.text }] };
