@@ -65,6 +65,15 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const file = o.metadata ? workspacePath(context.root, o.metadata) : join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE);
     const record = readBuildRecord(file, `run 'nx run ${context.projectName}:${o.buildTarget}' first`);
     if (o.requireContract) assertContractPassed(record, context, o.contractTarget);
+    // An image built without a registry is named by its repository alone: pushing it would mean Docker Hub,
+    // which nobody chose. Say how to name one instead.
+    if (!/^[^/]*[.:][^/]*\/|^localhost\//.test(record.image)) {
+      throw new BuildRecordError(
+        file,
+        `names the image ${JSON.stringify(record.image)} with no registry, so there is nowhere to push it (${context.projectName}:${context.targetName ?? 'docker-push'})`,
+        `set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>, e.g. ghcr.io) or pass --registry to '${o.buildTarget}', then rebuild`,
+      );
+    }
     const t0 = Date.now();
     const target = await registryFor(record.image);
     let platforms: BuildRecord['platforms'];
