@@ -5,6 +5,8 @@ import { BUILD_NETWORKS } from '../workspace/machine-settings';
 
 /** How nx.json names the plugin. */
 export const PLUGIN_ENTRY = 'janus/plugin';
+/** How a workspace names its registry, for every message about a missing one. */
+export const SET_REGISTRY_HINT = 'set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>, e.g. ghcr.io)';
 
 const pattern = z
   .string()

@@ -6,6 +6,7 @@ import { inspectImage } from '../../engine/image-store';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, readBuildRecord, stageBuildRecord } from '../../image/build-record';
 import { buildSummary } from '../../image/build-summary';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
+import { SET_REGISTRY_HINT } from '../../plugin/plugin-options';
 import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
 import { type DockerPushOptions, schema } from './options-schema';
@@ -71,7 +72,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
       throw new BuildRecordError(
         file,
         `names the image ${JSON.stringify(record.image)} with no registry, so there is nowhere to push it (${context.projectName}:${context.targetName ?? 'docker-push'})`,
-        `set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>, e.g. ghcr.io) or pass --registry to '${o.buildTarget}', then rebuild`,
+        `${SET_REGISTRY_HINT} or pass --registry to '${o.buildTarget}', then rebuild`,
       );
     }
     const t0 = Date.now();

@@ -1,5 +1,5 @@
 import { formatFiles, getProjects, joinPathFragments, logger, readNxJson, type Tree } from '@nx/devkit';
-import { janusPluginEntryOptions, normalizePluginOptions } from '../../plugin/plugin-options';
+import { janusPluginEntryOptions, normalizePluginOptions, SET_REGISTRY_HINT } from '../../plugin/plugin-options';
 import { SECRET_KEY_PATTERN } from '../../schema/common-fields';
 import { OptionsError, parseOptions } from '../../schema/parse-options';
 import { type DeployGeneratorOptions, type ParsedDeployOptions, schema } from './options-schema';
@@ -53,7 +53,7 @@ export function resolveDeployPlan(tree: Tree, o: ParsedDeployOptions): { plan: D
   if (!registry) {
     problems.push(
       `'registry' = (missing): the host pulls ${o.project}'s image from a registry, and neither --registry, ${o.project}'s docker-build nor the workspace names one; ` +
-        `set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>) or pass --registry=<host[:port]>`,
+        `${SET_REGISTRY_HINT} or pass --registry=<host[:port]>`,
     );
   }
   const repository = o.image ?? build.image ?? o.project;

@@ -6,7 +6,7 @@ import type { LayerCacheRequest } from '../../../engine/build-engines/build-engi
 import { type GitFacts, lastChangeOf } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecret, resolveSecrets } from '../../../image/secret-spec';
-import { janusPluginEntryOptions, normalizePluginOptions, type NormalizedPluginOptions } from '../../../plugin/plugin-options';
+import { janusPluginEntryOptions, normalizePluginOptions, type NormalizedPluginOptions, SET_REGISTRY_HINT } from '../../../plugin/plugin-options';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
 import { type MachineSettings, machineSettings, NPM_CA_SECRET, NPM_REGISTRY_ARG } from '../../../workspace/machine-settings';
 import { outputPathProblem, workspacePath } from '../../../workspace/target-options';
@@ -97,10 +97,7 @@ function workspaceOptions(context: ExecutorContext): Partial<NormalizedPluginOpt
 
 /** What a target that needs a registry says when neither it nor the workspace names one. */
 export function noRegistryProblem(option: string, why: string, target: string): string {
-  return (
-    `${option} needs a registry ${why}, and none is set for ${target}: set "registry" in the janus plugin options in nx.json ` +
-    `(nx g janus:init --registry=<host[:port]>, e.g. ghcr.io) or pass --registry=<host[:port]>`
-  );
+  return `${option} needs a registry ${why}, and none is set for ${target}: ${SET_REGISTRY_HINT} or pass --registry=<host[:port]>`;
 }
 
 /**
