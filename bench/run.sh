@@ -3,6 +3,8 @@
 # they assert nothing, because wall times on a shared 2-core machine are noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Benchmarks that build reach npm as this machine must (tools/this-machine.env).
+. tools/this-machine.sh
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(ls bench/*.bench.ts | xargs -n1 basename | sed 's/\.bench\.ts$//'))
 # Benchmarks time the plugin as users run it: compiled, built here first if its sources changed.

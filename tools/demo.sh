@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/ensure-node-deps.sh
+. tools/this-machine.sh
 ensure_node_deps
 # The demo's Nx targets run the compiled plugin (node_modules/janus -> dist/libs/janus): build it if its sources changed.
 npm run -s build:plugin

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/ensure-node-deps.sh
+. tools/this-machine.sh
 ensure_node_deps
 # Static checks first: swc strips types without checking them, so a type error in a spec, a bench or a tool
 # would otherwise land unseen. Any finding fails the run before a single test starts.

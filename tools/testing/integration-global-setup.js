@@ -4,10 +4,20 @@
 // so what it leaves behind there is known to be its own (the teardown asserts there is nothing), and its
 // start time, for the dangling images the teardown looks for.
 const { randomBytes } = require('node:crypto');
-const { mkdirSync } = require('node:fs');
+const { mkdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
+// This machine's build settings (tools/this-machine.env, the file the workspace's scripts read), for specs that
+// build through the network or npm; a variable the environment already sets wins.
+function thisMachineEnv() {
+  for (const line of readFileSync(join(__dirname, '..', 'this-machine.env'), 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m && !process.env[m[1]]) process.env[m[1]] = m[2];
+  }
+}
+
 module.exports = async function integrationGlobalSetup() {
+  thisMachineEnv();
   process.env.JANUS_TEST_RUN ??= randomBytes(6).toString('hex');
   process.env.JANUS_TEST_RUN_STARTED = String(Math.floor(Date.now() / 1000));
   const tmp = join(process.env.TMPDIR || '/tmp', `janus-test-run-${process.env.JANUS_TEST_RUN}`);

@@ -45,7 +45,10 @@ describe('nx affected -t docker-build with inferred targets', () => {
 
   beforeAll(async () => {
     cpSync(join(REPO_ROOT, 'templates'), ws.path('templates'), { recursive: true });
-    writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64' } }] }, null, 2));
+    writeFileSync(
+      ws.path('nx.json'),
+      JSON.stringify({ plugins: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64', registry: 'localhost:5000' } }] }, null, 2),
+    );
     // A base image the workspace builds itself, and an agent generated on top of it.
     // Base images end as root by design (the images built FROM them set their own USER).
     write('containers/pybase/Dockerfile', 'FROM python:3.11-slim\nRUN echo base > /etc/pybase\n');

@@ -53,6 +53,15 @@ describe('inferred targets on a temporary workspace', () => {
     expect(JSON.stringify(allInputs)).toContain(`git status --porcelain --untracked-files=no -- 'apps/agent' 'apps/agent/Dockerfile'`);
   });
 
+  it("gives docker-build the workspace's registry as an option (so the task hash covers it), and none without one", async () => {
+    const withRegistry = (await infer('apps/agent/Dockerfile', { ...DEFAULT_PLUGIN_OPTIONS, registry: 'ghcr.io' })).projects['apps/agent'].targets!;
+    expect(withRegistry['docker-build'].options).toMatchObject({ registry: 'ghcr.io' });
+    const without = (await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!;
+    expect(without['docker-build'].options).not.toHaveProperty('registry');
+    // How this machine reaches npm is no option of the target: it is not part of what is built.
+    expect(without['docker-build'].options).not.toHaveProperty('network');
+  });
+
   it('renames targets, dependsOn included, as the options say', async () => {
     const options = { ...DEFAULT_PLUGIN_OPTIONS, targetNames: { ...DEFAULT_PLUGIN_OPTIONS.targetNames, build: 'image', lint: 'lint-df' } };
     const targets = (await infer('apps/agent/Dockerfile', options)).projects['apps/agent'].targets!;

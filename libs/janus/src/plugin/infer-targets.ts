@@ -211,7 +211,13 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
   }
   const build = targets['docker-build'];
   // A base image rebuilt at a commit that left it alone must keep its digest, or everything FROM it rebuilds.
-  build.options = { ...build.options, platforms: options.platforms, ...(janus?.kind === 'base-image' ? { revisionFrom: 'inputs' } : {}) };
+  // The workspace's registry is an option of the target (so a task hash covers it, and `nx show project` shows it).
+  build.options = {
+    ...build.options,
+    platforms: options.platforms,
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(janus?.kind === 'base-image' ? { revisionFrom: 'inputs' } : {}),
+  };
   const extraInputs = recipeInputs(janus, projectRoot, facts.problems);
   build.inputs = [
     `{workspaceRoot}/${fromWs(join(ws, file))}`,

@@ -1,5 +1,12 @@
 import { z } from 'zod';
+import { registryHost } from '../schema/common-fields';
 import { parseOptions } from '../schema/parse-options';
+import { BUILD_NETWORKS } from '../workspace/machine-settings';
+
+/** How nx.json names the plugin. */
+export const PLUGIN_ENTRY = 'janus/plugin';
+/** How a workspace names its registry, for every message about a missing one. */
+export const SET_REGISTRY_HINT = 'set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>, e.g. ghcr.io)';
 
 const pattern = z
   .string()
@@ -23,6 +30,24 @@ export const pluginOptionsSchema = z
       })
       .optional()
       .meta({ description: "The workspace's own templates: partials/<name>.hbs there replace the plugin's partials, <set>/ files its set files." }),
+    registry: registryHost.optional().meta({
+      description:
+        "The registry this workspace's images are tagged for and pushed to (host[:port], e.g. ghcr.io); docker-build, docker-push and janus:deploy use it. Without it images stay in the local engine.",
+    }),
+    buildNetwork: z
+      .enum(BUILD_NETWORKS)
+      .optional()
+      .meta({ description: "Network for build RUN steps on this workspace's machines (JANUS_BUILD_NETWORK wins); default: the engine's own." }),
+    npmRegistry: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+/, { error: 'must be an http(s) URL like "https://registry.npmjs.org/"' })
+      .optional()
+      .meta({ description: "npm registry the templates' npm steps install from (JANUS_NPM_REGISTRY wins); default: npm's own (the public registry)." }),
+    npmCaFile: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .optional()
+      .meta({ description: 'CA bundle (PEM) npm must trust in builds, passed as the npm-ca BuildKit secret (JANUS_NPM_CA_FILE wins); default: none.' }),
     platforms: z.string().default('linux/amd64,linux/arm64').meta({ description: 'Default platforms of the inferred docker-build.' }),
     targetNames: z
       .object({
@@ -42,4 +67,10 @@ export type NormalizedPluginOptions = z.output<typeof pluginOptionsSchema>;
 
 export function normalizePluginOptions(raw: unknown): NormalizedPluginOptions {
   return parseOptions(pluginOptionsSchema, raw ?? {}, 'janus plugin options in nx.json');
+}
+
+/** The janus entry's raw options in nx.json, or undefined when the workspace does not register the plugin. */
+export function janusPluginEntryOptions(nxJson: { plugins?: Array<string | { plugin: string; options?: unknown }> } | undefined): unknown {
+  const entry = (nxJson?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_ENTRY);
+  return entry === undefined ? undefined : typeof entry === 'string' ? {} : (entry.options ?? {});
 }

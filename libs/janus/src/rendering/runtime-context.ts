@@ -7,7 +7,8 @@ const HOME = '/home/runtime';
 
 /**
  * What janus.json records of a runtime: the facts resolved from the npm registry when it was generated (version,
- * native packages, registry), so `nx sync` renders it again offline; the provider's conventions (switches,
+ * native packages), so `nx sync` renders it again offline (the registry they came from is the generating
+ * machine's, not the project's: builds install from the machine's own, see JANUS_NPM_REGISTRY); the provider's conventions (switches,
  * headless flags, budget) come from the plugin's provider table at each rendering, so a change there syncs.
  */
 export const runtimeRecordOptions = z
@@ -20,7 +21,6 @@ export const runtimeRecordOptions = z
     uid: nonRootUid,
     credentials: z.array(z.string()).default([]),
     native: z.object({ amd64: z.string().optional(), arm64: z.string().optional() }).default({}),
-    registry: z.string().min(1).default('https://registry.npmjs.org/'),
     /** Why this version and not the registry's latest, when that was the case. */
     versionNote: z.string().optional(),
   })
@@ -44,7 +44,6 @@ export function runtimeContext(name: string, o: RuntimeRecordOptions) {
     version: o.version,
     versionNote: o.versionNote ?? '',
     baseImage: o.baseImage,
-    registry: o.registry,
     native: { amd64: o.native.amd64 ?? '', arm64: o.native.arm64 ?? '' },
     scriptsFor: p.scriptsFor ?? '',
     uid: o.uid,

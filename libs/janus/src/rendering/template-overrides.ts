@@ -1,7 +1,6 @@
 import { readNxJson, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
-import { PLUGIN_ENTRY } from '../generators/init/generator';
-import { normalizePluginOptions } from '../plugin/plugin-options';
+import { janusPluginEntryOptions, normalizePluginOptions } from '../plugin/plugin-options';
 import type { TemplateOverrides } from './template-renderer';
 
 /**
@@ -9,9 +8,9 @@ import type { TemplateOverrides } from './template-renderer';
  * because Nx 23 calls sync generators with the tree alone (sync.generatorOptions never reaches them).
  */
 export function templateOverrides(tree: Tree): TemplateOverrides | undefined {
-  const entry = (readNxJson(tree)?.plugins ?? []).find((p) => typeof p !== 'string' && p.plugin === PLUGIN_ENTRY);
-  if (typeof entry !== 'object' || !entry.options) return undefined;
-  const { templatesDir } = normalizePluginOptions(entry.options);
+  const options = janusPluginEntryOptions(readNxJson(tree) ?? undefined);
+  if (options === undefined) return undefined;
+  const { templatesDir } = normalizePluginOptions(options);
   if (!templatesDir) return undefined;
   const dir = templatesDir.replace(/\\/g, '/').replace(/\/+$/, '');
   if (!tree.exists(dir) || tree.isFile(dir)) {

@@ -18,6 +18,11 @@ export const imageReference = z.string().regex(IMAGE_REFERENCE_PATTERN, {
   error: 'must be an image reference like "python:3.11-slim" or "registry.example.com/team/python:3.11-slim"',
 });
 
+// `host[:port]`, as the engine names a registry (no scheme, no path).
+export const REGISTRY_HOST_PATTERN =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
+export const registryHost = z.string().regex(REGISTRY_HOST_PATTERN, { error: 'must be a registry host[:port] like "ghcr.io" or "localhost:5000"' });
+
 export const port = z
   .number({ error: 'must be an integer from 1 to 65535' })
   .int({ error: 'must be an integer from 1 to 65535' })

@@ -67,7 +67,10 @@ describe('compose-up, compose-down, docker-logs, docker-stop and docker-clean', 
       ws.path('apps/demo-agent/project.json'),
       JSON.stringify({ name: 'demo-agent', root: 'apps/demo-agent', targets: { 'docker-build': { options: { image } } } }, null, 2),
     );
-    writeFileSync(ws.path('nx.json'), JSON.stringify({ plugins: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64' } }] }, null, 2));
+    writeFileSync(
+      ws.path('nx.json'),
+      JSON.stringify({ plugins: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64', registry: 'localhost:5000' } }] }, null, 2),
+    );
     writeFileSync(ws.path('docker-compose.yml'), composeFile());
     writeFileSync(ws.path('.gitignore'), 'node_modules\ndist\n.nx\n.env\n');
     await initGitRepo(ws.root);

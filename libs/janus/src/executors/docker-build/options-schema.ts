@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SUPPORTED_PLATFORMS } from '../../image/platform';
 import { rejoinSplitSpecs } from '../../image/secret-spec';
-import { SECRET_KEY_PATTERN } from '../../schema/common-fields';
+import { REGISTRY_HOST_PATTERN, SECRET_KEY_PATTERN } from '../../schema/common-fields';
+import { BUILD_NETWORKS } from '../../workspace/machine-settings';
 import { TAG_PATTERN } from './lib/tag-rules';
 
 const platforms = z
@@ -41,9 +42,6 @@ const labels = z.record(z.string().min(1), z.string()).superRefine((all, ctx) =>
   }
 });
 
-// `host[:port]`, as the engine names a registry; empty means "no registry".
-const REGISTRY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
-
 export const schema = z
   .object({
     file: z
@@ -71,7 +69,9 @@ export const schema = z
       .transform((s) => rejoinSplitSpecs(Array.isArray(s) ? s : [s]))
       .default([])
       .meta({ description: 'BuildKit secrets, e.g. id=npmrc,src=~/.npmrc or id=token,env=NPM_TOKEN: mounted into RUN steps, never stored in a layer.' }),
-    network: z.enum(['default', 'host', 'none']).optional().meta({ description: 'Network for RUN steps (host for steps that need apt or npm here).' }),
+    network: z.enum(BUILD_NETWORKS).optional().meta({
+      description: "Network for RUN steps. Default: the machine's (JANUS_BUILD_NETWORK, else the janus plugin's 'buildNetwork' option), else the engine's own.",
+    }),
     platforms: platforms.default(['linux/amd64', 'linux/arm64']).meta({ description: 'Target platforms, comma-separated.' }),
     image: z
       .string()
@@ -82,9 +82,14 @@ export const schema = z
       .meta({ description: 'Image repository name (default: the project name).' }),
     registry: z
       .string()
-      .refine((r) => r === '' || REGISTRY.test(r), { error: 'must be a registry host[:port] like "localhost:5000" or "ghcr.io", or empty for none' })
-      .default('localhost:5000')
-      .meta({ description: 'Registry host[:port] to tag for and push to; empty for none.' }),
+      .refine((r) => r === '' || REGISTRY_HOST_PATTERN.test(r), {
+        error: 'must be a registry host[:port] like "localhost:5000" or "ghcr.io", or empty for none',
+      })
+      .optional()
+      .meta({
+        description:
+          "Registry host[:port] to tag for and push to; empty for none. Default: the workspace's registry (the janus plugin's 'registry' option in nx.json), else none (images stay in the local engine).",
+      }),
     push: z.boolean().default(false).meta({ description: 'Push every platform and a manifest list under every tag.' }),
     allowDirty: z.boolean().default(false).meta({
       description:

@@ -6,6 +6,7 @@ import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, 
 import { buildSummary } from '../../image/build-summary';
 import { engineImageOf } from '../../image/recorded-image';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
+import { SET_REGISTRY_HINT } from '../../plugin/plugin-options';
 import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
 import { type DockerPushOptions, schema } from './options-schema';
@@ -67,6 +68,15 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const record = readBuildRecord(file, `run 'nx run ${context.projectName}:${o.buildTarget}' first`);
     assertCleanOrAllowed(record, o.allowDirty);
     if (o.requireContract) assertContractPassed(record, context, o.contractTarget);
+    // An image built without a registry is named by its repository alone: pushing it would mean Docker Hub,
+    // which nobody chose. Say how to name one instead.
+    if (!/^[^/]*[.:][^/]*\/|^localhost\//.test(record.image)) {
+      throw new BuildRecordError(
+        file,
+        `names the image ${JSON.stringify(record.image)} with no registry, so there is nowhere to push it (${context.projectName}:${context.targetName ?? 'docker-push'})`,
+        `${SET_REGISTRY_HINT} or pass --registry to '${o.buildTarget}', then rebuild`,
+      );
+    }
     const t0 = Date.now();
     const target = await registryFor(record.image);
     let platforms: BuildRecord['platforms'];

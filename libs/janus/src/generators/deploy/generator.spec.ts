@@ -1,4 +1,4 @@
-import { addProjectConfiguration, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, type Tree, updateNxJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { OptionsError } from '../../schema/parse-options';
 import { deployGenerator } from './generator';
@@ -15,6 +15,8 @@ describe('janus:deploy', () => {
   const read = (path: string) => tree.read(path, 'utf8')!;
   beforeEach(() => {
     tree = createTreeWithEmptyWorkspace();
+    // The workspace's registry, as nx g janus:init --registry writes it.
+    updateNxJson(tree, { plugins: [{ plugin: 'janus/plugin', options: { registry: 'localhost:5000' } }] });
     addProjectConfiguration(tree, 'agent', { root: 'apps/agent', targets: { 'docker-build': { options: { image: 'team/agent' } } } });
     tree.write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { port: 8080 } }));
     addProjectConfiguration(tree, 'base', { root: 'containers/base' });
@@ -66,6 +68,8 @@ describe('janus:deploy', () => {
     expect(env).toContain('install -D -m 0600 -o root -g root janus-agent.env /etc/janus/agent.env');
     // The baseline's own defaults when env is not given.
     tree = createTreeWithEmptyWorkspace();
+    // The workspace's registry, as nx g janus:init --registry writes it.
+    updateNxJson(tree, { plugins: [{ plugin: 'janus/plugin', options: { registry: 'localhost:5000' } }] });
     addProjectConfiguration(tree, 'agent', { root: 'apps/agent' });
     tree.write('apps/agent/janus.json', JSON.stringify({ template: 'baseline' }));
     await deployGenerator(tree, { project: 'agent', skipFormat: true });
@@ -89,6 +93,16 @@ describe('janus:deploy', () => {
       /'directory' = "deploy\/agent": deploy\/agent\/janus-agent.service exist with other content/,
     );
     expect(read('deploy/agent/janus-agent.service')).toBe('edited\n');
+  });
+
+  it("refuses when neither the option, the project's docker-build nor the workspace names a registry, and writes nothing", async () => {
+    updateNxJson(tree, { plugins: [{ plugin: 'janus/plugin', options: {} }] });
+    await expect(deployGenerator(tree, { project: 'agent', skipFormat: true })).rejects.toThrow(
+      /'registry' = \(missing\): the host pulls agent's image from a registry, and neither --registry, agent's docker-build nor the workspace names one; set "registry" in the janus plugin options in nx\.json/,
+    );
+    expect(tree.exists('deploy')).toBe(false);
+    await deployGenerator(tree, { project: 'agent', registry: 'ghcr.io', skipFormat: true });
+    expect(read('deploy/agent/janus-agent.service')).toContain('/usr/bin/docker pull ghcr.io/team/agent:latest');
   });
 
   it.each([

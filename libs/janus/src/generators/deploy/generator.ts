@@ -1,4 +1,5 @@
-import { formatFiles, getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
+import { formatFiles, getProjects, joinPathFragments, logger, readNxJson, type Tree } from '@nx/devkit';
+import { janusPluginEntryOptions, normalizePluginOptions, SET_REGISTRY_HINT } from '../../plugin/plugin-options';
 import { SECRET_KEY_PATTERN } from '../../schema/common-fields';
 import { OptionsError, parseOptions } from '../../schema/parse-options';
 import { type DeployGeneratorOptions, type ParsedDeployOptions, schema } from './options-schema';
@@ -14,6 +15,12 @@ interface JanusJson {
 
 // What a baseline agent reads at run time (its settings module): the key is the one secret.
 const BASELINE_ENV = ['JANUS_LLM_API_KEY', 'JANUS_PLATFORM_URL', 'LOG_LEVEL=INFO'];
+
+/** The registry the workspace pushes to: the janus plugin's `registry` option in nx.json. */
+function workspaceRegistry(tree: Tree): string | undefined {
+  const raw = janusPluginEntryOptions(readNxJson(tree) ?? undefined);
+  return raw === undefined ? undefined : normalizePluginOptions(raw).registry;
+}
 
 /** Every option checked against the workspace, and the whole plan resolved, before anything is written. */
 export function resolveDeployPlan(tree: Tree, o: ParsedDeployOptions): { plan: DeployPlan; directory: string } {
@@ -42,7 +49,13 @@ export function resolveDeployPlan(tree: Tree, o: ParsedDeployOptions): { plan: D
     problems.push(`'project' = ${JSON.stringify(o.project)}: a ${janus.kind} serves nothing to keep running; deploy a server (an agent or a service) instead`);
   }
   const build = (project.targets?.['docker-build']?.options ?? {}) as { image?: string; registry?: string };
-  const registry = o.registry ?? build.registry ?? 'localhost:5000';
+  const registry = o.registry ?? build.registry ?? workspaceRegistry(tree);
+  if (!registry) {
+    problems.push(
+      `'registry' = (missing): the host pulls ${o.project}'s image from a registry, and neither --registry, ${o.project}'s docker-build nor the workspace names one; ` +
+        `${SET_REGISTRY_HINT} or pass --registry=<host[:port]>`,
+    );
+  }
   const repository = o.image ?? build.image ?? o.project;
   const containerPort = o.port ?? janus.options?.port ?? 8080;
   if (o.network === 'none' && o.hostPort !== undefined) {

@@ -22,7 +22,10 @@ export const schema = z
       .string()
       .regex(/^[a-z0-9.-]+(:[0-9]+)?$/, { error: 'must be a registry host[:port] like "ghcr.io" or "registry.example.com:5000"' })
       .optional()
-      .meta({ description: "Registry the host pulls from (default: the project's docker-build registry, localhost:5000)." }),
+      .meta({
+        description:
+          "Registry the host pulls from (default: the project's docker-build registry, else the workspace's: the janus plugin's 'registry' option in nx.json).",
+      }),
     image: z
       .string()
       .regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, {

@@ -94,8 +94,27 @@ describe('janus:runtime', () => {
       'janus.json',
       'project.json',
     ]);
-    expect(readProjectConfiguration(tree, 'anthropic-runtime').targets?.['docker-build'].options).toMatchObject({ sizeBudgetMb: 600, network: 'host' });
+    expect(readProjectConfiguration(tree, 'anthropic-runtime').targets?.['docker-build'].options).toEqual({ sizeBudgetMb: 600 });
     expect(done).toBeInstanceOf(Function);
+  });
+
+  // npm here points at a registry on 127.0.0.1 (as a workspace whose npm uses a local verdaccio): that is where
+  // the version is looked up, and nowhere in what is committed, so the project builds on any other machine.
+  it('writes no machine setting and no npm registry URL into the project, though npm points at a local registry', async () => {
+    await runtimeGenerator(tree, { provider: 'google' });
+    const registry = process.env.npm_config_registry!;
+    const dir = 'containers/google-runtime';
+    const written = tree.children(dir).map((f) => [f, tree.read(`${dir}/${f}`, 'utf8')!] as const);
+    for (const [file, text] of written) {
+      expect([file, text.includes(registry.replace(/\/$/, ''))]).toEqual([file, false]);
+      expect([file, /127\.0\.0\.1|registry\.npmjs\.org|\/etc\/ssl|"network"|npm-ca,src=/.test(text)]).toEqual([file, false]);
+    }
+    expect(readProjectConfiguration(tree, 'google-runtime').targets?.['docker-build'].options).toEqual({ sizeBudgetMb: 500 });
+    expect(JSON.parse(tree.read(`${dir}/janus.json`, 'utf8')!).options).not.toHaveProperty('registry');
+    // The build installs from npm's own default unless the machine names a registry (JANUS_NPM_REGISTRY).
+    const dockerfile = tree.read(`${dir}/Dockerfile`, 'utf8')!;
+    expect(dockerfile).toMatch(/^ARG NPM_REGISTRY$/m);
+    expect(dockerfile).toContain('npm install --global --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}');
   });
 
   it('renders what nx sync renders: a fresh runtime (formatted as generators format) is in sync', async () => {

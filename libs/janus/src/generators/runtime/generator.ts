@@ -20,6 +20,7 @@ export interface ResolvedRuntime extends RuntimeProvider {
   uid: number;
   registry: string;
   native: { amd64?: string; arm64?: string };
+  /** The registry the version was looked up in: this machine's, so it is reported, never recorded. */
   /** Why this version and not the registry's latest, when that is the case. */
   versionNote?: string;
 }
@@ -123,7 +124,6 @@ export function recordedOptions(r: ResolvedRuntime): RuntimeRecordOptions {
     uid: r.uid,
     credentials: r.credentials,
     native: r.native,
-    registry: r.registry,
     ...(r.versionNote ? { versionNote: r.versionNote } : {}),
   };
 }
@@ -136,11 +136,10 @@ export async function runtimeGenerator(tree: Tree, raw: RuntimeGeneratorOptions)
     root: r.directory,
     projectType: 'application',
     tags: ['janus:runtime', `janus:provider:${r.provider}`],
-    // What this machine's builds need to reach npm: the host network and its CA bundle as a build secret.
+    // Only what the project is: how a machine reaches npm (network, CA, registry) is the machine's to say
+    // (JANUS_BUILD_NETWORK, JANUS_NPM_CA_FILE, JANUS_NPM_REGISTRY), never the project's.
     targets: {
-      'docker-build': {
-        options: { network: 'host', secrets: ['id=npm-ca,src=/etc/ssl/certs/ca-certificates.crt'], sizeBudgetMb: r.sizeBudgetMb },
-      },
+      'docker-build': { options: { sizeBudgetMb: r.sizeBudgetMb } },
       'contract-test': { options: { sizeBudgetMb: r.sizeBudgetMb } },
     },
   });

@@ -15,22 +15,104 @@ describe('docker-build options', () => {
     ws = mkdtempSync(join(tmpdir(), 'janus-norm-'));
     mkdirSync(join(ws, 'apps/app'), { recursive: true });
     writeFileSync(join(ws, 'apps/app/Dockerfile'), 'FROM python:3.11-slim\n');
-    process.env = { ...env, JANUS_GIT_SHA: '0123456789abcdef', JANUS_GIT_BRANCH: 'main' };
+    // Whatever machine runs the specs: its own build settings (tools/this-machine.env) are not the ones under test.
+    const { JANUS_BUILD_NETWORK: _n, JANUS_NPM_REGISTRY: _r, JANUS_NPM_CA_FILE: _c, ...rest } = env;
+    process.env = { ...rest, JANUS_GIT_SHA: '0123456789abcdef', JANUS_GIT_BRANCH: 'main' };
   });
   afterEach(() => {
     rmSync(ws, { recursive: true, force: true });
     process.env = env;
   });
 
-  it('defaults to both platforms, the local registry and the project root', async () => {
+  /** A context whose nx.json gives the janus plugin these options, as a workspace's would. */
+  const withPlugin = (options: Record<string, unknown>) => ({
+    ...ctx(),
+    nxJsonConfiguration: { plugins: [{ plugin: 'janus/plugin', options }] },
+  });
+
+  it('defaults to both platforms, no registry (images stay in the engine) and the project root', async () => {
     const o = await normalizeOptions({}, ctx());
     expect(o.platforms).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(o.repository).toBe('localhost:5000/app');
+    expect(o.registry).toBe('');
+    expect(o.repository).toBe('app');
+    expect(o.stage).toBe('engine');
+    expect(o.network).toBeUndefined();
+    expect(o.secrets).toEqual([]);
     expect(o.context).toBe(join(ws, 'apps/app'));
     expect(o.file).toBe(join(ws, 'apps/app/Dockerfile'));
     expect(o.primaryTag).toBe('sha-0123456');
     expect(o.sizeBudgetMb).toBe(500);
     expect(o.outputPath).toBe(join(ws, 'dist/docker/app'));
+  });
+
+  it("tags for the workspace's registry (nx.json), unless the target names its own", async () => {
+    expect((await normalizeOptions({}, withPlugin({ registry: 'ghcr.io' }))).repository).toBe('ghcr.io/app');
+    expect((await normalizeOptions({ registry: 'localhost:5000' }, withPlugin({ registry: 'ghcr.io' }))).repository).toBe('localhost:5000/app');
+    expect((await normalizeOptions({ registry: '' }, withPlugin({ registry: 'ghcr.io' }))).repository).toBe('app');
+  });
+
+  it.each([
+    [
+      { push: true },
+      /'push' = true needs a registry to push to, and none is set for app:docker-build: set "registry" in the janus plugin options in nx\.json \(nx g janus:init --registry=<host\[:port\]>/,
+    ],
+    [{ stage: 'registry' }, /'stage' = "registry" needs a registry to stage the images in, and none is set for app:docker-build/],
+    [{ cacheTo: 'registry' }, /'cacheTo' = "registry" needs a registry to keep the cache in, and none is set/],
+  ])('names the target, the option and how to set a registry when %j needs one and none is set', async (options, message) => {
+    await expect(normalizeOptions(options as never, { ...ctx(), targetName: 'docker-build' })).rejects.toThrow(message);
+  });
+
+  describe("the machine's build settings", () => {
+    const registryDockerfile = 'FROM node:20-slim\nARG NPM_REGISTRY\nRUN npm install ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"} x\n';
+
+    it('are none by default: no network override, no CA secret, no registry build arg', async () => {
+      writeFileSync(join(ws, 'apps/app/Dockerfile'), registryDockerfile);
+      const o = await normalizeOptions({}, ctx());
+      expect([o.network, o.secrets, o.buildArgs]).toEqual([undefined, [], {}]);
+    });
+
+    it("come from the environment, over the plugin options, with the target's own options over both", async () => {
+      writeFileSync(join(ws, 'apps/app/Dockerfile'), registryDockerfile);
+      writeFileSync(join(ws, 'ca.pem'), 'PEM');
+      const plugin = withPlugin({ buildNetwork: 'none', npmRegistry: 'https://npm.example/', npmCaFile: 'ca.pem' });
+      const fromPlugin = await normalizeOptions({}, plugin);
+      expect(fromPlugin.network).toBe('none');
+      expect(fromPlugin.buildArgs).toEqual({ NPM_REGISTRY: 'https://npm.example/' });
+      expect(fromPlugin.secrets.map((s) => s.spec)).toEqual([`id=npm-ca,src=${join(ws, 'ca.pem')}`]);
+
+      process.env.JANUS_BUILD_NETWORK = 'host';
+      process.env.JANUS_NPM_REGISTRY = 'http://127.0.0.1:4873/';
+      const fromEnv = await normalizeOptions({}, plugin);
+      expect([fromEnv.network, fromEnv.buildArgs.NPM_REGISTRY]).toEqual(['host', 'http://127.0.0.1:4873/']);
+
+      writeFileSync(join(ws, 'mine.pem'), 'MINE');
+      const own = await normalizeOptions({ network: 'default', buildArgs: { NPM_REGISTRY: 'https://own/' }, secrets: ['id=npm-ca,src=mine.pem'] }, plugin);
+      expect([own.network, own.buildArgs.NPM_REGISTRY, own.secrets.map((s) => s.value)]).toEqual(['default', 'https://own/', ['MINE']]);
+    });
+
+    it('pass the npm registry only to a Dockerfile that declares NPM_REGISTRY', async () => {
+      process.env.JANUS_NPM_REGISTRY = 'http://127.0.0.1:4873/';
+      expect((await normalizeOptions({}, ctx())).buildArgs).toEqual({});
+    });
+
+    it.each([
+      [
+        'JANUS_NPM_CA_FILE',
+        '/nowhere/ca.pem',
+        /JANUS_NPM_CA_FILE = "\/nowhere\/ca.pem": no file at \/nowhere\/ca.pem; point it at the PEM bundle npm must trust, or unset it/,
+      ],
+      ['JANUS_BUILD_NETWORK', 'bridge', /JANUS_BUILD_NETWORK = "bridge": must be one of default, host, none/],
+      ['JANUS_NPM_REGISTRY', 'registry.local', /JANUS_NPM_REGISTRY = "registry.local": must be an http\(s\) URL/],
+    ])('refuse %s = %s before the build starts, naming the variable and the value', async (name, value, message) => {
+      process.env[name] = value;
+      await expect(normalizeOptions({}, ctx())).rejects.toThrow(message);
+    });
+
+    it('refuse a CA file named in nx.json that is missing, naming the option', async () => {
+      await expect(normalizeOptions({}, withPlugin({ npmCaFile: 'certs/ca.pem' }))).rejects.toThrow(
+        /nx\.json janus plugin option 'npmCaFile' = "certs\/ca.pem": no file at .*certs\/ca.pem/,
+      );
+    });
   });
 
   it('takes options the way Nx passes them from a command line', async () => {
@@ -71,7 +153,7 @@ describe('docker-build options', () => {
     ['bad size budget', { sizeBudgetMb: 0 }, /'sizeBudgetMb' = 0: must be a positive number/],
     ['unknown engine', { engine: 'kaniko' }, /'engine' = "kaniko": must be one of "auto", "buildx", "docker", "podman"/],
     ['invalid extra tag', { tags: ['no spaces'] }, /'tags.0' = "no spaces": must be a valid tag/],
-    ['push without a registry', { push: true, registry: '' }, /'push' = true needs a 'registry'/],
+    ['push without a registry', { push: true, registry: '' }, /'push' = true needs a registry to push to, and none is set/],
     ['a registry that is not a host', { registry: 'not a host' }, /'registry' = "not a host": must be a registry host\[:port\]/],
     ['a build arg name that is not one', { buildArgs: { 'bad-name': 'x' } }, /'buildArgs.bad-name' = .*build arg names are letters, digits and _/],
     ['a secret-looking label', { labels: { API_TOKEN: 'abc' } }, /'labels.API_TOKEN' = \(value not shown: its name looks secret\): secret-looking labels/],

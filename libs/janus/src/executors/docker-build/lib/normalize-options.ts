@@ -5,8 +5,10 @@ import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import type { LayerCacheRequest } from '../../../engine/build-engines/build-engine';
 import { type GitFacts, lastChangeOf, treeDirty } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
-import { type ResolvedSecret, resolveSecrets } from '../../../image/secret-spec';
+import { type ResolvedSecret, resolveSecret, resolveSecrets } from '../../../image/secret-spec';
+import { janusPluginEntryOptions, normalizePluginOptions, type NormalizedPluginOptions, SET_REGISTRY_HINT } from '../../../plugin/plugin-options';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
+import { type MachineSettings, machineSettings, NPM_CA_SECRET, NPM_REGISTRY_ARG } from '../../../workspace/machine-settings';
 import { outputPathProblem, workspacePath } from '../../../workspace/target-options';
 import { type DockerBuildOptions, type ParsedDockerBuildOptions, schema } from '../options-schema';
 import { finalBaseImage } from './base-image';
@@ -26,8 +28,10 @@ export const LINT_TARGET = 'dockerfile-lint';
 
 export interface NormalizedDockerBuild extends Omit<
   ParsedDockerBuildOptions,
-  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint' | 'stage'
+  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint' | 'stage' | 'registry'
 > {
+  /** The registry host[:port] images are tagged for: the target's, else the workspace's; '' for none. */
+  registry: string;
   /** Where the platform images are kept once built: `registry` pushes them by digest as part of the build. */
   stage: 'engine' | 'registry';
   projectName: string;
@@ -86,6 +90,39 @@ function lintSettings(context: ExecutorContext): LintSettings {
   };
 }
 
+/** The janus plugin options in nx.json: where the workspace names its registry and its machines' defaults. */
+function workspaceOptions(context: ExecutorContext): Partial<NormalizedPluginOptions> {
+  const raw = janusPluginEntryOptions(context.nxJsonConfiguration);
+  return raw === undefined ? {} : normalizePluginOptions(raw);
+}
+
+/** What a target that needs a registry says when neither it nor the workspace names one. */
+export function noRegistryProblem(option: string, why: string, target: string): string {
+  return `${option} needs a registry ${why}, and none is set for ${target}: ${SET_REGISTRY_HINT} or pass --registry=<host[:port]>`;
+}
+
+/**
+ * The machine's settings applied to one build, unless the target says otherwise: its network, its npm CA bundle as the
+ * npm-ca secret (the templates mount it optionally), its npm registry as the NPM_REGISTRY build arg where the
+ * Dockerfile declares one. None of them is a task input: they decide how the build reaches npm, not what it builds.
+ */
+function withMachine(
+  o: { network?: MachineSettings['network']; buildArgs: Record<string, string> },
+  secrets: ResolvedSecret[],
+  machine: MachineSettings,
+  dockerfile: string,
+): { network?: MachineSettings['network']; buildArgs: Record<string, string>; secrets: ResolvedSecret[] } {
+  const buildArgs = { ...o.buildArgs };
+  if (machine.npmRegistry && !(NPM_REGISTRY_ARG in buildArgs) && new RegExp(`^\\s*ARG\\s+${NPM_REGISTRY_ARG}\\b`, 'im').test(dockerfile)) {
+    buildArgs[NPM_REGISTRY_ARG] = machine.npmRegistry;
+  }
+  const withCa =
+    machine.npmCaFile && !secrets.some((s) => s.id === NPM_CA_SECRET)
+      ? [...secrets, resolveSecret(`id=${NPM_CA_SECRET},src=${machine.npmCaFile}`, '/')]
+      : secrets;
+  return { network: o.network ?? machine.network, buildArgs, secrets: withCa };
+}
+
 function stageNames(dockerfile: string): string[] {
   return new DockerfileModel(dockerfile).stages.map((s) => s.name).filter((n): n is string => Boolean(n));
 }
@@ -127,6 +164,11 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   const projectRoot = context.projectsConfigurations!.projects[projectName].root;
   const ws = context.root;
   const problems: string[] = [];
+  const workspace = workspaceOptions(context);
+  const registry = o.registry ?? workspace.registry ?? '';
+  const targetName = `${projectName}:${context.targetName ?? 'docker-build'}`;
+  const machine = machineSettings(ws, workspace);
+  problems.push(...machine.problems);
 
   const buildContext = o.context ? workspacePath(ws, o.context) : join(ws, projectRoot);
   const file = o.file ? workspacePath(ws, o.file) : join(ws, projectRoot, 'Dockerfile');
@@ -158,10 +200,10 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   }
   const resolved = resolveSecrets(o.secrets, ws, 'secrets');
   problems.push(...resolved.problems);
-  if (o.push && !o.registry) problems.push(`'push' = true needs a 'registry' to push to`);
+  if (o.push && !registry) problems.push(noRegistryProblem(`'push' = true`, 'to push to', targetName));
   if (o.push && o.stage === 'engine') problems.push(`'stage' = "engine" cannot be combined with 'push' = true: pushed images are staged in the registry`);
-  if (o.stage === 'registry' && !o.registry) problems.push(`'stage' = "registry" needs a 'registry' to stage the images in`);
-  if (o.cacheTo === 'registry' && !o.registry) problems.push(`'cacheTo' = "registry" needs a 'registry' to keep the cache in`);
+  if (o.stage === 'registry' && !registry) problems.push(noRegistryProblem(`'stage' = "registry"`, 'to stage the images in', targetName));
+  if (o.cacheTo === 'registry' && !registry) problems.push(noRegistryProblem(`'cacheTo' = "registry"`, 'to keep the cache in', targetName));
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
   const head = await gitFacts;
@@ -183,27 +225,29 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   }
   const primaryTag = (tags.find((t) => t.rule === 'sha') ?? tags[0]).tag;
   const image = o.image ?? projectName;
-  const repository = o.registry ? `${o.registry}/${image}` : image;
+  const repository = registry ? `${registry}/${image}` : image;
   const created = createdTime({ git, newestInputMtime: () => newestMtime(buildContext) });
   const labels = { ...ociLabels({ title: projectName, git, tags, created: created.iso }), ...o.labels };
 
+  const applied = withMachine(o, resolved.secrets, machine.settings, dockerfile);
   return {
     ...o,
+    ...applied,
+    registry,
     projectName,
     projectRoot,
     workspaceRoot: ws,
     context: buildContext,
     file,
     dockerfile,
-    secrets: resolved.secrets,
     repository,
     tags,
     primaryTag,
     labels,
     createdFrom: created.source,
     createdEpoch: Math.floor(Date.parse(created.iso) / 1000),
-    baseImage: finalBaseImage(dockerfile, o.buildArgs, target),
-    layerCache: layerCacheFor(o, repository, tags, git),
+    baseImage: finalBaseImage(dockerfile, applied.buildArgs, target),
+    layerCache: layerCacheFor({ ...o, registry }, repository, tags, git),
     target,
     outputPath,
     git,
