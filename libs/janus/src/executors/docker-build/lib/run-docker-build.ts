@@ -5,7 +5,15 @@ import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../.
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
-import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
+import {
+  checkPushTarget,
+  type Publication,
+  preparePublication,
+  registryFor,
+  type RegistryTarget,
+  type StagedPlatform,
+  stagePlatforms,
+} from '../../../image/publish-image';
 import { searchableSecretValues } from '../../../image/secret-spec';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
@@ -38,9 +46,10 @@ async function currentIds(refs: string[]): Promise<Map<string, string | undefine
 export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildRecord> {
   const started = Date.now();
   // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
-  // is the engine there, does the registry answer (fail before a long build, not after it), which builder.
+  // is the engine there, may these credentials push to the repository (fail before a long build, not after
+  // it: an untrusted certificate, a refused password or token, a path the registry refuses), which builder.
   const registry = o.stage === 'registry' ? registryFor(o.repository) : undefined;
-  const ready = await Promise.allSettled([assertEngineRunning(), registry?.then((r) => r.client.ping()), selectBuildEngine(o.engine)]);
+  const ready = await Promise.allSettled([assertEngineRunning(), registry?.then(checkPushTarget), selectBuildEngine(o.engine)]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
   const engine = (ready[2] as PromiseFulfilledResult<BuildEngine>).value;
   const target: RegistryTarget | undefined = await registry;
