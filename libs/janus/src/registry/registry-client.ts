@@ -190,7 +190,16 @@ export class RegistryClient {
    */
   async checkPushAccess(repo: string): Promise<void> {
     const scope = `repository:${repo}:pull,push`;
-    const res = await this.request('POST', `/v2/${repo}/blobs/uploads/`, { 'Content-Length': '0' }, scope, [202]);
+    const res = await this.request('POST', `/v2/${repo}/blobs/uploads/`, { 'Content-Length': '0' }, scope, [202]).catch((e: unknown) => {
+      if (!(e instanceof RegistryError) || e.status !== 404) throw e;
+      throw new RegistryError(
+        e.method,
+        e.url,
+        e.status,
+        e.body,
+        `the registry has no repository ${repo} and does not create one on push. Fix: create it first (ECR: aws ecr create-repository --repository-name ${repo}; Harbor: create the project), or check the path`,
+      );
+    });
     const location = res.headers.get('location');
     // Empty and abandoned either way (the registry purges old uploads); cancelling is a courtesy, sent once
     // with the token in hand, since distribution wants `delete` access for it, which pushers rarely have.
