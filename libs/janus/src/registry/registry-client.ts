@@ -190,7 +190,7 @@ export class RegistryClient {
    */
   async checkPushAccess(repo: string): Promise<void> {
     const scope = `repository:${repo}:pull,push`;
-    const res = await this.request('POST', `/v2/${repo}/blobs/uploads/`, { 'Content-Length': '0' }, scope, [202]).catch((e: unknown) => {
+    const res = await this.request('POST', `/v2/${repo}/blobs/uploads/`, {}, scope, [202]).catch((e: unknown) => {
       if (!(e instanceof RegistryError) || e.status !== 404) throw e;
       throw new RegistryError(
         e.method,

@@ -13,7 +13,10 @@ export function trustingFetch(ca: string[]): typeof fetch {
   const send = (url: URL, init: RequestInit, redirects: number): Promise<Response> =>
     new Promise((resolve, reject) => {
       const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = request(url, { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, ca, signal: init.signal ?? undefined });
+      const body = init.body ? Buffer.from(init.body as Uint8Array) : undefined;
+      // A known length rather than chunked encoding, which some registries' storage front ends refuse.
+      const headers = { ...(init.headers as Record<string, string>), ...(body ? { 'Content-Length': String(body.length) } : {}) };
+      const req = request(url, { method: init.method ?? 'GET', headers, ca, signal: init.signal ?? undefined });
       req.once('error', reject);
       req.once('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
@@ -39,8 +42,7 @@ export function trustingFetch(ca: string[]): typeof fetch {
           resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers }));
         });
       });
-      if (init.body) req.write(init.body as Uint8Array);
-      req.end();
+      req.end(body);
     });
   return ((input: string | URL | Request, init: RequestInit = {}) => send(new URL(String(input)), init, 0)) as typeof fetch;
 }
