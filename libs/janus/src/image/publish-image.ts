@@ -27,6 +27,12 @@ export async function registryFor(image: string): Promise<RegistryTarget> {
   return { client, registry: ref.registry, repository: ref.repository, credentials };
 }
 
+/** The registry answers, trusts the credentials, and lets them push to the repository; nothing is written. */
+export async function checkPushTarget(target: RegistryTarget): Promise<void> {
+  await target.client.ping();
+  await target.client.checkPushAccess(target.repository);
+}
+
 /**
  * The registry tag a platform image is staged under: named after its image id, so it never moves to another
  * image (a concurrent build of another commit cannot take it away) and keeps the manifest tagged, which is what
@@ -60,7 +66,7 @@ export async function stagePlatforms(
   platforms: Array<{ platform: string; imageId: string }>,
   onLine: (line: string) => void,
 ): Promise<StagedPlatform[]> {
-  await target.client.ping();
+  await checkPushTarget(target);
   const staged: StagedPlatform[] = [];
   for (const { platform, imageId } of platforms) {
     const tag = stagingTag(imageId);

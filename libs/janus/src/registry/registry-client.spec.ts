@@ -42,7 +42,7 @@ describe('RegistryClient retries and deadlines', () => {
   it('never retries a refusal: one answer to the challenge, then a message naming where the credentials came from', async () => {
     answer = () => ({ status: 401 });
     await expect(client({ credentials: { username: 'u', password: 'bad' }, credentialSource: 'docker-credential-janustest' }).ping()).rejects.toThrow(
-      /→ 401: unauthorized \(the registry refused the credentials from docker-credential-janustest; not retried\)/,
+      /→ 401: unauthorized \(the registry refused the credentials from docker-credential-janustest; not retried\. Fix: correct or renew them \(docker login 127\.0\.0\.1:\d+/,
     );
     expect(calls).toBe(2);
     calls = 0;

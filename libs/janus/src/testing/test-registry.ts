@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../process/run-command';
 import { stopChild } from '../process/stop-child';
+import { trustingFetch } from '../registry/trusting-fetch';
+import type { IssuedCertificate } from './test-ca';
 
 /** A port nobody listens on right now, from the kernel. */
 export function freePort(): Promise<number> {
@@ -22,6 +24,10 @@ export interface TestRegistryOptions {
   port?: number;
   /** htpasswd (Basic) auth with this user, as private registries are run. */
   auth?: { username: string; password: string };
+  /** HTTPS with this certificate (for 127.0.0.1), issued by the CA `ca` (PEM), as hosted registries serve. */
+  tls?: IssuedCertificate & { ca: string };
+  /** Bearer-token auth (`auth: token`): tokens from `realm`, signed by a key that chains to `rootCertBundle`. */
+  token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
 }
 
 /**
@@ -38,8 +44,9 @@ export class TestRegistry {
 
   constructor(readonly options: TestRegistryOptions = {}) {}
 
+  /** A TLS registry goes by the address its certificate and the engine's certs.d entry name. */
   get host(): string {
-    return `localhost:${this.port}`;
+    return `${this.options.tls ? '127.0.0.1' : 'localhost'}:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -53,18 +60,23 @@ export class TestRegistry {
       'version: 0.1',
       'log: { level: error }',
       `storage: { filesystem: { rootdirectory: ${this.data} }, delete: { enabled: true } }`,
-      `http: { addr: 127.0.0.1:${this.port} }`,
+      `http: { addr: 127.0.0.1:${this.port}${this.options.tls ? `, tls: { certificate: ${this.options.tls.certFile}, key: ${this.options.tls.keyFile} }` : ''} }`,
     ];
     if (this.options.auth) {
       const htpasswd = join(this.dir, 'htpasswd');
       await runCommand('htpasswd', ['-Bbc', htpasswd, this.options.auth.username, this.options.auth.password]);
       lines.push(`auth: { htpasswd: { realm: janus-test, path: ${htpasswd} } }`);
     }
+    const token = this.options.token;
+    if (token) {
+      lines.push(`auth: { token: { realm: "${token.realm}", service: ${token.service}, issuer: ${token.issuer}, rootcertbundle: ${token.rootCertBundle} } }`);
+    }
     writeFileSync(join(this.dir, 'config.yml'), lines.join('\n') + '\n');
     this.child = spawn('docker-registry', ['serve', join(this.dir, 'config.yml')], { stdio: 'ignore' });
     const deadline = Date.now() + 15_000;
+    const probe = this.options.tls ? trustingFetch([this.options.tls.ca]) : fetch;
     while (Date.now() < deadline) {
-      const status = await fetch(`http://127.0.0.1:${this.port}/v2/`)
+      const status = await probe(`${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}/v2/`)
         .then((r) => r.status)
         .catch(() => 0);
       if (status === 200 || status === 401) return;

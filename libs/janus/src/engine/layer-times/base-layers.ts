@@ -1,7 +1,7 @@
 import { parsePlatform } from '../../image/platform';
 import { DOCKER_HUB, parseImageReference } from '../../registry/image-reference';
 import { INDEX_TYPES } from '../../registry/media-types';
-import { RegistryClient, registryBaseUrl } from '../../registry/registry-client';
+import { RegistryClient } from '../../registry/registry-client';
 import { engineMirrors } from '../image-store';
 
 /**
@@ -13,12 +13,13 @@ import { engineMirrors } from '../image-store';
 export async function baseLayerDiffIds(ref: string, platform: string): Promise<string[]> {
   if (ref === 'scratch') return [];
   const parsed = parseImageReference(ref);
-  const hosts = parsed.registry === DOCKER_HUB ? [...(await engineMirrors()), 'https://registry-1.docker.io'] : [registryBaseUrl(parsed.registry)];
+  const hosts = parsed.registry === DOCKER_HUB ? [...(await engineMirrors()), 'https://registry-1.docker.io'] : [parsed.registry];
   const wanted = parsePlatform(platform);
   const errors: string[] = [];
   for (const host of hosts) {
     try {
-      const client = new RegistryClient(host.replace(/\/+$/, ''), { timeoutMs: 10_000 });
+      // forHost: a private registry's CA in the engine's certs.d is trusted here as it is by the build.
+      const client = RegistryClient.forHost(host, { timeoutMs: 10_000 });
       let manifest = await client.getManifest(parsed.repository, parsed.digest ?? parsed.tag ?? 'latest');
       if (INDEX_TYPES.includes(manifest.mediaType)) {
         const entries = (manifest.json.manifests ?? []) as Array<{ digest: string; platform?: { os: string; architecture: string; variant?: string } }>;

@@ -84,7 +84,9 @@ describe('registry credentials from a docker credential helper, against a regist
   it('refused: a wrong secret fails once, naming the helper, with no retry and no second question to the helper', async () => {
     helper('wrong');
     expect((await build()).success).toBe(false);
-    expect(errors.join('\n')).toMatch(/→ 401: .*UNAUTHORIZED.*\(the registry refused the credentials from docker-credential-janustest; not retried\)/);
+    expect(errors.join('\n')).toMatch(
+      /→ 401: .*UNAUTHORIZED.*\(the registry refused the credentials from docker-credential-janustest; not retried\. Fix: correct or renew them/,
+    );
     expect(readFileSync(asked, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 

@@ -1,6 +1,6 @@
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import { DOCKER_HUB, parseImageReference } from '../../../registry/image-reference';
-import { RegistryClient, registryBaseUrl } from '../../../registry/registry-client';
+import { RegistryClient } from '../../../registry/registry-client';
 
 export interface BaseImageInfo {
   ref: string;
@@ -44,13 +44,14 @@ export async function resolveBaseImage(ref: string, mirrors: string[]): Promise<
   if (ref === 'scratch') return { ref };
   const parsed = parseImageReference(ref);
   if (parsed.digest) return { ref, digest: parsed.digest, resolvedVia: 'reference' };
-  const hosts = parsed.registry === DOCKER_HUB ? [...mirrors, 'https://registry-1.docker.io'] : [registryBaseUrl(parsed.registry)];
+  const hosts = parsed.registry === DOCKER_HUB ? [...mirrors, 'https://registry-1.docker.io'] : [parsed.registry];
   const errors: string[] = [];
   for (const host of hosts) {
     try {
-      const client = new RegistryClient(host.replace(/\/+$/, ''), { timeoutMs: 10_000 });
+      // forHost: a private registry's CA in the engine's certs.d is trusted here as it is by the build.
+      const client = RegistryClient.forHost(host, { timeoutMs: 10_000 });
       const found = await client.headManifest(parsed.repository, parsed.tag ?? 'latest');
-      if (found?.digest) return { ref, digest: found.digest, resolvedVia: host };
+      if (found?.digest) return { ref, digest: found.digest, resolvedVia: client.baseUrl };
       errors.push(`${host}: not found`);
     } catch (e) {
       errors.push(`${host}: ${(e as Error).message.split('\n')[0]}`);

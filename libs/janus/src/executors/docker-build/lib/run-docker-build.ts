@@ -7,7 +7,15 @@ import { buildSummary } from '../../../image/build-summary';
 import { builtImages } from '../../../image/image-ledger';
 import { keepImages, keptTag } from '../../../image/kept-images';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
-import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
+import {
+  checkPushTarget,
+  type Publication,
+  preparePublication,
+  registryFor,
+  type RegistryTarget,
+  type StagedPlatform,
+  stagePlatforms,
+} from '../../../image/publish-image';
 import { existingCacheSources } from '../../../image/layer-cache-sources';
 import { searchableSecretValues } from '../../../image/secret-spec';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
@@ -43,11 +51,12 @@ async function currentIds(refs: string[]): Promise<Map<string, string | undefine
 export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildRecord> {
   const started = Date.now();
   // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
-  // is the engine there, does the registry answer (fail before a long build, not after it), which builder.
+  // is the engine there, may these credentials push to the repository (fail before a long build, not after
+  // it: an untrusted certificate, a refused password or token, a path the registry refuses), which builder.
   const registry = o.stage === 'registry' ? registryFor(o.repository) : undefined;
   const ready = await Promise.allSettled([
     assertEngineRunning(),
-    registry?.then((r) => r.client.ping()),
+    registry?.then(checkPushTarget),
     selectBuildEngine(o.engine),
     existingCacheSources(o.layerCache, (l) => logger.info(l)),
   ]);
