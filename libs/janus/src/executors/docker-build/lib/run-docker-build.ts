@@ -7,6 +7,7 @@ import { buildSummary } from '../../../image/build-summary';
 import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
 import { type Publication, preparePublication, registryFor, type RegistryTarget, type StagedPlatform, stagePlatforms } from '../../../image/publish-image';
 import { searchableSecretValues } from '../../../image/secret-spec';
+import { explainingPlatformMismatch } from './platform-mismatch';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
 import { largestLayers, overBudgetMessage } from './size-budget';
@@ -42,7 +43,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   const registry = o.stage === 'registry' ? registryFor(o.repository) : undefined;
   const ready = await Promise.allSettled([assertEngineRunning(), registry?.then((r) => r.client.ping()), selectBuildEngine(o.engine)]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
-  const engine = (ready[2] as PromiseFulfilledResult<BuildEngine>).value;
+  const engine = explainingPlatformMismatch((ready[2] as PromiseFulfilledResult<BuildEngine>).value, finalBaseImage(o.dockerfile, o.buildArgs, o.target));
   const target: RegistryTarget | undefined = await registry;
   const fromLines: string[] = [];
   const secretValues = searchableSecretValues(o.secrets);
