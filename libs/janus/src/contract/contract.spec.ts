@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NOT_RUN, runCheck, runChecks } from './check';
+import { portHint } from './checks/readiness';
 import { requestJson } from './http-json';
 import { allOverlap } from './checks/concurrency';
 import { junitXml, reportTable, type ContractReport } from './report';
@@ -159,5 +160,14 @@ describe('a server that leaves a request hanging', () => {
     });
     expect(results[2].figure).toBe(NOT_RUN);
     expect(results[3]).toMatchObject({ ok: true });
+  });
+});
+
+describe('readiness on a port the image does not EXPOSE', () => {
+  it('hints the port(s) the image EXPOSEs, naming the option', () => {
+    expect(portHint(8081, ['8080/tcp'])).toBe("the contract checked port 8081 ('port'), but the image EXPOSEs 8080: run it with --port=8080");
+    expect(portHint(8080, ['8080/tcp', '9090/tcp'])).toBeUndefined();
+    // An image that EXPOSEs nothing gives no basis for a hint.
+    expect(portHint(8080, [])).toBeUndefined();
   });
 });
