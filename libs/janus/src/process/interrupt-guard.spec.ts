@@ -39,7 +39,8 @@ describe('an interrupt guard', () => {
     p.child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 50));
     p.child.kill('SIGTERM');
-    p.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 50));
+    p.child.kill('SIGTERM');
     expect(await p.exited).toBe(130);
     expect(existsSync(done)).toBe(true);
     expect(p.output()).toMatch(/janus:test: SIGINT: stopped while waiting for the test; removing the test thing/);
