@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { buildImage } from '../testing/build-test-image';
 import { testContainerFilter } from '../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
+import { ctrlCUnderNx } from '../testing/ctrl-c-under-nx';
 import { spawnExecutor } from '../testing/spawn-executor';
 
 type Moment = 'before the first container' | 'while a container is being created' | 'mid-checks';
@@ -59,13 +60,7 @@ describe('contract-test interrupted', () => {
     try {
       await Promise.race([moment === 'before the first container' ? checking : hook!.promise, exited]);
       if (moment === 'mid-checks') await new Promise((r) => setTimeout(r, 1000));
-      // What a task process gets from one Ctrl-C under Nx 23: the terminal's SIGINT, then SIGTERM from Nx's
-      // forked-process cleanup and again from its running-task kill (task-orchestrator's cleanup calls both).
-      child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 10));
-      child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 10));
-      child.kill('SIGTERM');
+      await ctrlCUnderNx(child);
       return { code: await exited, output };
     } finally {
       hook?.stop();

@@ -8,6 +8,7 @@ import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../testing/executor-context';
+import { ctrlCUnderNx } from '../../testing/ctrl-c-under-nx';
 import { spawnExecutor } from '../../testing/spawn-executor';
 import { removeImages } from '../../testing/test-images';
 import dockerBuildExecutor from '../docker-build/executor';
@@ -58,11 +59,7 @@ describe('docker-push interrupted', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await Promise.race([tagged, exited]);
-      child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 10));
-      child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 10));
-      child.kill('SIGTERM');
+      await ctrlCUnderNx(child);
       return { code: await exited, output };
     } finally {
       events.destroy();
