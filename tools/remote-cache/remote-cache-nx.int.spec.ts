@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
 import { TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
@@ -24,10 +25,11 @@ describe('the remote cache server with the real nx CLI', () => {
 
   const cloneOf = (name: string) => cloneMachine(origin.root, join(clones, name));
 
-  const entries = () => readdirSync(storage).filter((f) => f !== 'incoming');
+  const entries = () => readdirSync(storage).filter((f) => f !== 'incoming' && !f.endsWith('.sha256'));
 
   beforeAll(async () => {
-    cache = await startRemoteCacheServer({ storageDir: storage, readWriteTokens: [writeToken], readOnlyTokens: [readToken] });
+    // A short deadline, so the frozen-client case below ends in seconds.
+    cache = await startRemoteCacheServer({ storageDir: storage, readWriteTokens: [writeToken], readOnlyTokens: [readToken], requestTimeoutMs: 5000 });
     const write = (path: string, content: string) => {
       mkdirSync(join(origin.root, path, '..'), { recursive: true });
       writeFileSync(origin.path(path), content);
@@ -90,6 +92,33 @@ describe('the remote cache server with the real nx CLI', () => {
     expect(cache.stats.refusedWrites).toBe(1);
     expect(entries()).toEqual(before);
     expect(existsSync(join(storage, 'incoming')) && readdirSync(join(storage, 'incoming'))).toEqual([]);
+  });
+
+  it('serves nx promptly while another client has frozen mid-upload, and drops that upload at its deadline', async () => {
+    // A client that sent half an entry and stopped (a runner that froze or lost its network).
+    const frozen = connect(Number(new URL(cache.url).port), '127.0.0.1');
+    frozen.on('error', () => undefined);
+    const dropped = new Promise<void>((resolve) => frozen.on('close', () => resolve()));
+    frozen.write(`PUT /v1/cache/4242 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${writeToken}\r\nContent-Length: 100000\r\n\r\npartial`);
+    const t0 = Date.now();
+    expect(await nxRun(await cloneOf('beside-a-frozen-client'), writeToken)).toMatch(/Successfully ran target dockerfile-lint/);
+    // Bound, not a timing target: nx must not wait on the frozen client's upload at all.
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    await dropped;
+    expect(readdirSync(join(storage, 'incoming'))).toEqual([]);
+    expect(existsSync(join(storage, '4242'))).toBe(false);
+  }, 120_000);
+
+  it('restores nothing damaged: a corrupted entry is a miss, so nx runs the task and stores it again', async () => {
+    const clone = await cloneOf('after-corruption');
+    // Every stored entry damaged on disk, as a failing disk or a hand edit would leave them.
+    for (const entry of entries()) writeFileSync(join(storage, entry), 'not a tar at all');
+    const out = await nxRun(clone, writeToken);
+    expect(out).toMatch(/Successfully ran target dockerfile-lint/);
+    expect(out).not.toMatch(/\[remote cache\]/);
+    expect(cache.stats.corrupt).toBe(1);
+    // The damaged entry was replaced by the task's fresh outputs, which the next machine restores.
+    expect(await nxRun(await cloneOf('after-corruption-2'), writeToken)).toMatch(/\[remote cache\]/);
   });
 
   it("a wrong token fails the run with the server's message, and nothing is stored", async () => {

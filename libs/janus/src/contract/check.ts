@@ -1,3 +1,4 @@
+import { RequestTimeoutError } from './request-timeout';
 import type { BaselineTarget } from './checks/target';
 import type { RuntimeTarget } from './checks/runtime/runtime-target';
 
@@ -22,6 +23,8 @@ interface CheckBase {
   title: string;
   /** Ids of checks that must have passed (or been skipped) first; otherwise this one is reported as not run. */
   needs: string[];
+  /** It sends requests to the server's API: not run once an earlier request got no answer at all within the request timeout. */
+  asksApi?: boolean;
 }
 
 export interface BaselineCheck extends CheckBase {
@@ -63,13 +66,15 @@ export async function runCheck(id: string, title: string, body: () => Promise<Ch
  * Runs checks in order against one target. A check whose `needs` did not pass is reported as not run
  * rather than run against a server that is known to be down; skipped checks count as met.
  */
-export async function runChecks<C extends { id: string; title: string; needs: string[] }>(
+export async function runChecks<C extends { id: string; title: string; needs: string[]; asksApi?: boolean }>(
   checks: readonly C[],
   run: (check: C) => Promise<CheckOutcome>,
   options: { skip: string[]; deadlineMs: number },
 ): Promise<CheckResult[]> {
   const met = new Set(options.skip);
   const results: CheckResult[] = [];
+  // Set by the first request the server left unanswered: later API checks would each wait out the same limit.
+  let hung: string | undefined;
   for (const check of checks) {
     if (options.skip.includes(check.id)) continue;
     const unmet = check.needs.filter((n) => !met.has(n));
@@ -77,7 +82,20 @@ export async function runChecks<C extends { id: string; title: string; needs: st
       results.push({ id: check.id, title: check.title, ok: false, figure: NOT_RUN, detail: `needs ${unmet.join(', ')}, which did not pass`, durationMs: 0 });
       continue;
     }
-    const result = await runCheck(check.id, check.title, () => run(check), options.deadlineMs);
+    if (hung && check.asksApi) {
+      results.push({ id: check.id, title: check.title, ok: false, figure: NOT_RUN, detail: `not asked: ${hung}`, durationMs: 0 });
+      continue;
+    }
+    const result = await runCheck(
+      check.id,
+      check.title,
+      () =>
+        run(check).catch((e: unknown) => {
+          if (e instanceof RequestTimeoutError && e.unanswered) hung ??= `in ${check.id}, ${e.message}`;
+          throw e;
+        }),
+      options.deadlineMs,
+    );
     results.push(result);
     if (result.ok) met.add(check.id);
   }

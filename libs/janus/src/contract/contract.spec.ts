@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runCheck } from './check';
+import { NOT_RUN, runCheck, runChecks } from './check';
+import { portHint } from './checks/readiness';
+import { requestJson } from './http-json';
 import { allOverlap } from './checks/concurrency';
 import { junitXml, reportTable, type ContractReport } from './report';
 import { postAndReadSse } from './sse-reader';
@@ -114,7 +116,58 @@ describe('SSE reader', () => {
     const r = await postAndReadSse(`${url}/done`, {}, 2000);
     expect(r).toMatchObject({ status: 200, events: ['{"a":1}'], sawDone: true });
   });
-  it('fails a stream that never ends at the timeout', async () => {
-    await expect(postAndReadSse(`${url}/hang`, {}, 300)).rejects.toThrow(/still open after 300 ms \(1 events, no \[DONE\]\)/);
+  it('fails a stream that never ends at the timeout, naming the limit and the option that sets it', async () => {
+    await expect(postAndReadSse(`${url}/hang`, {}, 300)).rejects.toThrow(
+      /POST \/hang \(stream\): no complete answer within the request timeout of 0.3 s \(the stream was still open: 1 events, no \[DONE\]\); 'requestTimeoutS' sets the limit/,
+    );
+  });
+});
+
+describe('a server that leaves a request hanging', () => {
+  let server: Server;
+  let url = '';
+  let asked = 0;
+  beforeAll(async () => {
+    server = createServer((req) => {
+      asked++;
+      req.resume(); // never answers
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('costs the suite one request timeout, not one per check, and the report names the limit', async () => {
+    const post = () => requestJson(`${url}/v1/chat/completions`, { body: {} }, 300).then(() => ({ ok: true, figure: 'answered' }));
+    const checks = [
+      { id: 'first', title: 'first', needs: [], asksApi: true },
+      { id: 'second', title: 'second', needs: [], asksApi: true },
+      { id: 'third', title: 'third', needs: [], asksApi: true },
+      { id: 'hygiene', title: 'hygiene', needs: [] },
+    ];
+    const t0 = Date.now();
+    const results = await runChecks(checks, (c) => (c.asksApi ? post() : Promise.resolve({ ok: true, figure: 'fine' })), { skip: [], deadlineMs: 5000 });
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(asked).toBe(1);
+    expect(results[0].detail).toBe("POST /v1/chat/completions: no complete answer within the request timeout of 0.3 s; 'requestTimeoutS' sets the limit");
+    expect(results[1]).toMatchObject({
+      ok: false,
+      figure: NOT_RUN,
+      detail: expect.stringMatching(/^not asked: in first, POST \/v1\/chat\/completions: .*0.3 s; 'requestTimeoutS'/),
+    });
+    expect(results[2].figure).toBe(NOT_RUN);
+    expect(results[3]).toMatchObject({ ok: true });
+  });
+});
+
+describe('readiness on a port the image does not EXPOSE', () => {
+  it('hints the port(s) the image EXPOSEs, naming the option', () => {
+    expect(portHint(8081, ['8080/tcp'])).toBe("the contract checked port 8081 ('port'), but the image EXPOSEs 8080: run it with --port=8080");
+    expect(portHint(8080, ['8080/tcp', '9090/tcp'])).toBeUndefined();
+    // An image that EXPOSEs nothing gives no basis for a hint.
+    expect(portHint(8080, [])).toBeUndefined();
   });
 });

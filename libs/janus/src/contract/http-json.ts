@@ -1,3 +1,5 @@
+import { RequestTimeoutError, timedOut } from './request-timeout';
+
 export interface JsonResponse {
   status: number;
   contentType: string;
@@ -12,13 +14,22 @@ export async function requestJson(
   timeoutMs = 10_000,
 ): Promise<JsonResponse> {
   const body = typeof init.body === 'object' ? JSON.stringify(init.body) : init.body;
-  const res = await fetch(url, {
-    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    body,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
+  const method = init.method ?? (body === undefined ? 'GET' : 'POST');
+  const signal = AbortSignal.timeout(timeoutMs);
+  let res: Response | undefined;
+  let text: string;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      body,
+      signal,
+    });
+    text = await res.text();
+  } catch (e) {
+    if (timedOut(e, signal)) throw new RequestTimeoutError(`${method} ${new URL(url).pathname}`, timeoutMs, !res, res ? 'the body never ended' : '');
+    throw e;
+  }
   let parsed: unknown = undefined;
   try {
     parsed = JSON.parse(text);

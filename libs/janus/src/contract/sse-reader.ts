@@ -1,3 +1,4 @@
+import { RequestTimeoutError, timedOut } from './request-timeout';
 import { createParser } from 'eventsource-parser';
 
 export interface SseResult {
@@ -23,7 +24,12 @@ const HEAD_CHARS = 1000;
 export async function postAndReadSse(url: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<SseResult> {
   const startedAt = Date.now();
   const signal = AbortSignal.timeout(timeoutMs);
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
+  const what = `POST ${new URL(url).pathname} (stream)`;
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal }).catch(
+    (e: unknown) => {
+      throw timedOut(e, signal) ? new RequestTimeoutError(what, timeoutMs, true) : e;
+    },
+  );
   const events: string[] = [];
   let sawDone = false;
   let eventsBeforeDone = 0;
@@ -45,7 +51,7 @@ export async function postAndReadSse(url: string, body: unknown, timeoutMs: numb
     }
   } catch (e) {
     if (signal.aborted)
-      throw new Error(`the stream was still open after ${timeoutMs} ms (${events.length} events${sawDone ? ', [DONE] seen' : ', no [DONE]'})`);
+      throw new RequestTimeoutError(what, timeoutMs, false, `the stream was still open: ${events.length} events${sawDone ? ', [DONE] seen' : ', no [DONE]'}`);
     throw e;
   }
   return {

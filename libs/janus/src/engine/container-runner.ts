@@ -215,9 +215,12 @@ export class ContainerScope {
    */
   async close(docker = dockerClient()): Promise<number> {
     this.closed = true;
-    await Promise.allSettled([...this.pending]);
+    const label = `${SCOPE_LABEL}=${this.id}`;
     try {
-      return await removeLabelledContainers(docker, `${SCOPE_LABEL}=${this.id}`);
+      // What exists is removed at once, not after the slowest start in flight: an interrupted process may be
+      // given only seconds before it is killed. The sweep after the starts settle catches what they created.
+      const removedNow = await Promise.all([removeLabelledContainers(docker, label), Promise.allSettled([...this.pending])]);
+      return removedNow[0] + (await removeLabelledContainers(docker, label));
     } catch (e) {
       if (!isEngineGone(e)) throw e;
       // dockerd stopped or crashed mid-run: its containers come back (stopped) with it, so say which they are

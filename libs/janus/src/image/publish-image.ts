@@ -65,21 +65,30 @@ export async function stagePlatforms(
   image: string,
   platforms: Array<{ platform: string; imageId: string }>,
   onLine: (line: string) => void,
+  /** Registers the local staging tag while it exists, so an interrupted run (Ctrl-C mid-push) removes it too. */
+  track: (what: string, undo: () => Promise<unknown>) => () => void = () => () => undefined,
 ): Promise<StagedPlatform[]> {
   await checkPushTarget(target);
   const staged: StagedPlatform[] = [];
   for (const { platform, imageId } of platforms) {
     const tag = stagingTag(imageId);
     const localRef = `${image}:${tag}`;
-    await tagImage(imageId, localRef);
+    const tagging = tagImage(imageId, localRef);
+    // Untags only: the platform's own tag still names the image. After the tag request settles, so an
+    // interrupt while it is on its way does not remove nothing and then see the tag appear.
+    const untag = () =>
+      tagging
+        .catch(() => undefined)
+        .then(() => engineApi().removeImage(localRef))
+        .catch(() => undefined);
+    const untrack = track(`removing the local tag ${localRef}`, untag);
+    await tagging;
     let pushed;
     try {
       pushed = await pushImage(localRef, target.credentials, (l) => onLine(`[${platform}] ${l}`));
     } finally {
-      // Untags only: the platform's own tag still names the image.
-      await engineApi()
-        .removeImage(localRef)
-        .catch(() => undefined);
+      await untag();
+      untrack();
     }
     const { manifest, diffIds, ...entry } = await describePlatformManifest(target.client, target.repository, tag);
     const wanted = parsePlatform(platform);

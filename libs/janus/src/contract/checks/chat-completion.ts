@@ -9,6 +9,7 @@ export const chatCompletion: BaselineCheck = {
   title: 'chat completion (JSON)',
   kind: 'baseline',
   needs: ['readiness'],
+  asksApi: true,
   async run(t) {
     const t0 = Date.now();
     const res = await requestJson(`${t.url}/v1/chat/completions`, { body: chatBody(await t.model(), 'contract check') }, t.limits.requestTimeoutMs);

@@ -12,6 +12,7 @@ export const concurrency: BaselineCheck = {
   title: 'concurrent streams overlap',
   kind: 'baseline',
   needs: ['readiness'],
+  asksApi: true,
   async run(t) {
     const n = t.limits.concurrency;
     const model = await t.model();

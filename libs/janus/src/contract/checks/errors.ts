@@ -13,6 +13,7 @@ export const errors: BaselineCheck = {
   title: 'malformed requests → 4xx error object',
   kind: 'baseline',
   needs: ['readiness'],
+  asksApi: true,
   async run(t) {
     const problems: string[] = [];
     for (const [label, body] of MALFORMED) {

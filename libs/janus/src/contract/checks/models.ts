@@ -8,6 +8,7 @@ export const models: BaselineCheck = {
   title: 'GET /v1/models list',
   kind: 'baseline',
   needs: ['readiness'],
+  asksApi: true,
   async run(t) {
     const res = await requestJson(`${t.url}/v1/models`, {}, t.limits.requestTimeoutMs);
     if (res.status !== 200) return { ok: false, figure: `HTTP ${res.status}`, detail: res.text.slice(0, 300) };

@@ -16,6 +16,7 @@ export const platformProxy: BaselineCheck = {
   title: 'JANUS_PLATFORM_URL proxy with key',
   kind: 'baseline',
   needs: ['readiness'],
+  asksApi: true,
   async run(t) {
     const upstream = new FakeUpstream();
     const port = await upstream.start();

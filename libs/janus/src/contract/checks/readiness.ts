@@ -47,6 +47,14 @@ export const readiness: BaselineCheck = {
   needs: [],
   async run(t) {
     const r = await waitUntilReady(t.container, t.limits.readyTimeoutS);
-    return { ok: r.ok, figure: `${r.readyMs} ms`, detail: r.detail };
+    const hint = r.ok ? undefined : portHint(t.limits.port, Object.keys(t.imageInfo.Config.ExposedPorts ?? {}));
+    return { ok: r.ok, figure: `${r.readyMs} ms`, detail: hint ? `${hint}\n${r.detail}` : r.detail };
   },
 };
+
+/** When the port checked is not one the image EXPOSEs: the likely cause of a server that never answered, and the fix. */
+export function portHint(port: number, exposed: string[]): string | undefined {
+  const tcp = exposed.filter((p) => p.endsWith('/tcp')).map((p) => Number(p.slice(0, -4)));
+  if (!tcp.length || tcp.includes(port)) return undefined;
+  return `the contract checked port ${port} ('port'), but the image EXPOSEs ${tcp.join(', ')}: run it with --port=${tcp[0]}`;
+}

@@ -47,5 +47,6 @@ export const streamUsage: BaselineCheck = {
   title: 'stream_options.include_usage → usage chunk',
   kind: 'baseline',
   needs: ['readiness'],
+  asksApi: true,
   run: checkStreamUsage,
 };

@@ -10,6 +10,7 @@ export const streaming: BaselineCheck = {
   title: 'chat completion (SSE, [DONE])',
   kind: 'baseline',
   needs: ['readiness'],
+  asksApi: true,
   async run(t) {
     const r = await postAndReadSse(`${t.url}/v1/chat/completions`, chatBody(await t.model(), 'stream check', true), t.limits.requestTimeoutMs);
     if (r.status !== 200) return { ok: false, figure: `HTTP ${r.status}` };

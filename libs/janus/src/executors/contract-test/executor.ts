@@ -15,6 +15,7 @@ import { OptionsError, parseOptions } from '../../schema/parse-options';
 import { workspacePath } from '../../workspace/target-options';
 import { type ContractTestOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
+import { InterruptGuard } from '../../process/interrupt-guard';
 
 /** What the run checks: the reference it starts, how it is shown, and the registry digest it pins, if any. */
 interface ImageUnderTest {
@@ -61,19 +62,10 @@ async function ensureImageUnderTest(image: ImageUnderTest, fromOption: boolean):
 
 export default async function contractTestExecutor(raw: ContractTestOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const scope = new ContainerScope();
-  // Ctrl-C or a kill must not leave containers behind: close this run's scope (which also catches containers
-  // still being created), then exit as interrupted. The suite may notice its container vanish and finish
-  // first; it then waits here for the same exit.
-  let interrupted: Promise<never> | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    logger.warn(`janus:contract-test: ${sig}, removing this run's containers`);
-    interrupted ??= scope
-      .close()
-      .catch(() => 0)
-      .then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C or a kill must not leave containers behind: the scope's close also catches containers still being
+  // created. The suite may notice its container vanish and finish first; it then waits in dispose() for the exit.
+  const guard = new InterruptGuard('janus:contract-test', logger);
+  guard.track("removing this run's containers", () => scope.close());
   const t0 = Date.now();
   try {
     const o = parseOptions(schema, raw, 'janus:contract-test');
@@ -100,8 +92,10 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
     const image: ImageUnderTest = o.image
       ? { ref: o.image, shown: o.image, digest: parseImageReference(o.image).digest }
       : await recordedImage(record!, context, o.buildTarget);
+    guard.doing(`pulling or finding ${image.shown}`);
     await ensureImageUnderTest(image, Boolean(o.image));
     logger.info(`janus:contract-test: checking ${image.shown} (${o.kind})`);
+    guard.doing(`checking ${image.shown}`);
     const result = await runContractSuite(
       {
         image: image.ref,
@@ -140,8 +134,6 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
     logger.error(describeFailure(e));
     return { success: false };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    if (interrupted) await interrupted;
+    await guard.dispose();
   }
 }

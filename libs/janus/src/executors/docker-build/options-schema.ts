@@ -142,7 +142,16 @@ export const schema = z
     engine: z
       .enum(['auto', 'buildx', 'docker', 'podman'])
       .default('auto')
-      .meta({ description: 'auto: buildx when the docker CLI has it, else per-platform BuildKit builds plus a manifest list.' }),
+      // Refused while parsing, before any engine, CLI or temporary file is touched: a podman build whose tags and
+      // pushes then went to Docker's Engine API failed with a raw error and left its images behind.
+      .refine((e) => e !== 'podman', {
+        error:
+          "not supported yet: docker-build builds with BuildKit and tags and pushes through Docker's Engine API; Podman support is planned. Use 'auto', 'buildx' or 'docker' with a Docker engine (its socket or DOCKER_HOST)",
+      })
+      .meta({
+        description:
+          'auto: buildx when the docker CLI has it, else per-platform BuildKit builds plus a manifest list. podman: not supported yet (refused before anything runs).',
+      }),
     outputPath: z
       .string()
       .min(1, { error: 'must not be empty' })

@@ -11,6 +11,7 @@ import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
 import { type DockerPushOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
+import { InterruptGuard } from '../../process/interrupt-guard';
 
 /**
  * The contract must have passed on exactly what is about to be published: for a registry-resident build, one of
@@ -62,6 +63,8 @@ function assertCleanOrAllowed(record: BuildRecord, allowDirty: boolean): void {
  * An engine-only build pushes its recorded images first. Nothing is rebuilt, so what ships is what was tested.
  */
 export default async function dockerPushExecutor(raw: DockerPushOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  // Ctrl-C mid-push: says what it stopped and removes the local staging tags this run made.
+  const guard = new InterruptGuard('janus:docker-push', logger);
   try {
     const o = parseOptions(schema, raw, 'janus:docker-push');
     const file = o.metadata ? workspacePath(context.root, o.metadata) : join(buildRecordDir(context, o.buildTarget), BUILD_RECORD_FILE);
@@ -78,6 +81,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
       );
     }
     const t0 = Date.now();
+    guard.doing(`reaching the registry of ${record.image}`);
     const target = await registryFor(record.image);
     let platforms: BuildRecord['platforms'];
     let listed;
@@ -89,6 +93,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
           `records no registry digest for ${missing.join(', ')}`,
           `rebuild with 'nx run ${context.projectName}:${o.buildTarget}'`,
         );
+      guard.doing(`checking ${record.image}'s platform images in the registry`);
       listed = await platformsInRegistry(
         target,
         record.platforms.map((p) => ({ platform: p.platform, digest: p.digest! })),
@@ -96,11 +101,13 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
       platforms = record.platforms;
     } else {
       await assertInEngine(record, context, o.buildTarget);
+      guard.doing(`pushing ${record.image} (${record.platforms.map((p) => p.platform).join(', ')}); no release tag had moved`);
       const staged = await stagePlatforms(
         target,
         record.image,
         record.platforms.map((p) => ({ platform: p.platform, imageId: p.imageId })),
         (l) => logger.info(l),
+        (what, undo) => guard.track(what, undo),
       );
       listed = staged;
       platforms = record.platforms.map((p, i) => ({
@@ -115,8 +122,14 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const updated: BuildRecord = { ...record, pushed: true, indexDigest: publication.indexDigest, platforms };
     // Staged before any tag moves: a full disk fails here, with nothing published.
     const staged = stageBuildRecord(dirname(file), updated);
+    // Moving the release tags is a few manifest PUTs: an interrupt lets them finish (or roll back) rather than
+    // leave some tags on the new list and some on the old.
+    guard.doing(`moving the release tags of ${record.image} (finishing that before exiting)`);
+    const publishing = publication.publish((l) => logger.info(l));
+    const untrack = guard.track('letting the release tags finish moving', () => publishing);
     try {
-      await publication.publish((l) => logger.info(l));
+      await publishing;
+      untrack();
       staged.commit();
     } finally {
       staged.discard();
@@ -133,5 +146,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
   } catch (e) {
     logger.error(describeFailure(e));
     return { success: false };
+  } finally {
+    await guard.dispose();
   }
 }

@@ -70,7 +70,13 @@ export function ciWorkflow(o: NormalizedCiOptions): Record<string, unknown> {
       // NX_BASE/NX_HEAD: the last successful run on the default branch, for `nx affected`.
       { uses: 'nrwl/nx-set-shas@v4', with: { 'main-branch-name': o.defaultBranch } },
       { name: 'Sync check', run: 'npx nx sync:check' },
-      { name: plan.trusted ? 'Build, contract-test and push' : 'Build and contract-test', run: plan.command },
+      // Nx waits on the remote cache without a deadline of its own (its HTTP client has no timeout): the step's
+      // timeout is what ends a run stuck on a cache server that stopped answering.
+      {
+        name: plan.trusted ? 'Build, contract-test and push' : 'Build and contract-test',
+        run: plan.command,
+        'timeout-minutes': o.nxTimeoutMinutes,
+      },
     ];
     return {
       name: plan.name,

@@ -11,7 +11,7 @@ interface Job {
   if: string;
   permissions: Record<string, string>;
   env?: Record<string, string>;
-  steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }>;
+  steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown>; 'timeout-minutes'?: number }>;
 }
 interface Workflow {
   on: { push: { branches: string[]; tags: string[] }; pull_request: { branches: string[] } };
@@ -85,12 +85,27 @@ describe('janus:ci', () => {
     expect(commands.indexOf('npm run bootstrap')).toBe(commands.indexOf('npm ci') + 1);
   });
 
+  it("bounds the Nx step, because Nx's remote-cache client waits on a silent server without a deadline", async () => {
+    for (const [options, minutes] of [
+      [{}, 90],
+      [{ nxTimeoutMinutes: 30 }, 30],
+    ] as const) {
+      const wf = await generated(options);
+      for (const job of Object.values(wf.jobs)) {
+        const nx = job.steps.filter((s) => s.run?.startsWith('npx nx ') && s.run !== 'npx nx sync:check');
+        expect(nx).toHaveLength(1);
+        expect(nx[0]['timeout-minutes']).toBe(minutes);
+      }
+    }
+  });
+
   it('writes nothing on bad input, naming the option, the value and what is allowed', async () => {
     for (const [options, message] of [
       [{ workflowFile: '../evil.yml' }, /'workflowFile' = "\.\.\/evil\.yml".*\.github\/workflows/],
       [{ defaultBranch: 'a b' }, /'defaultBranch' = "a b".*branch name/],
       [{ setupCommand: 'echo 1\nrm -rf /' }, /'setupCommand'.*one line/],
       [{ nodeVersion: 'latest' }, /'nodeVersion' = "latest"/],
+      [{ nxTimeoutMinutes: 0 }, /'nxTimeoutMinutes' = 0: must be at least 1 minute/],
     ] as const) {
       const tree = createTreeWithEmptyWorkspace();
       const before = tree.listChanges().length;

@@ -33,6 +33,16 @@ export const schema = z
       description:
         'Share Nx task outputs through a self-hosted remote cache: NX_SELF_HOSTED_REMOTE_CACHE_SERVER from the repository variable of that name, a write token for main and tags, a read-only token for pull requests.',
     }),
+    nxTimeoutMinutes: z
+      .number()
+      .int({ error: 'must be a whole number of minutes' })
+      .min(1, { error: 'must be at least 1 minute' })
+      .max(360, { error: "must be at most 360 minutes (GitHub's own limit for a job)" })
+      .default(90)
+      .meta({
+        description:
+          "The longest the Nx step may run, in minutes (the step's timeout-minutes). Nx 23's self-hosted remote-cache client sets no HTTP timeout, so a cache server that stops answering would otherwise hold the job for GitHub's 6 hours.",
+      }),
     skipFormat: z.boolean().default(false).meta({ description: 'Skip formatting files.', 'x-priority': 'internal' }),
   })
   .strict();

@@ -18,6 +18,7 @@ import {
 } from '../../../image/publish-image';
 import { existingCacheSources } from '../../../image/layer-cache-sources';
 import { searchableSecretValues } from '../../../image/secret-spec';
+import { explainingPlatformMismatch } from './platform-mismatch';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
 import { largestLayers, overBudgetMessage } from './size-budget';
@@ -61,7 +62,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     existingCacheSources(o.layerCache, (l) => logger.info(l)),
   ]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
-  const engine = (ready[2] as PromiseFulfilledResult<BuildEngine>).value;
+  const engine = explainingPlatformMismatch((ready[2] as PromiseFulfilledResult<BuildEngine>).value, finalBaseImage(o.dockerfile, o.buildArgs, o.target));
   const layerCache = (ready[3] as PromiseFulfilledResult<NormalizedDockerBuild['layerCache']>).value;
   const target: RegistryTarget | undefined = await registry;
   const fromLines: string[] = [];
