@@ -35,9 +35,22 @@ describe('registry-resident builds on the real engine and a registry of their ow
   let errors: string[] = [];
   let infos: string[] = [];
 
+  // Reproducible, as the ci configuration builds. Without it "the same digest" held only while the engine's build
+  // cache still had the first build's steps: on a fresh machine BuildKit collected them mid-suite, the RUN layer
+  // and the config got new times, and the digest changed (sha256:35cf… for sha256:5c7a…).
   const build = (extra: Record<string, unknown> = {}) =>
     dockerBuildExecutor(
-      { image, registry: registry.host, platforms: 'linux/amd64', stage: 'registry', deriveTags: false, tags: ['v1'], lint: false, ...extra },
+      {
+        image,
+        registry: registry.host,
+        platforms: 'linux/amd64',
+        stage: 'registry',
+        deriveTags: false,
+        tags: ['v1'],
+        lint: false,
+        reproducible: true,
+        ...extra,
+      },
       ctx,
     );
   const contract = () => contractTestExecutor({ kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' } }, ctx);
