@@ -17,8 +17,9 @@ import { type ComposeUpOptions, schema } from './options-schema';
 export default async function composeUpExecutor(raw: ComposeUpOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Not `once`: a second signal (Nx follows SIGINT with SIGTERM) would kill the process before compose down.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let inv: ReturnType<typeof composeInvocation> | undefined;
   let started = false;
   const out = (line: string) => logger.info(line);

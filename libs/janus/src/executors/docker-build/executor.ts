@@ -16,11 +16,14 @@ export default async function dockerBuildExecutor(options: DockerBuildOptions, c
   const abort = new AbortController();
   // Ctrl-C cancels the running BuildKit build (its client is our child) before anything is tagged or pushed.
   const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) return;
     logger.warn(`janus:docker-build: ${sig} received, cancelling the build`);
     abort.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Not `once`: Nx follows a terminal's SIGINT with SIGTERM (twice), and a second signal without a handler
+  // would kill the process before the tags it moved are put back.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const normalized = await normalizeOptions(options, context);
     lintBeforeBuild(normalized);

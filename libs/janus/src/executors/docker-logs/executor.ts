@@ -33,8 +33,9 @@ async function showLogs(c: WorkspaceContainer, o: ReturnType<typeof schema.parse
 export default async function dockerLogsExecutor(raw: DockerLogsOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Not `once`: Nx follows SIGINT with SIGTERM, and the second signal would kill the run before it detaches.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const o = parseOptions(schema, raw, 'janus:docker-logs');
     await assertEngineRunning();

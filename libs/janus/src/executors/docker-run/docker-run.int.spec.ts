@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectContainers } from '../../compose/workspace-containers';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
+import { ctrlCUnderNx } from '../../testing/ctrl-c-under-nx';
 import { executorContext } from '../../testing/executor-context';
 import dockerLogs from '../docker-logs/executor';
 import dockerStop from '../docker-stop/executor';
@@ -68,7 +69,7 @@ describe('janus:docker-run with docker-logs and docker-stop', () => {
     expect(await projectContainers(ws, 'probe')).toEqual([]);
   });
 
-  it('shows its logs to docker-logs and leaves no container behind on Ctrl-C', async () => {
+  it('shows its logs to docker-logs and leaves no container behind on Ctrl-C (SIGINT, then the two SIGTERMs Nx sends)', async () => {
     const run = start();
     try {
       await running();
@@ -80,7 +81,7 @@ describe('janus:docker-run with docker-logs and docker-stop', () => {
         write.mockRestore();
       }
       expect(chunks.join('')).toMatch(/Uvicorn running|Application startup complete/);
-      run.child.kill('SIGINT');
+      await ctrlCUnderNx(run.child);
       expect(await run.exited).toBe(0);
       expect(await projectContainers(ws, 'probe')).toEqual([]);
     } finally {

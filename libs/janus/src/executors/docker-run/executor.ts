@@ -16,11 +16,14 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
   const scope = new ContainerScope();
   let stopping = false;
   const onSignal = () => {
+    if (stopping) return;
     stopping = true;
     void scope.close();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Not `once`: Nx follows a terminal's SIGINT with SIGTERM (twice), and a second signal without a handler
+  // would kill the process before its container is removed.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const o = parseOptions(schema, raw, 'janus:docker-run');
     const build = `nx run ${context.projectName}:${o.buildTarget}`;
