@@ -5,7 +5,7 @@ import { runCommand } from '../../process/run-command';
 import { removeIfUntagged } from '../image-store';
 import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
 import { commonBuildArgs, layerCacheArgs } from './cli-build-args';
-import { baseLayerDiffIds } from '../layer-times/base-layers';
+import { baseImageParts } from '../layer-times/base-layers';
 import { pinImageTimes } from '../layer-times/pin-image-times';
 
 /**
@@ -45,14 +45,19 @@ export class DockerBuildkitEngine implements BuildEngine {
       produced = imageId;
       if (req.layerTime === undefined) return { platform: req.platform, imageId };
       // BuildKit before 0.13 (the engine's own, here) cannot rewrite layer times itself.
-      const keepLeading = req.baseImage
-        ? await baseLayerDiffIds(req.baseImage, req.platform).catch((e: Error) => {
+      const base = req.baseImage
+        ? await baseImageParts(req.baseImage, req.platform).catch((e: Error) => {
             req.onLine(`${e.message}; pinning the times of every layer instead`);
-            return [];
+            return { diffIds: [], historyLength: 0 };
           })
-        : [];
+        : { diffIds: [], historyLength: 0 };
       // On failure the catch below removes the image the build wrote; pinning removes it itself on success.
-      const pinned = await pinImageTimes(imageId, req.layerTime, { keepLeading, signal: req.signal, keepImages: req.keepImages });
+      const pinned = await pinImageTimes(imageId, req.layerTime, {
+        keepLeading: base.diffIds,
+        keepHistory: base.historyLength,
+        signal: req.signal,
+        keepImages: req.keepImages,
+      });
       req.onLine(`layer times set to ${new Date(req.layerTime * 1000).toISOString()}: ${pinned.changedLayers} layer(s) rewritten`);
       return { platform: req.platform, imageId: pinned.imageId };
     } catch (e) {

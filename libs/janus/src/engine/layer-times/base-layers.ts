@@ -4,14 +4,21 @@ import { INDEX_TYPES } from '../../registry/media-types';
 import { RegistryClient } from '../../registry/registry-client';
 import { engineMirrors } from '../image-store';
 
+/** What of a base image an image built on it leaves as it is: its layers and its history entries. */
+export interface BaseImageParts {
+  diffIds: string[];
+  /** How many entries of the config's history are the base image's (they come first). */
+  historyLength: number;
+}
+
 /**
- * The layer digests (diff ids) of the image a final stage is built FROM, for one platform, asked of the
+ * The layer digests (diff ids) and history length of the image a final stage is built FROM, for one platform, asked of the
  * registry the build pulled it from (the engine's mirrors first for Docker Hub names): the engine's BuildKit
  * keeps base images out of the image store, so the registry is where they can be read. These layers are
  * left as they are when layer times are pinned: they are the base image's, shared with every other image on it.
  */
-export async function baseLayerDiffIds(ref: string, platform: string): Promise<string[]> {
-  if (ref === 'scratch') return [];
+export async function baseImageParts(ref: string, platform: string): Promise<BaseImageParts> {
+  if (ref === 'scratch') return { diffIds: [], historyLength: 0 };
   const parsed = parseImageReference(ref);
   const hosts = parsed.registry === DOCKER_HUB ? [...(await engineMirrors()), 'https://registry-1.docker.io'] : [parsed.registry];
   const wanted = parsePlatform(platform);
@@ -33,8 +40,8 @@ export async function baseLayerDiffIds(ref: string, platform: string): Promise<s
         manifest = await client.getManifest(parsed.repository, entry.digest);
       }
       const configDigest = (manifest.json.config as { digest: string }).digest;
-      const config = await client.getBlobJson<{ rootfs?: { diff_ids?: string[] } }>(parsed.repository, configDigest);
-      return config.rootfs?.diff_ids ?? [];
+      const config = await client.getBlobJson<{ rootfs?: { diff_ids?: string[] }; history?: unknown[] }>(parsed.repository, configDigest);
+      return { diffIds: config.rootfs?.diff_ids ?? [], historyLength: config.history?.length ?? 0 };
     } catch (e) {
       errors.push(`${host}: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -47,23 +47,31 @@ interface ImageConfig {
 
 const INLINE_CACHE = 'moby.buildkit.cache.v0';
 
-/** Sets every time in the config later than `epoch` to it (SOURCE_DATE_EPOCH's clamp); says whether any was. */
-export function clampConfigTimes(config: Omit<ImageConfig, 'rootfs'>, epoch: number): boolean {
-  const limit = new Date(epoch * 1000).toISOString();
+/**
+ * Sets this build's own times in the config to `epoch`: `created`, the history entries after the base image's
+ * first `keepHistory`, and the layer times in BuildKit's inline cache; says whether any changed. Set, not
+ * clamped: BuildKit stamps them with the time the step ran, and a step served from the build cache keeps the
+ * time of the build that filled it, which may be before or after the epoch. A clamp kept an older stamp, so the
+ * same inputs gave another image id (and registry digest) depending on the age of the engine's cache.
+ */
+export function pinConfigTimes(config: Omit<ImageConfig, 'rootfs'>, epoch: number, keepHistory: number): boolean {
+  const iso = new Date(epoch * 1000).toISOString();
   let changed = false;
-  const clamp = (t: string | undefined) => {
-    if (!t || !(Date.parse(t) > epoch * 1000)) return t;
+  const pin = (t: string | undefined) => {
+    if (t === undefined || t === iso) return t;
     changed = true;
-    return limit;
+    return iso;
   };
-  if (config.created !== undefined) config.created = clamp(config.created);
-  for (const h of config.history ?? []) if (h.created !== undefined) h.created = clamp(h.created);
+  if (config.created !== undefined) config.created = pin(config.created);
+  (config.history ?? []).forEach((h, i) => {
+    if (i >= keepHistory && h.created !== undefined) h.created = pin(h.created);
+  });
   const inline = config[INLINE_CACHE];
   if (inline) {
     const records = JSON.parse(Buffer.from(inline, 'base64').toString('utf8')) as Array<{ layers?: Array<{ createdAt?: string }> }>;
     const before = changed;
     changed = false;
-    for (const r of Array.isArray(records) ? records : []) for (const l of r.layers ?? []) if (l.createdAt !== undefined) l.createdAt = clamp(l.createdAt);
+    for (const r of Array.isArray(records) ? records : []) for (const l of r.layers ?? []) if (l.createdAt !== undefined) l.createdAt = pin(l.createdAt);
     if (changed) config[INLINE_CACHE] = Buffer.from(JSON.stringify(records)).toString('base64');
     changed ||= before;
   }
@@ -87,9 +95,11 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 export async function pinImageTimes(
   imageId: string,
   epoch: number,
-  options: { keepLeading?: string[]; signal?: AbortSignal; keepImages?: ReadonlySet<string> } = {},
+  options: { keepLeading?: string[]; keepHistory?: number; signal?: AbortSignal; keepImages?: ReadonlySet<string> } = {},
 ): Promise<{ imageId: string; changedLayers: number }> {
   const keepLeading = options.keepLeading ?? [];
+  // Without a known base its history entries are pinned too: wrong dates there, but the same on every machine.
+  const keepHistory = keepLeading.length ? (options.keepHistory ?? 0) : 0;
   const signal = options.signal;
   const info = await inspectImage(imageId);
   if (!info) throw new Error(`pinning layer times: the engine has no image ${imageId}`);
@@ -153,10 +163,10 @@ export async function pinImageTimes(
     const diffIds = ordered.map((l, i) => (i < base ? l.originalDiffId : l.pinnedDiffId));
     const changedAt = diffIds.findIndex((d, i) => d !== ordered[i].originalDiffId);
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
-    // The config says when the image and each step were made, in the builder's own clock: clamped to the epoch
+    // The config says when the image and each step were made, in the builder's own clock: pinned to the epoch
     // too, or the same layers still get another image id (config digest) on every machine and every cold build.
-    const clampedTimes = clampConfigTimes(config, epoch);
-    if (changedAt < 0 && !clampedTimes) return { imageId, changedLayers: 0 };
+    const pinnedTimes = pinConfigTimes(config, epoch, keepHistory);
+    if (changedAt < 0 && !pinnedTimes) return { imageId, changedLayers: 0 };
     // Nothing but the config changed: the load needs no layer, the engine has them all.
     const firstChanged = changedAt < 0 ? ordered.length : changedAt;
     config.rootfs.diff_ids = diffIds;
