@@ -9,6 +9,7 @@ import { nx, projectHashes } from './nx-runtime';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
 import { PLUGIN_VERSION } from './plugin-version';
+import { assertSupportedNx } from './supported-nx';
 
 // The plugin's entry: what a warm graph computation runs. It loads only node's own modules, nx's (already
 // loaded in the plugin worker, see nx-runtime.ts) and a few small files; inference itself (infer-targets.ts,
@@ -67,6 +68,7 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
 export const createNodes: CreateNodes<unknown> = [
   '{**/Dockerfile,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml}',
   async (files, rawOptions, context) => {
+    assertSupportedNx();
     const options = await pluginOptions(rawOptions);
     const owned = await ownedBy(options, context.workspaceRoot);
     const dockerfiles = files.filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'));

@@ -1,4 +1,5 @@
 import { formatFiles, logger, readNxJson, type Tree, updateNxJson } from '@nx/devkit';
+import { assertSupportedNx } from '../../plugin/supported-nx';
 import { parseOptions } from '../../schema/parse-options';
 import { type InitGeneratorOptions, schema } from './options-schema';
 
@@ -16,6 +17,8 @@ export function hasJanusPlugin(tree: Tree): boolean {
  * kept), and janus:sync joins the global sync generators, so `nx sync:check` in CI refuses template drift.
  */
 export async function initGenerator(tree: Tree, raw: InitGeneratorOptions = {}) {
+  // Before anything is written: `nx add janus` on an Nx outside the tested range stops here, with one line.
+  assertSupportedNx();
   const options = parseOptions(schema, raw, 'janus:init');
   const nxJson = readNxJson(tree) ?? {};
   const plugin = !hasJanusPlugin(tree);
