@@ -10,8 +10,8 @@ import { installedNxVersion, SUPPORTED_NX, unsupportedNx } from './supported-nx'
  * its whole public API (formatFiles, the task runner, the generator helpers) and `@nx/devkit/internal` more:
  * measured at 50 projects, about 0.22 s of CPU per graph computation, several times what janus's warm inference
  * itself costs. Each one falls back to the public API when its module is not where this Nx version keeps it,
- * so another Nx version within the peer range only loses the saving (Nx 22.7 and 24.0 keep every one of them
- * where 23.2 does; Nx 22's @nx/devkit/internal lacks hashObject and workspaceDataDirectory). A spec checks that each is the very
+ * so another Nx version within the peer range only loses the saving (Nx 22.6 and 24.0 keep every one of them
+ * where 23.2 does). The peer range starts at 22.6 because PluginCache first ships there: 22.5 has it nowhere. A spec checks that each is the very
  * function @nx/devkit exports.
  */
 export function fromNx<T>(module: string, name: string, fallback: string): () => T {

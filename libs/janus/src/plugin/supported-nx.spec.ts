@@ -10,11 +10,11 @@ describe('the Nx versions janus runs on', () => {
     expect(unsupportedNx()).toBeUndefined();
   });
 
-  it.each(['22.0.0', '22.7.12', '23.2.1', '24.0.7', '24.1.0-beta.1'])('admit nx %s', (v) => {
+  it.each(['22.6.0', '22.7.12', '23.2.1', '24.0.7', '24.1.0-beta.1'])('admit nx %s', (v) => {
     expect(unsupportedNx(v)).toBeUndefined();
   });
 
-  it.each(['21.6.8', '25.0.0', '25.1.2'])('name nx %s and the supported range in one line', (v) => {
+  it.each(['21.6.8', '22.5.4', '25.0.0', '25.1.2'])('name nx %s and the supported range in one line', (v) => {
     const line = unsupportedNx(v)!;
     expect(line).toContain(`nx ${v}`);
     expect(line).toContain(SUPPORTED_NX);
