@@ -74,9 +74,8 @@ export const createNodes: CreateNodes<unknown> = [
     const dockerfiles = files.filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'));
     const mine = dockerfiles.filter(owned);
     const PluginCache = nx.PluginCache();
-    const cache = new PluginCache<ReturnType<typeof infer> | ReturnType<typeof composeInfer>>(
-      join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION })}.hash`),
-    );
+    const cachePath = join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION })}.hash`);
+    const cache = new PluginCache<ReturnType<typeof infer> | ReturnType<typeof composeInfer>>(cachePath);
     // The root compose file gives the workspace-level targets; they are inferred again only when what they read changes.
     const composeFile = COMPOSE_FILE_NAMES.find((n) => files.includes(n));
     let compose: ReturnType<typeof composeInfer> | undefined;
@@ -109,7 +108,9 @@ export const createNodes: CreateNodes<unknown> = [
       );
       return compose ? [...nodes, compose] : nodes;
     } finally {
-      cache.writeToDisk();
+      // Nx 22 takes the path here (its constructor only reads from it); 23 and 24 keep it from the constructor
+      // and ignore the argument.
+      (cache as unknown as { writeToDisk(path?: string): void }).writeToDisk(cachePath);
     }
   },
 ];
