@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -46,18 +46,20 @@ class FreshWorkspace {
   ) {}
 
   env(): NodeJS.ProcessEnv {
-    const base = { ...this.npmRegistry.npmEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+    // A temp dir of its own: Nx 22 keeps a native file cache there and Node 22+ a compile cache, and both go
+    // with the workspace.
+    const base = { ...this.npmRegistry.npmEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', TMPDIR: join(this.dir, '.tmp') };
     return this.nodeBin ? { ...base, PATH: `${this.nodeBin}:${process.env.PATH}` } : base;
   }
   nx = (args: string[]) => runCommand(join(this.dir, 'node_modules/.bin/nx'), args, { cwd: this.dir, env: this.env() });
   json = <T>(path: string) => JSON.parse(readFileSync(join(this.dir, path), 'utf8')) as T;
   git = (args: string[]) => runCommand('git', ['-c', 'user.name=janus-e2e', '-c', 'user.email=e2e@janus.invalid', ...args], { cwd: this.dir });
 
-  async create(registryHost: string): Promise<void> {
-    writeFileSync(
-      join(this.dir, 'package.json'),
-      JSON.stringify({ name: 'fresh', private: true, devDependencies: { nx: this.nxVersions.nx, '@nx/devkit': this.nxVersions.devkit } }, null, 2),
-    );
+  /** `plugin`: a janus version to install with Nx in one npm install (for the cheap cells), else `nx add` brings it. */
+  async create(registryHost: string, plugin?: string): Promise<void> {
+    mkdirSync(join(this.dir, '.tmp'));
+    const devDependencies = { nx: this.nxVersions.nx, '@nx/devkit': this.nxVersions.devkit, ...(plugin ? { janus: plugin } : {}) };
+    writeFileSync(join(this.dir, 'package.json'), JSON.stringify({ name: 'fresh', private: true, devDependencies }, null, 2));
     // The registry every docker-build pushes to, set once for the workspace as a user would.
     writeFileSync(
       join(this.dir, 'nx.json'),
@@ -67,7 +69,7 @@ class FreshWorkspace {
         2,
       ),
     );
-    writeFileSync(join(this.dir, '.gitignore'), 'node_modules\ndist\n.nx\n');
+    writeFileSync(join(this.dir, '.gitignore'), 'node_modules\ndist\n.nx\n.tmp\n');
     await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: this.dir, env: this.npmRegistry.npmEnv() });
     // Tags come from git: the workspace is a repository on its default branch.
     await this.git(['init', '-q', '-b', 'main']);
@@ -117,7 +119,7 @@ async function cheapCell(ws: FreshWorkspace, project: string): Promise<void> {
     'dockerfile-lint': 'janus:dockerfile-lint',
     'docker-build': 'janus:docker-build',
   });
-  expect(stripVTControlCharacters((await ws.nx(['run', `${project}:dockerfile-lint`, '--skip-nx-cache'])).stdout)).toMatch(/no lint findings/);
+  expect(stripVTControlCharacters((await ws.nx(['run', `${project}:dockerfile-lint`, '--skip-nx-cache'])).stdout)).toMatch(/Dockerfile: no findings/);
   expect((await ws.nx(['sync:check'])).code).toBe(0);
   await ws.nx(['run', `${project}:docker-build`, '--platforms=linux/amd64', '--skip-nx-cache']);
   const built = ws.json<BuildRecord>(`dist/docker/${project}/metadata.json`);
@@ -264,9 +266,10 @@ describe(`the published janus plugin on the oldest supported Nx, ${OLDEST_NX.nx}
   const workspace = new FreshWorkspace(npmRegistry, OLDEST_NX);
   afterAll(() => workspace.remove());
 
-  it('installs with `nx add janus`, then generates, infers, lints, syncs and builds for amd64', async () => {
-    await workspace.create(imageRegistry.host);
-    await workspace.nx(['add', 'janus']);
+  // One npm install for Nx and the plugin (the Nx 24 cell proves `nx add`); janus:init then checks this Nx.
+  it('installs beside it, then inits, generates, infers, lints, syncs and builds for amd64', async () => {
+    await workspace.create(imageRegistry.host, version);
+    await workspace.nx(['g', 'janus:init', '--no-interactive']);
     expect(workspace.json<{ version: string }>('node_modules/janus/package.json').version).toBe(version);
     // The dependency on @nx/devkit is met by the workspace's own, not a second (newer) copy.
     expect(existsSync(join(workspace.dir, 'node_modules/janus/node_modules/@nx/devkit'))).toBe(false);
