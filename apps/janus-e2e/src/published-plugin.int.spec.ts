@@ -70,7 +70,7 @@ class FreshWorkspace {
       ),
     );
     writeFileSync(join(this.dir, '.gitignore'), 'node_modules\ndist\n.nx\n.tmp\n');
-    await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: this.dir, env: this.npmRegistry.npmEnv() });
+    await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: this.dir, env: this.env() });
     // Tags come from git: the workspace is a repository on its default branch.
     await this.git(['init', '-q', '-b', 'main']);
   }
