@@ -38,12 +38,16 @@ interface BuildRecord {
  * `nodeBin` (the host's when unset), first on PATH, as a user's shell would have it.
  */
 class FreshWorkspace {
+  /** Every one made, so the file's afterAll removes them even when a describe's own hooks were skipped (-t). */
+  static readonly made: FreshWorkspace[] = [];
   readonly dir = mkdtempSync(join(tmpdir(), 'janus-fresh-ws-'));
   nodeBin?: string;
   constructor(
     private readonly npmRegistry: Verdaccio,
     private readonly nxVersions: { nx: string; devkit: string },
-  ) {}
+  ) {
+    FreshWorkspace.made.push(this);
+  }
 
   env(): NodeJS.ProcessEnv {
     // A temp dir of its own: Nx 22 keeps a native file cache there and Node 22+ a compile cache, and both go
@@ -105,6 +109,7 @@ afterAll(async () => {
   // Everything the cells made under the registry's name: the builds' platform images and the pulled one.
   await removeImages(`${imageRegistry.host}/*`, `${imageRegistry.host}/*/*`);
   await Promise.all([npmRegistry.stop(), imageRegistry.stop()]);
+  for (const workspace of FreshWorkspace.made) workspace.remove();
 });
 
 /**
