@@ -1,8 +1,8 @@
 // Two jest projects so the fast unit specs and the real-engine integration specs can run apart:
 // `npm run test:unit` needs nothing but node; `npm run test:integration` needs dockerd and the local registry.
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
-// eventsource-parser ships only ES modules; Node 20.19+ requires them natively, jest before Node 24.9 cannot,
-// so jest compiles it like our own sources.
+// eventsource-parser 4 shipped only ES modules (3, which the plugin uses for its Node 20 support, ships both);
+// jest before Node 24.9 cannot require ES modules, so jest compiles it like our own sources either way.
 const common = {
   testEnvironment: 'node',
   transform,

@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { satisfies } from 'semver';
 import { type BuildStamp, buildStampPath } from '../../libs/janus/src/package/build-stamp';
 import { changedSources, digestSources, type SourceSet } from '../../libs/janus/src/package/source-digest';
+import { enginesConflicts } from './dependency-engines';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 const PLUGIN_ROOT = 'libs/janus';
@@ -182,7 +183,10 @@ export function ensurePluginBuilt(options: PluginBuildOptions = {}): PluginBuild
         throw new Error(`janus: the plugin does not compile; ${PACKAGE_DIR} is left as it was\n${`${stdout ?? ''}${stderr ?? ''}`.trimEnd()}`);
       }
       copyAssets(root, staging);
-      const problems = checkDependencies(staging, packageRoot);
+      const problems = [
+        ...checkDependencies(staging, packageRoot),
+        ...enginesConflicts(staging).map((c) => `${c.path} (${c.pkg}) needs Node ${c.engines}, outside the package's engines.node`),
+      ];
       if (problems.length) throw new Error(`janus: the built plugin would not work as installed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       swapIn(staging, packageRoot);
     } finally {

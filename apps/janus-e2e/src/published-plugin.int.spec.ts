@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -9,10 +9,15 @@ import { runCommand } from '../../../libs/janus/src/process/run-command';
 import { INDEX_TYPES } from '../../../libs/janus/src/registry/media-types';
 import { removeImages } from '../../../libs/janus/src/testing/test-images';
 import { TestRegistry } from '../../../libs/janus/src/testing/test-registry';
+import { nodeBinDir } from './node-binaries';
 import { Verdaccio } from './verdaccio';
 
 const REPO_ROOT = join(__dirname, '../../..');
-const NX_VERSION = '23.2.1';
+// The matrix: the whole path on the newest supported Nx under the host's Node (20); the oldest supported Nx and
+// the other Node majors go as far as inferred targets, lint, sync:check and one amd64 build. This workspace's
+// own Nx (23.2.1) is what every other spec runs on. Keep these equal to the ends of the plugin's nx peer range.
+const NEWEST_NX = { nx: '24.0.7', devkit: '24.0.0' };
+const OLDEST_NX = { nx: '22.6.0', devkit: '22.6.0' };
 
 interface BuildRecord {
   image: string;
@@ -27,52 +32,119 @@ interface BuildRecord {
 // that has never seen this repository with `nx add janus`, and used there for the whole path CI takes:
 // generate, lint, build for two platforms, prove the contract, push to a registry; then the image is pulled
 // by digest, as a deployment would, and answers the official openai client.
-describe('the published janus plugin', () => {
-  const npmRegistry = new Verdaccio();
-  // A registry of its own: nothing this test pushes lands in the shared one, and it all goes when it stops.
-  const imageRegistry = new TestRegistry();
-  const ws = mkdtempSync(join(tmpdir(), 'janus-fresh-ws-'));
-  let version = '';
-  let record: BuildRecord | undefined;
-  let server: StartedContainer | undefined;
-  const env = () => ({ ...npmRegistry.npmEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' });
-  const nx = (args: string[]) => runCommand(join(ws, 'node_modules/.bin/nx'), args, { cwd: ws, env: env() });
-  const json = <T>(path: string) => JSON.parse(readFileSync(join(ws, path), 'utf8')) as T;
-  const git = (args: string[]) => runCommand('git', ['-c', 'user.name=janus-e2e', '-c', 'user.email=e2e@janus.invalid', ...args], { cwd: ws });
+/**
+ * A workspace made by hand with nothing but Nx (`create-nx-workspace` here gives 23, and `nx migrate` to 24 fails
+ * for want of a matching @nx/js): the plugin comes in through `nx add`. Its nx commands run under the Node in
+ * `nodeBin` (the host's when unset), first on PATH, as a user's shell would have it.
+ */
+class FreshWorkspace {
+  /** Every one made, so the file's afterAll removes them even when a describe's own hooks were skipped (-t). */
+  static readonly made: FreshWorkspace[] = [];
+  readonly dir = mkdtempSync(join(tmpdir(), 'janus-fresh-ws-'));
+  nodeBin?: string;
+  constructor(
+    private readonly npmRegistry: Verdaccio,
+    private readonly nxVersions: { nx: string; devkit: string },
+  ) {
+    FreshWorkspace.made.push(this);
+  }
 
-  beforeAll(async () => {
-    await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', 'janus:build', '--skip-nx-cache'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NX_DAEMON: 'false' },
-    });
-    await Promise.all([npmRegistry.start(), imageRegistry.start()]);
-    await runCommand('npm', ['publish', '--access', 'public', '--loglevel=error'], { cwd: join(REPO_ROOT, 'dist/libs/janus'), env: npmRegistry.npmEnv() });
-    version = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/libs/janus/package.json'), 'utf8')).version;
-    // Nx and nothing else: the plugin comes in through `nx add`.
-    writeFileSync(
-      join(ws, 'package.json'),
-      JSON.stringify({ name: 'fresh', private: true, devDependencies: { nx: NX_VERSION, '@nx/devkit': NX_VERSION } }, null, 2),
-    );
+  env(): NodeJS.ProcessEnv {
+    // A temp dir of its own: Nx 22 keeps a native file cache there and Node 22+ a compile cache, and both go
+    // with the workspace.
+    const base = { ...this.npmRegistry.npmEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', TMPDIR: join(this.dir, '.tmp') };
+    return this.nodeBin ? { ...base, PATH: `${this.nodeBin}:${process.env.PATH}` } : base;
+  }
+  nx = (args: string[]) => runCommand(join(this.dir, 'node_modules/.bin/nx'), args, { cwd: this.dir, env: this.env() });
+  json = <T>(path: string) => JSON.parse(readFileSync(join(this.dir, path), 'utf8')) as T;
+  git = (args: string[]) => runCommand('git', ['-c', 'user.name=janus-e2e', '-c', 'user.email=e2e@janus.invalid', ...args], { cwd: this.dir });
+
+  /** `plugin`: a janus version to install with Nx in one npm install (for the cheap cells), else `nx add` brings it. */
+  async create(registryHost: string, plugin?: string): Promise<void> {
+    mkdirSync(join(this.dir, '.tmp'));
+    const devDependencies = { nx: this.nxVersions.nx, '@nx/devkit': this.nxVersions.devkit, ...(plugin ? { janus: plugin } : {}) };
+    writeFileSync(join(this.dir, 'package.json'), JSON.stringify({ name: 'fresh', private: true, devDependencies }, null, 2));
     // The registry every docker-build pushes to, set once for the workspace as a user would.
     writeFileSync(
-      join(ws, 'nx.json'),
+      join(this.dir, 'nx.json'),
       JSON.stringify(
-        { $schema: './node_modules/nx/schemas/nx-schema.json', targetDefaults: { 'docker-build': { options: { registry: imageRegistry.host } } } },
+        { $schema: './node_modules/nx/schemas/nx-schema.json', targetDefaults: { 'docker-build': { options: { registry: registryHost } } } },
         null,
         2,
       ),
     );
-    writeFileSync(join(ws, '.gitignore'), 'node_modules\ndist\n.nx\n');
-    await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ws, env: npmRegistry.npmEnv() });
+    writeFileSync(join(this.dir, '.gitignore'), 'node_modules\ndist\n.nx\n.tmp\n');
+    await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: this.dir, env: this.env() });
+    // Tags come from git: the workspace is a repository on its default branch.
+    await this.git(['init', '-q', '-b', 'main']);
+  }
+
+  async commit(message: string): Promise<void> {
+    await this.git(['add', '-A']);
+    await this.git(['commit', '-q', '-m', message]);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const npmRegistry = new Verdaccio();
+// A registry of its own: nothing this test pushes lands in the shared one, and it all goes when it stops.
+const imageRegistry = new TestRegistry();
+let version = '';
+
+// One verdaccio and one image registry for every cell, the plugin published once.
+beforeAll(async () => {
+  await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run', 'janus:build', '--skip-nx-cache'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NX_DAEMON: 'false' },
   });
+  await Promise.all([npmRegistry.start(), imageRegistry.start()]);
+  await runCommand('npm', ['publish', '--access', 'public', '--loglevel=error'], { cwd: join(REPO_ROOT, 'dist/libs/janus'), env: npmRegistry.npmEnv() });
+  version = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/libs/janus/package.json'), 'utf8')).version;
+});
+
+afterAll(async () => {
+  // Everything the cells made under the registry's name: the builds' platform images and the pulled one.
+  await removeImages(`${imageRegistry.host}/*`, `${imageRegistry.host}/*/*`);
+  await Promise.all([npmRegistry.stop(), imageRegistry.stop()]);
+  for (const workspace of FreshWorkspace.made) workspace.remove();
+});
+
+/**
+ * What every cell proves, cheaply: the generator runs, the installed plugin infers the targets, lint and
+ * sync:check pass, and one amd64 build succeeds, all under that cell's Nx and Node.
+ */
+async function cheapCell(ws: FreshWorkspace, project: string): Promise<void> {
+  await ws.nx(['g', 'janus:baseline', project, '--no-interactive']);
+  await ws.commit(`${project}`);
+  const shown = JSON.parse((await ws.nx(['show', 'project', project, '--json'])).stdout) as { targets: Record<string, { executor?: string }> };
+  expect(Object.fromEntries(Object.entries(shown.targets).map(([name, t]) => [name, t.executor]))).toMatchObject({
+    'dockerfile-lint': 'janus:dockerfile-lint',
+    'docker-build': 'janus:docker-build',
+  });
+  expect(stripVTControlCharacters((await ws.nx(['run', `${project}:dockerfile-lint`, '--skip-nx-cache'])).stdout)).toMatch(/Dockerfile: no findings/);
+  expect((await ws.nx(['sync:check'])).code).toBe(0);
+  await ws.nx(['run', `${project}:docker-build`, '--platforms=linux/amd64', '--skip-nx-cache']);
+  const built = ws.json<BuildRecord>(`dist/docker/${project}/metadata.json`);
+  expect(built.platforms.map((p) => p.platform)).toEqual(['linux/amd64']);
+  await removeImages(...built.platforms.map((p) => p.imageId));
+}
+
+describe(`the published janus plugin, the whole path on Nx ${NEWEST_NX.nx}, Node ${process.versions.node}`, () => {
+  const workspace = new FreshWorkspace(npmRegistry, NEWEST_NX);
+  const ws = workspace.dir;
+  const { nx, json, git } = workspace;
+  let record: BuildRecord | undefined;
+  let server: StartedContainer | undefined;
+
+  beforeAll(() => workspace.create(imageRegistry.host));
 
   afterAll(async () => {
     await server?.remove();
-    // Everything this test made under the registry's name: the builds' platform images and the pulled one.
-    await removeImages(`${imageRegistry.host}/*`, `${imageRegistry.host}/*/*`);
     for (const p of record?.platforms ?? []) await removeImages(p.imageId);
-    await Promise.all([npmRegistry.stop(), imageRegistry.stop()]);
-    rmSync(ws, { recursive: true, force: true });
+    workspace.remove();
   });
 
   it('is what `nx add janus` installs from the private registry, never the public package of that name', async () => {
@@ -114,10 +186,7 @@ describe('the published janus plugin', () => {
       'docker-run': 'janus:docker-run',
     });
     expect(targets['docker-build'].options?.registry).toBe(imageRegistry.host);
-    // Tags come from git: the workspace is a repository on its default branch.
-    await git(['init', '-q', '-b', 'main']);
-    await git(['add', '-A']);
-    await git(['commit', '-q', '-m', 'a fresh workspace with janus']);
+    await workspace.commit('a fresh workspace with janus');
   });
 
   it('runs the pipeline from the package: lint, multi-arch build, contract and push, as CI does', async () => {
@@ -183,5 +252,32 @@ describe('the published janus plugin', () => {
   it('rejects bad input there too, writing nothing', async () => {
     await expect(nx(['g', 'janus:baseline', 'Bad Name', '--no-interactive'])).rejects.toThrow(/name/);
     expect(existsSync(join(ws, 'apps/Bad Name'))).toBe(false);
+  });
+
+  // The other Node majors share this workspace's install (nothing in it depends on the Node ABI): only the
+  // node on PATH changes, and each makes a project of its own, so no Nx cache stands in for its work.
+  it.each([22, 24])('generates, infers, lints, syncs and builds for amd64 under Node %i', async (major) => {
+    workspace.nodeBin = await nodeBinDir(major);
+    try {
+      expect(stripVTControlCharacters((await nx(['report'])).stdout)).toMatch(new RegExp(`Node\\s*:\\s*${major}\\.`));
+      await cheapCell(workspace, `agent-node${major}`);
+    } finally {
+      workspace.nodeBin = undefined;
+    }
+  });
+});
+
+describe(`the published janus plugin on the oldest supported Nx, ${OLDEST_NX.nx}`, () => {
+  const workspace = new FreshWorkspace(npmRegistry, OLDEST_NX);
+  afterAll(() => workspace.remove());
+
+  // One npm install for Nx and the plugin (the Nx 24 cell proves `nx add`); janus:init then checks this Nx.
+  it('installs beside it, then inits, generates, infers, lints, syncs and builds for amd64', async () => {
+    await workspace.create(imageRegistry.host, version);
+    await workspace.nx(['g', 'janus:init', '--no-interactive']);
+    expect(workspace.json<{ version: string }>('node_modules/janus/package.json').version).toBe(version);
+    // The dependency on @nx/devkit is met by the workspace's own, not a second (newer) copy.
+    expect(existsSync(join(workspace.dir, 'node_modules/janus/node_modules/@nx/devkit'))).toBe(false);
+    await cheapCell(workspace, 'agent');
   });
 });

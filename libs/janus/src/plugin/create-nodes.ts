@@ -10,6 +10,7 @@ import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
 import { PLUGIN_VERSION } from './plugin-version';
 import { nxMajor } from '../workspace/nx-version';
+import { assertSupportedNx } from './supported-nx';
 
 // The plugin's entry: what a warm graph computation runs. It loads only node's own modules, nx's (already
 // loaded in the plugin worker, see nx-runtime.ts) and a few small files; inference itself (infer-targets.ts,
@@ -68,14 +69,14 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
 export const createNodes: CreateNodes<unknown> = [
   '{**/Dockerfile,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml}',
   async (files, rawOptions, context) => {
+    assertSupportedNx();
     const options = await pluginOptions(rawOptions);
     const owned = await ownedBy(options, context.workspaceRoot);
     const dockerfiles = files.filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'));
     const mine = dockerfiles.filter(owned);
     const PluginCache = nx.PluginCache();
-    const cache = new PluginCache<ReturnType<typeof infer> | ReturnType<typeof composeInfer>>(
-      join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION, NX_MAJOR: nxMajor() })}.hash`),
-    );
+    const cachePath = join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION, NX_MAJOR: nxMajor() })}.hash`);
+    const cache = new PluginCache<ReturnType<typeof infer> | ReturnType<typeof composeInfer>>(cachePath);
     // The root compose file gives the workspace-level targets; they are inferred again only when what they read changes.
     const composeFile = COMPOSE_FILE_NAMES.find((n) => files.includes(n));
     let compose: ReturnType<typeof composeInfer> | undefined;
@@ -109,7 +110,9 @@ export const createNodes: CreateNodes<unknown> = [
       );
       return compose ? [...nodes, compose] : nodes;
     } finally {
-      cache.writeToDisk();
+      // Nx 22 takes the path here (its constructor only reads from it); 23 and 24 keep it from the constructor
+      // and ignore the argument.
+      (cache as unknown as { writeToDisk(path?: string): void }).writeToDisk(cachePath);
     }
   },
 ];

@@ -1,6 +1,7 @@
 import type * as Devkit from '@nx/devkit';
 import type * as DevkitInternal from '@nx/devkit/internal';
 import { join } from 'node:path';
+import { installedNxVersion, SUPPORTED_NX, unsupportedNx } from './supported-nx';
 
 /**
  * The few Nx functions a project graph computation needs from this plugin, taken from the nx modules that
@@ -9,7 +10,8 @@ import { join } from 'node:path';
  * its whole public API (formatFiles, the task runner, the generator helpers) and `@nx/devkit/internal` more:
  * measured at 50 projects, about 0.22 s of CPU per graph computation, several times what janus's warm inference
  * itself costs. Each one falls back to the public API when its module is not where this Nx version keeps it,
- * so another Nx version within the peer range only loses the saving. A spec checks that each is the very
+ * so another Nx version within the peer range only loses the saving (Nx 22.6 and 24.0 keep every one of them
+ * where 23.2 does). The peer range starts at 22.6 because PluginCache first ships there: 22.5 has it nowhere. A spec checks that each is the very
  * function @nx/devkit exports.
  */
 export function fromNx<T>(module: string, name: string, fallback: string): () => T {
@@ -25,7 +27,15 @@ export function fromNx<T>(module: string, name: string, fallback: string): () =>
       }
     };
     value = load(`nx/src/${module}`) ?? load(fallback);
-    if (value === undefined) throw new Error(`janus: neither nx/src/${module} nor ${fallback} provides '${name}'; is nx installed?`);
+    if (value === undefined) {
+      // One line naming what janus needs (nx's stack through the plugin worker says nothing useful).
+      const problem =
+        unsupportedNx() ??
+        `janus needs '${name}' from nx/src/${module} or ${fallback}, which this nx ${installedNxVersion()} does not provide (supported: nx ${SUPPORTED_NX})`;
+      const error = new Error(problem);
+      error.stack = problem;
+      throw error;
+    }
     return value;
   };
 }

@@ -6,13 +6,21 @@ import { buildStampPath } from '../package/build-stamp';
 /** The package's root: `dist/libs/janus` when built, `libs/janus` when run from the sources. */
 export const PLUGIN_ROOT = join(__dirname, '../..');
 
+/** The plugin's own package.json: its version and the Nx and Node versions it supports. */
+export const PLUGIN_MANIFEST = JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  peerDependencies: { nx: string };
+  engines: { node: string };
+};
+
 /**
  * What identifies the plugin's code in cache keys: its version, and for a build of this workspace (which changes
  * without a version bump) the content digest its build stamp records, so a rebuilt plugin never reuses what the
  * previous build inferred.
  */
 export const PLUGIN_VERSION = [
-  (JSON.parse(readFileSync(join(PLUGIN_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+  PLUGIN_MANIFEST.version,
   ...(existsSync(buildStampPath(PLUGIN_ROOT))
     ? [
         createHash('sha256')

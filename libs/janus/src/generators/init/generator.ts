@@ -1,5 +1,6 @@
 import { formatFiles, logger, type NxJsonConfiguration, readNxJson, type Tree, updateNxJson } from '@nx/devkit';
 import { janusPluginEntryOptions, PLUGIN_ENTRY } from '../../plugin/plugin-options';
+import { assertSupportedNx } from '../../plugin/supported-nx';
 import { parseOptions } from '../../schema/parse-options';
 import { type InitGeneratorOptions, schema } from './options-schema';
 
@@ -29,6 +30,8 @@ function setRegistry(nxJson: NxJsonConfiguration, registry: string): boolean {
  * kept; --registry, or its prompt on a TTY, sets the workspace's registry in it), and janus:sync joins the global sync generators, so `nx sync:check` in CI refuses template drift.
  */
 export async function initGenerator(tree: Tree, raw: InitGeneratorOptions = {}) {
+  // Before anything is written: `nx add janus` on an Nx outside the tested range stops here, with one line.
+  assertSupportedNx();
   const options = parseOptions(schema, raw, 'janus:init');
   const nxJson = readNxJson(tree) ?? {};
   const plugin = !hasJanusPlugin(tree);

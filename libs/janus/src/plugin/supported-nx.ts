@@ -1,0 +1,41 @@
+import satisfies from 'semver/functions/satisfies';
+import { PLUGIN_MANIFEST } from './plugin-version';
+
+/** The Nx versions janus is tested with: its package.json's nx peer range, the one place it is written. */
+export const SUPPORTED_NX = PLUGIN_MANIFEST.peerDependencies.nx;
+
+/** The version of the nx package this plugin resolves (the workspace's), or null when there is none. */
+export function installedNxVersion(): string | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the workspace's nx, read at run time
+    return (require('nx/package.json') as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One line saying why this Nx cannot run janus, or undefined when it can. npm only warns about an unmet peer
+ * (and `--legacy-peer-deps` or `--force` silence even that), so janus says it itself, before an API that moved
+ * between Nx majors fails with a stack trace.
+ */
+export function unsupportedNx(version = installedNxVersion()): string | undefined {
+  if (version === null) return `janus needs nx ${SUPPORTED_NX} in the workspace, and nx is not installed`;
+  if (!satisfies(version, SUPPORTED_NX, { includePrerelease: true }))
+    return `janus ${PLUGIN_MANIFEST.version} supports nx ${SUPPORTED_NX}; this workspace has nx ${version}: move nx into that range or install a janus release that supports it`;
+  return undefined;
+}
+
+let checked = false;
+
+/** Throws `unsupportedNx`'s line, as an error without a stack worth reading; checks once per process. */
+export function assertSupportedNx(): void {
+  if (checked) return;
+  const problem = unsupportedNx();
+  if (problem) {
+    const error = new Error(problem);
+    error.stack = problem;
+    throw error;
+  }
+  checked = true;
+}
