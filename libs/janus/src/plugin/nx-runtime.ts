@@ -1,7 +1,8 @@
 import type * as Devkit from '@nx/devkit';
 import type * as DevkitInternal from '@nx/devkit/internal';
 import { join } from 'node:path';
-import { installedNxVersion, SUPPORTED_NX, unsupportedNx } from './supported-nx';
+import { installedNxVersion } from '../workspace/nx-version';
+import { SUPPORTED_NX, unsupportedNx } from './supported-nx';
 
 /**
  * The few Nx functions a project graph computation needs from this plugin, taken from the nx modules that

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installedNxVersion, SUPPORTED_NX, unsupportedNx } from './supported-nx';
+import { installedNxVersion } from '../workspace/nx-version';
+import { SUPPORTED_NX, unsupportedNx } from './supported-nx';
 
 describe('the Nx versions janus runs on', () => {
   it("are its package.json's nx peer range, which admits this workspace's nx", () => {

@@ -1,18 +1,9 @@
 import satisfies from 'semver/functions/satisfies';
+import { installedNxVersion } from '../workspace/nx-version';
 import { PLUGIN_MANIFEST } from './plugin-version';
 
 /** The Nx versions janus is tested with: its package.json's nx peer range, the one place it is written. */
 export const SUPPORTED_NX = PLUGIN_MANIFEST.peerDependencies.nx;
-
-/** The version of the nx package this plugin resolves (the workspace's), or null when there is none. */
-export function installedNxVersion(): string | null {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the workspace's nx, read at run time
-    return (require('nx/package.json') as { version: string }).version;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * One line saying why this Nx cannot run janus, or undefined when it can. npm only warns about an unmet peer

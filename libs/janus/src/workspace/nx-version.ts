@@ -1,10 +1,18 @@
-import { readFileSync } from 'node:fs';
+/** The version of the nx package this plugin resolves (the workspace's), or null when there is none. */
+export function installedNxVersion(): string | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the workspace's nx, read at run time
+    return (require('nx/package.json') as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
 
 let major: number | undefined;
 
 /** The major version of the nx installed where this plugin runs (the one running the graph or the task). */
 export function nxMajor(): number {
-  major ??= Number((JSON.parse(readFileSync(require.resolve('nx/package.json'), 'utf8')) as { version: string }).version.split('.')[0]);
+  major ??= Number((installedNxVersion() ?? '0').split('.')[0]);
   return major;
 }
 
