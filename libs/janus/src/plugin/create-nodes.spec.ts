@@ -50,7 +50,10 @@ describe('inferred targets on a temporary workspace', () => {
     const allInputs = project.targets!['docker-build'].inputs!;
     expect(allInputs).toContainEqual({ dependentTasksOutputFiles: '**/image-digests.json', transitive: true });
     expect(JSON.stringify(allInputs)).not.toContain('metadata.json');
-    expect(JSON.stringify(allInputs)).toContain(`git status --porcelain --untracked-files=no -- 'apps/agent' 'apps/agent/Dockerfile'`);
+    // Dirty is asked of what the image is made of: not the README or other files no COPY reads.
+    expect(JSON.stringify(allInputs)).toContain(
+      `git status --porcelain --untracked-files=no -- 'apps/agent/Dockerfile' 'apps/agent/.dockerignore' 'apps/agent/app' 'apps/agent/pyproject.toml'`,
+    );
   });
 
   it("gives docker-build the workspace's registry as an option (so the task hash covers it), and none without one", async () => {

@@ -1,4 +1,5 @@
 import type { Flag, Instruction } from 'dockerfile-ast';
+import { posix } from 'node:path';
 import { DockerfileModel, pathArguments } from '../dockerfile/dockerfile-model';
 
 /** What a Dockerfile reads from outside itself: the images its stages start from and the context paths it copies. */
@@ -38,4 +39,21 @@ export function dockerfileSources(text: string, buildArgs: Record<string, string
     }
   }
   return { baseImages: [...baseImages], contextSources: [...contextSources], unresolved };
+}
+
+/**
+ * The workspace paths (git pathspecs) an image's content comes from: the Dockerfile, the context's .dockerignore
+ * and each COPY/ADD source in the context; the whole context when a source only a build arg fills. Whether these
+ * are dirty decides a build's tags, so a README in the context that no COPY reads, edited, still builds (and
+ * caches) as the clean commit: the image is byte for byte the commit's. Paths, not a file list, so a deleted
+ * source counts too.
+ */
+export function imagePathspecs(contextDir: string, dockerfile: string, sources: Pick<DockerfileSources, 'contextSources' | 'unresolved'>): string[] {
+  const context = contextDir === '' ? '.' : contextDir;
+  if (sources.unresolved.length) return [context, dockerfile];
+  const inContext = sources.contextSources
+    .map((s) => posix.normalize(s.replace(/^\/+/, '')).replace(/\/+$/, ''))
+    .filter((s) => s !== '..' && !s.startsWith('../'))
+    .map((s) => (s === '.' || s === '' ? context : posix.join(context, s)));
+  return [...new Set([dockerfile, posix.join(context, '.dockerignore'), ...inContext])];
 }

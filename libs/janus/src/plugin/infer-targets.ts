@@ -8,6 +8,7 @@ import { templateSources } from '../rendering/template-sources';
 import { COMPOSE_FILE_NAMES, readComposeServices } from '../compose/compose-file';
 import { composeTargets, dockerBuildFactInputs, janusTargets } from '../targets/janus-targets';
 import { contextFilesRead } from './context-files';
+import { imagePathspecs } from './dockerfile-sources';
 import { dockerfileSources } from './dockerfile-sources';
 import { PLUGIN_ROOT } from './plugin-version';
 import type { NormalizedPluginOptions } from './plugin-options';
@@ -229,8 +230,8 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
     ...(plugin ?? []),
     // A base image built in this workspace: what it built (its digests, not its record's timings) is an input.
     { dependentTasksOutputFiles: `**/${IMAGE_DIGESTS_FILE}`, transitive: true },
-    // Whether the build's own paths are dirty, as the build itself decides it (its context and Dockerfile).
-    ...dockerBuildFactInputs([fromWs(contextDir) || '.', fromWs(join(ws, file))]),
+    // Whether what the image is made of is dirty, as the build itself decides it (its Dockerfile and COPY sources).
+    ...dockerBuildFactInputs(imagePathspecs(fromWs(contextDir), fromWs(join(ws, file)), sources)),
   ];
   // The contract's own checks are plugin code: a changed check proves the image again.
   const contract = targets['contract-test'];

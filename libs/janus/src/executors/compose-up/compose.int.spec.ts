@@ -187,7 +187,7 @@ describe('compose-up, compose-down, docker-logs, docker-stop and docker-clean', 
     try {
       const clean = await nx(['run', 'scratch:docker-clean']);
       expect(clean.ok).toBe(true);
-      expect(clean.out).toMatch(/removed 1 container\(s\) and 1 dangling image\(s\) of this workspace/);
+      expect(clean.out).toMatch(/removed 1 container\(s\) and 1 kept or dangling image\(s\) of this workspace/);
       expect(await mine()).toEqual([]);
       expect(
         await docker

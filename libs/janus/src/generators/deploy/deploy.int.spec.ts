@@ -32,7 +32,7 @@ describe('janus:deploy on the real engine', () => {
   let demoId = '';
   const generate = async (options: object = {}) => {
     tree = createTreeWithEmptyWorkspace();
-    addProjectConfiguration(tree, 'agent', { root: 'apps/agent', targets: { 'docker-build': { options: { image: repository } } } });
+    addProjectConfiguration(tree, 'agent', { root: 'apps/agent', targets: { 'docker-build': { options: { image: repository, registry: 'localhost:5000' } } } });
     tree.write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { port: 8080 } }));
     const o = { project: 'agent', tag: 'v1', unitName: `janus-deploytest-${id}`, envFilePath: join(dir, 'agent.env'), hostPort, skipFormat: true, ...options };
     await deployGenerator(tree, o);

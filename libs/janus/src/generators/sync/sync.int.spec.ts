@@ -105,8 +105,10 @@ describe('nx sync with janus:sync on a real workspace', () => {
     const contract = await nx(['run', 'agent-a:contract-test', '--output-style=stream']);
     expect({ code: contract.code, output: contract.code ? contract.output.slice(-3000) : '' }).toEqual({ code: 0, output: '' });
     expect(contract.output).toMatch(/(\d+)\/\1 checks passed/);
-    // The image carries the synced healthcheck.
-    const inspected = await runCommand('docker', ['image', 'inspect', image, '--format', '{{json .Config.Healthcheck}}']);
+    // The image carries the synced healthcheck. Found by the id its build recorded: the synced tree is not yet
+    // committed, so the build is tagged sha-<7>-dirty only, never latest.
+    const built = (JSON.parse(read('dist/docker/agent-a/metadata.json')) as { platforms: Array<{ imageId: string }> }).platforms[0].imageId;
+    const inspected = await runCommand('docker', ['image', 'inspect', built, '--format', '{{json .Config.Healthcheck}}']);
     expect(JSON.parse(inspected.stdout)).toMatchObject({ Retries: 4 });
   });
 });

@@ -6,6 +6,7 @@ import type { LayerCacheRequest } from '../../../engine/build-engines/build-engi
 import { type GitFacts, lastChangeOf, treeDirty } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecret, resolveSecrets } from '../../../image/secret-spec';
+import { dockerfileSources, imagePathspecs } from '../../../plugin/dockerfile-sources';
 import { janusPluginEntryOptions, normalizePluginOptions, type NormalizedPluginOptions, SET_REGISTRY_HINT } from '../../../plugin/plugin-options';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
 import { type MachineSettings, machineSettings, NPM_CA_SECRET, NPM_REGISTRY_ARG } from '../../../workspace/machine-settings';
@@ -207,9 +208,11 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
   const head = await gitFacts;
-  // What the image is made of: whether its commit or its dirtiness, only these paths decide.
+  // The commit that last changed the build's paths dates a base image; whether the tree is dirty is asked of what
+  // the image is made of (its Dockerfile and COPY sources), exactly as inference hashes it.
   const paths = [relative(ws, buildContext) || '.', relative(ws, file)];
-  const [lastChange, dirty] = await Promise.all([o.revisionFrom === 'inputs' ? lastChangeOf(ws, paths) : undefined, head.sha ? treeDirty(ws, paths) : false]);
+  const made = imagePathspecs(relative(ws, buildContext), relative(ws, file), dockerfileSources(dockerfile, o.buildArgs));
+  const [lastChange, dirty] = await Promise.all([o.revisionFrom === 'inputs' ? lastChangeOf(ws, paths) : undefined, head.sha ? treeDirty(ws, made) : false]);
   const git = { ...head, ...lastChange, ...(dirty ? { dirty } : {}) };
   const { tags, dropped } = tagsFor(git, { extra: o.tags, derive: o.deriveTags });
   if (tags.length === 0) tags.push({ tag: 'latest', rule: 'latest' });
