@@ -4,6 +4,21 @@ import { dockerClient } from '../engine/docker-client';
 import { buildImage } from './build-test-image';
 
 /** Removes every local image a test made under these references (tags and the images behind them). */
+/**
+ * The demo agent's image held under a tag of the caller's own (`<name>:held`), so no other spec's cleanup (a
+ * docker-clean removing kept images, a rebuild moving the demo's tags) can take it away mid-run. Release it with
+ * `untagImages(name)`, which leaves the image to the demo's own tags.
+ */
+export async function holdDemoAgentImage(name: string): Promise<string> {
+  const docker = dockerClient();
+  const candidates = await docker.listImages({ filters: { reference: ['localhost:5000/demo-agent'] } });
+  // `kept-<id>` tags name images a later docker-clean removes; a release tag is what the demo left running.
+  const demo = candidates.find((i) => (i.RepoTags ?? []).some((t) => !/:kept-/.test(t))) ?? candidates[0];
+  if (!demo) throw new Error('no localhost:5000/demo-agent image in the engine: run nx run demo-agent:docker-build first');
+  await docker.getImage(demo.Id).tag({ repo: name, tag: 'held' });
+  return demo.Id;
+}
+
 export async function removeImages(...references: string[]): Promise<void> {
   const docker = dockerClient();
   for (const reference of references) {

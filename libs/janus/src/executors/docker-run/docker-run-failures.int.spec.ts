@@ -1,3 +1,4 @@
+import { holdDemoAgentImage, untagImages } from '../../testing/test-images';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -59,18 +60,18 @@ describe.each([
 ])('docker-run failures fail the command on %s', (_name, make, continuous) => {
   let ws: Workspace;
   let image = '';
+  const held = `janus-test/docker-run-held-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
   const run = (...options: string[]) => ws.nx(['run', 'agent-a:docker-run', '--excludeTaskDependencies', '--output-style=stream', ...options]);
 
   beforeAll(async () => {
     await assertEngineRunning();
-    const demo = (await dockerClient().listImages({ filters: { reference: ['localhost:5000/demo-agent'] } }))[0];
-    if (!demo) throw new Error('no localhost:5000/demo-agent image in the engine: run nx run demo-agent:docker-build first');
-    image = demo.Id;
+    image = await holdDemoAgentImage(held);
     ws = await make();
     const generated = await ws.nx(['g', 'janus:baseline', 'agent-a', '--no-interactive']);
     if (generated.code !== 0) throw new Error(generated.output);
   });
   afterAll(async () => {
+    await untagImages(held);
     for (const c of ws ? await projectContainers(ws.root, 'agent-a') : []) await dockerClient().getContainer(c.id).remove({ force: true });
     ws?.dispose();
   });

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { projectContainers } from '../../compose/workspace-containers';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { ctrlCUnderNx } from '../../testing/ctrl-c-under-nx';
+import { holdDemoAgentImage, untagImages } from '../../testing/test-images';
 import { executorContext } from '../../testing/executor-context';
 import dockerLogs from '../docker-logs/executor';
 import dockerStop from '../docker-stop/executor';
@@ -19,16 +20,16 @@ describe('janus:docker-run with docker-logs and docker-stop', () => {
   const ws = mkdtempSync(join(tmpdir(), 'janus-run-'));
   const context = executorContext(ws, 'probe', 'apps/probe');
   let image = '';
+  const held = `janus-test/docker-run-held-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
   let hostPort = 0;
 
   beforeAll(async () => {
     await assertEngineRunning();
-    const demo = (await dockerClient().listImages({ filters: { reference: ['localhost:5000/demo-agent'] } }))[0];
-    if (!demo) throw new Error('no localhost:5000/demo-agent image in the engine: run nx run demo-agent:docker-build first');
-    image = demo.Id;
+    image = await holdDemoAgentImage(held);
     hostPort = await freePort();
   });
   afterAll(async () => {
+    await untagImages(held);
     for (const c of await projectContainers(ws, 'probe')) await dockerClient().getContainer(c.id).remove({ force: true });
     rmSync(ws, { recursive: true, force: true });
   });

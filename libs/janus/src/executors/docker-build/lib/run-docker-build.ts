@@ -54,12 +54,18 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
   // is the engine there, may these credentials push to the repository (fail before a long build, not after
   // it: an untrusted certificate, a refused password or token, a path the registry refuses), which builder.
-  const registry = o.stage === 'registry' ? registryFor(o.repository) : undefined;
+  // One lookup per registry repository for the whole run: the push target and the layer-cache sources share it.
+  const targets = new Map<string, Promise<RegistryTarget>>();
+  const targetFor = (image: string) => {
+    if (!targets.has(image)) targets.set(image, registryFor(image));
+    return targets.get(image)!;
+  };
+  const registry = o.stage === 'registry' ? targetFor(o.repository) : undefined;
   const ready = await Promise.allSettled([
     assertEngineRunning(),
     registry?.then(checkPushTarget),
     selectBuildEngine(o.engine),
-    existingCacheSources(o.layerCache, (l) => logger.info(l)),
+    existingCacheSources(o.layerCache, (l) => logger.info(l), targetFor),
   ]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
   const engine = explainingPlatformMismatch((ready[2] as PromiseFulfilledResult<BuildEngine>).value, finalBaseImage(o.dockerfile, o.buildArgs, o.target));
