@@ -17,9 +17,11 @@ export interface RegistryTarget {
 }
 
 /** The registry and repository of `<registry>/<image>`, with credentials from the environment or the Docker config. */
-export async function registryFor(image: string): Promise<RegistryTarget> {
+export async function registryFor(image: string, asked?: Map<string, Promise<FoundCredentials | undefined>>): Promise<RegistryTarget> {
   const ref = parseImageReference(`${image}:x`);
-  const credentials = await registryCredentials(ref.registry);
+  // `asked`: one run's answers per registry, so a credential helper is asked once however many lookups the run makes.
+  if (asked && !asked.has(ref.registry)) asked.set(ref.registry, registryCredentials(ref.registry));
+  const credentials = await (asked ? asked.get(ref.registry)! : registryCredentials(ref.registry));
   const client = RegistryClient.forHost(ref.registry, {
     credentials: credentials && { username: credentials.username, password: credentials.password },
     credentialSource: credentials?.source,

@@ -17,6 +17,7 @@ import {
   stagePlatforms,
 } from '../../../image/publish-image';
 import { existingCacheSources } from '../../../image/layer-cache-sources';
+import type { FoundCredentials } from '../../../registry/credentials';
 import { searchableSecretValues } from '../../../image/secret-spec';
 import { explainingPlatformMismatch } from './platform-mismatch';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
@@ -54,12 +55,10 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
   // is the engine there, may these credentials push to the repository (fail before a long build, not after
   // it: an untrusted certificate, a refused password or token, a path the registry refuses), which builder.
-  // One lookup per registry repository for the whole run: the push target and the layer-cache sources share it.
-  const targets = new Map<string, Promise<RegistryTarget>>();
-  const targetFor = (image: string) => {
-    if (!targets.has(image)) targets.set(image, registryFor(image));
-    return targets.get(image)!;
-  };
+  // One credentials lookup per registry for the whole run: the push target and the layer-cache sources share it
+  // (each keeps its own client: a client's auth handshake is not made for concurrent first requests).
+  const asked = new Map<string, Promise<FoundCredentials | undefined>>();
+  const targetFor = (image: string) => registryFor(image, asked);
   const registry = o.stage === 'registry' ? targetFor(o.repository) : undefined;
   const ready = await Promise.allSettled([
     assertEngineRunning(),
