@@ -15,11 +15,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+require_debian_root
 # This machine's build settings (host network, CA bundle), for the base images it builds with docker-build.
 # shellcheck source=../this-machine.sh
 . "$here/../this-machine.sh"
-
-require_debian_root
 ensure_apt_packages docker.io qemu-user-static binfmt-support docker-registry debootstrap curl apache2-utils
 ensure_compose
 ensure_binfmt_arm64

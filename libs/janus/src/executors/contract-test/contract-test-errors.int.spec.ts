@@ -63,6 +63,6 @@ describe('janus:contract-test when the image cannot be had', () => {
     };
     writeBuildRecord(join(ws, 'dist/docker/agent'), record);
     expect((await contractTestExecutor({}, ctx)).success).toBe(false);
-    expect(errors.join('\n')).toMatch(/sha256:ffffffffffff .* is not in this engine: the record is of an engine-only build .*--stage=registry/);
+    expect(errors.join('\n')).toMatch(/sha256:ffffffffffff \(linux\/amd64\), which is not in this engine: .*--skip-nx-cache.*--stage=registry/);
   });
 });
