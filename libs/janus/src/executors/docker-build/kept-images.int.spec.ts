@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { projectContainers } from '../../compose/workspace-containers';
 import { dockerClient } from '../../engine/docker-client';
@@ -9,11 +8,10 @@ import type { BuildRecord } from '../../image/build-record';
 import { CommandError } from '../../process/run-command';
 import { janusTargets } from '../../targets/janus-targets';
 import { initGitRepo } from '../../testing/git-repo';
+import { addRuntimeAgentProject } from '../../testing/runtime-agent-project';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import { removeImages } from '../../testing/test-images';
 import { freePort, TestRegistry } from '../../testing/test-registry';
-
-const FIXTURE = join(__dirname, '../../testing/fixtures/contract/runtime-agent');
 
 // Issue 21's sequence with the real nx CLI and engine: a plain build, the README's CI line (which moves the
 // tags to another image), then a plain build again, which Nx answers from its cache with the first record.
@@ -44,10 +42,7 @@ describe('an image a cached build record names', () => {
 
   beforeAll(async () => {
     await registry.start();
-    mkdirSync(ws.path('apps'), { recursive: true });
-    cpSync(FIXTURE, ws.path('apps/agent'), { recursive: true });
-    writeFileSync(ws.path('apps/agent/id'), randomBytes(8).toString('hex'));
-    writeFileSync(ws.path('apps/agent/Dockerfile'), readFileSync(ws.path('apps/agent/Dockerfile'), 'utf8') + 'COPY id /opt/id\n');
+    addRuntimeAgentProject(ws);
     const targets = janusTargets({ port: 8080 });
     targets['docker-build'].options = { platforms: 'linux/amd64', registry: registry.host, image, lint: false };
     targets['contract-test'].options = { kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' } };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { readContractReport } from '../../contract/report';
 import { inspectImage } from '../../engine/image-store';
@@ -9,11 +9,9 @@ import { RegistryClient } from '../../registry/registry-client';
 import { janusTargets } from '../../targets/janus-targets';
 import { initGitRepo } from '../../testing/git-repo';
 import { removeImages } from '../../testing/test-images';
+import { addRuntimeAgentProject } from '../../testing/runtime-agent-project';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import { TestRegistry } from '../../testing/test-registry';
-import { join } from 'node:path';
-
-const FIXTURE = join(__dirname, '../../testing/fixtures/contract/runtime-agent');
 
 // The real nx CLI and its cache: build, prove and ship with the ci configuration, then play the machine that
 // restores everything from the cache but never built the image (its engine has none of it, dist/ is gone).
@@ -36,10 +34,7 @@ describe('a shared-cache hit on an engine without the images', () => {
 
   beforeAll(async () => {
     await registry.start();
-    mkdirSync(ws.path('apps'), { recursive: true });
-    cpSync(FIXTURE, ws.path('apps/agent'), { recursive: true });
-    writeFileSync(ws.path('apps/agent/id'), randomBytes(8).toString('hex'));
-    writeFileSync(ws.path('apps/agent/Dockerfile'), readFileSync(ws.path('apps/agent/Dockerfile'), 'utf8') + 'COPY id /opt/id\n');
+    addRuntimeAgentProject(ws);
     const targets = janusTargets({ port: 8080 });
     targets['docker-build'].options = { platforms: 'linux/amd64', registry: registry.host, image, lint: false, deriveTags: false, tags: ['v1'] };
     targets['contract-test'].options = { kind: 'runtime', env: { OPENAI_API_KEY: 'sk-test' } };
