@@ -13,8 +13,8 @@ import { requestJson } from '../../libs/janus/src/contract/http-json';
 import { postAndReadSse } from '../../libs/janus/src/contract/sse-reader';
 import contractTestExecutor from '../../libs/janus/src/executors/contract-test/executor';
 import type { ContractReport } from '../../libs/janus/src/contract/report';
+import { REPO_ROOT } from '../repo-root';
 
-const REPO_ROOT = join(__dirname, '../..');
 const APPS = ['baseline-agent-cli', 'baseline-langchain'] as const;
 type App = (typeof APPS)[number];
 const id = randomBytes(3).toString('hex');

@@ -6,8 +6,8 @@ import { runCommand } from '../../../libs/janus/src/process/run-command';
 import { renderBaselineTo } from '../../../libs/janus/src/testing/render-baseline';
 import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
 import { Verdaccio } from './verdaccio';
+import { REPO_ROOT } from '../../../tools/repo-root';
 
-const REPO_ROOT = join(__dirname, '../../..');
 const NX_VERSION = '23.2.1';
 const OLD_PROJECT_JSON = join(REPO_ROOT, 'libs/janus/src/migrations/0-2-0/__fixtures__/project-json-0.1.0.json');
 

@@ -1,6 +1,6 @@
 import { selectBuildEngine } from '../engine/build-engines/select-build-engine';
 import { tagImage } from '../engine/image-store';
-import { nativePlatform } from '../image/platform';
+import { nativePlatform } from '../oci/platform';
 
 export interface BuildImageRequest {
   context: string;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readContractReport } from '../../contract/report';
 import { assertEngineRunning } from '../../engine/docker-client';
 import { type BuildRecord, writeBuildRecord } from '../../image/build-record';
-import { nativePlatform } from '../../image/platform';
+import { nativePlatform } from '../../oci/platform';
 import { executorContext } from '../../testing/executor-context';
 import contractTestExecutor from './executor';
 

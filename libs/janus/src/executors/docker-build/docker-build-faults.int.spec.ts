@@ -11,7 +11,7 @@ import type { DockerBuildOptions } from './options-schema';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../testing/executor-context';
-import { REPO_ROOT } from '../../testing/temp-workspace';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 const REGISTRY = 'localhost:5000';
 const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');

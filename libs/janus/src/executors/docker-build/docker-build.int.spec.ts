@@ -11,7 +11,7 @@ import type { BuildRecord } from '../../image/build-record';
 import { dockerClient, assertEngineRunning } from '../../engine/docker-client';
 import { startContainer } from '../../engine/container-runner';
 import { RegistryClient } from '../../registry/registry-client';
-import { MediaType } from '../../registry/media-types';
+import { MediaType } from '../../oci/media-types';
 import { executorContext } from '../../testing/executor-context';
 import { initGitRepo } from '../../testing/git-repo';
 

@@ -10,7 +10,7 @@ import { type ContractReport, writeReports } from '../../contract/report';
 import { assertEngineRunning } from '../../engine/docker-client';
 import { tagImage } from '../../engine/image-store';
 import type { BuildRecord } from '../../image/build-record';
-import { nativePlatform } from '../../image/platform';
+import { nativePlatform } from '../../oci/platform';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../testing/executor-context';
 

@@ -7,8 +7,9 @@ import { projectContainers } from '../../compose/workspace-containers';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { CommandError, runCommand } from '../../process/run-command';
 import { Nx24Workspace, NX24 } from '../../testing/nx24-workspace';
-import { REPO_ROOT, TempWorkspace } from '../../testing/temp-workspace';
+import { TempWorkspace } from '../../testing/temp-workspace';
 import { freePort } from '../../testing/test-registry';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 interface Workspace {
   root: string;

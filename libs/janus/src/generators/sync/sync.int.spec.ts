@@ -5,7 +5,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { type CommandResult, CommandError, runCommand } from '../../process/run-command';
 import { initGitRepo } from '../../testing/git-repo';
 import { removeImages } from '../../testing/test-images';
-import { REPO_ROOT, TempWorkspace } from '../../testing/temp-workspace';
+import { TempWorkspace } from '../../testing/temp-workspace';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 // A template maintainer's day on the real nx CLI: a convention changes in one partial, CI's `nx sync:check`
 // refuses the drift naming each Dockerfile, `nx sync` carries the change into exactly the regions it belongs
