@@ -1,4 +1,4 @@
-import { removeImages } from '../../libs/janus/src/testing/test-images';
+import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
-import { renderBaselineTo } from '../../../libs/janus/src/testing/render-baseline';
+import { renderBaselineTo } from '../../../libs/janus-testing/src/render-baseline';
 import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
 import { Verdaccio } from './verdaccio';
 import { REPO_ROOT } from '../../../tools/repo-root';

@@ -7,8 +7,8 @@ import { waitUntilReady } from '../../../libs/janus/src/contract/checks/readines
 import { startContainer, type StartedContainer } from '../../../libs/janus/src/engine/container-runner';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
 import { INDEX_TYPES } from '../../../libs/janus/src/oci/media-types';
-import { removeImages } from '../../../libs/janus/src/testing/test-images';
-import { TestRegistry } from '../../../libs/janus/src/testing/test-registry';
+import { removeImages } from '../../../libs/janus-testing/src/test-images';
+import { TestRegistry } from '../../../libs/janus-testing/src/test-registry';
 import { nodeBinDir } from './node-binaries';
 import { Verdaccio } from './verdaccio';
 import { REPO_ROOT } from '../../../tools/repo-root';
