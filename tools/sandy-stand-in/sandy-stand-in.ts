@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, request as httpRequest, type Server
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { testLabels } from '../../libs/janus/src/engine/container-runner';
+import { testLabels } from '../../libs/janus-testing/src/test-labels';
 import { CommandError, runCommand } from '../../libs/janus/src/process/run-command';
 
 /** Every container and network a stand-in makes carries this label, valued with the stand-in's id. */

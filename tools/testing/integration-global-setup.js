@@ -20,6 +20,9 @@ module.exports = async function integrationGlobalSetup() {
   thisMachineEnv();
   process.env.JANUS_TEST_RUN ??= randomBytes(6).toString('hex');
   process.env.JANUS_TEST_RUN_STARTED = String(Math.floor(Date.now() / 1000));
+  // The product adds no test label of its own: the run asks for its labels on every container janus starts, in
+  // specs and in the nx processes they spawn (names as in libs/janus-testing/src/test-labels.ts; the teardown finds them).
+  process.env.JANUS_CONTAINER_LABELS = `org.janus.test=true,org.janus.test.run=${process.env.JANUS_TEST_RUN}`;
   const tmp = join(process.env.TMPDIR || '/tmp', `janus-test-run-${process.env.JANUS_TEST_RUN}`);
   mkdirSync(tmp, { recursive: true });
   process.env.JANUS_TEST_RUN_TMPDIR = tmp;

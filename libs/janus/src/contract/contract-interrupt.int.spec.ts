@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { buildImage } from '../../../janus-testing/src/build-test-image';
-import { testContainerFilter } from '../engine/container-runner';
+import { testContainerFilter } from '../../../janus-testing/src/test-labels';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
 import { ctrlCUnderNx } from '../../../janus-testing/src/ctrl-c-under-nx';
 import { spawnExecutor } from '../../../janus-testing/src/spawn-executor';

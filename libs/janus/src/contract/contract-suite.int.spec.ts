@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { logger } from '@nx/devkit';
 import { buildImage } from '../../../janus-testing/src/build-test-image';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
-import { testContainerFilter } from '../engine/container-runner';
+import { testContainerFilter } from '../../../janus-testing/src/test-labels';
 import contractTestExecutor from '../executors/contract-test/executor';
 import type { ContractTestOptions } from '../executors/contract-test/options-schema';
 import { renderBaselineTo } from '../../../janus-testing/src/render-baseline';

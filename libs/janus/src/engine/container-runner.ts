@@ -1,25 +1,13 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
+import { callerLabels } from './caller-labels';
 import { dockerClient, engineUnreachable, isEngineGone } from './docker-client';
 import { DockerodeEngineApi } from './dockerode-engine-api';
 import { type HistoryEntry, imageHistory } from './image-store';
 
-/** Every container Janus starts for checks or tests carries this label, so leftovers can always be found. */
-export const TEST_LABEL = 'org.janus.test';
-/** Set by the integration tests' global setup: one id per test run, so runs sharing an engine never judge or remove each other's containers. */
-export const TEST_RUN_LABEL = 'org.janus.test.run';
 /** One value per scope (a contract run): Ctrl-C or a crash removes exactly that scope's containers. */
 export const SCOPE_LABEL = 'org.janus.scope';
-
-export function testLabels(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return { [TEST_LABEL]: 'true', ...(env.JANUS_TEST_RUN ? { [TEST_RUN_LABEL]: env.JANUS_TEST_RUN } : {}) };
-}
-
-/** The label filter that finds this test run's containers (every Janus test container outside a test run). */
-export function testContainerFilter(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [env.JANUS_TEST_RUN ? `${TEST_RUN_LABEL}=${env.JANUS_TEST_RUN}` : TEST_LABEL];
-}
 
 export interface StartOptions {
   /** Published on loopback; omit for containers that serve nothing. */
@@ -144,7 +132,7 @@ export async function startContainer(image: string, options: StartOptions, docke
   const container = await docker.createContainer({
     Image: image,
     Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
-    Labels: { ...testLabels(), ...options.labels },
+    Labels: { ...callerLabels(), ...options.labels },
     ExposedPorts: portKey ? { [portKey]: {} } : undefined,
     User: options.user,
     Cmd: options.cmd,
@@ -239,8 +227,8 @@ export class ScopeClosedError extends Error {
   }
 }
 
-/** Removes every container carrying the label (default: the test label); returns how many there were. */
-export async function removeLabelledContainers(docker = dockerClient(), label: string = TEST_LABEL): Promise<number> {
+/** Removes every container carrying the label; returns how many there were. */
+export async function removeLabelledContainers(docker: Docker, label: string): Promise<number> {
   const list = await docker.listContainers({ all: true, filters: { label: [label] } });
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
   return list.length;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage } from '../../../janus-testing/src/build-test-image';
 import { removeImages } from '../../../janus-testing/src/test-images';
+import { testContainerFilter, testLabels } from '../../../janus-testing/src/test-labels';
 import { ContainerScope, SCOPE_LABEL, ScopeClosedError } from './container-runner';
 import { assertEngineRunning, describeFailure, dockerClient } from './docker-client';
 
@@ -51,6 +52,20 @@ describe('a container scope', () => {
     expect(await scopeContainers(scope)).toEqual([]);
     await expect(starting).rejects.toBeInstanceOf(ScopeClosedError);
     await expect(scope.start(image, {})).rejects.toBeInstanceOf(ScopeClosedError);
+  });
+
+  it('carries the labels the test run asks for (JANUS_CONTAINER_LABELS), by which the teardown finds leftovers', async () => {
+    const scope = new ContainerScope();
+    try {
+      const started = await scope.start(image, {});
+      const labels = (await docker.getContainer(started.id).inspect()).Config.Labels;
+      expect(labels).toMatchObject(testLabels());
+      expect(await docker.listContainers({ all: true, filters: { label: testContainerFilter() } })).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Id: started.id })]),
+      );
+    } finally {
+      await scope.close();
+    }
   });
 
   it('names an engine that went away, with the containers it could not remove and how to remove them', async () => {

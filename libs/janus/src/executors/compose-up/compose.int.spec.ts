@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 import OpenAI from 'openai';
 import { stringify } from 'yaml';
 import { COMPOSE_WORKING_DIR_LABEL, workspaceContainers } from '../../compose/workspace-containers';
-import { testLabels } from '../../engine/container-runner';
+import { testLabels } from '../../../../janus-testing/src/test-labels';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import type { BuildRecord } from '../../image/build-record';
 import { noteBuiltImages } from '../../image/image-ledger';
