@@ -21,7 +21,7 @@ export const REBUILD_COMMAND = 'npm run build:plugin';
 /** What the package is made of: what tsconfig.lib.json compiles, the assets copied beside it, and the compiler settings. */
 export const PLUGIN_SOURCES: SourceSet = {
   include: [PLUGIN_ROOT, 'templates', 'tsconfig.base.json'],
-  exclude: ['^libs/janus/node_modules(/|$)', '^libs/janus/project\\.json$', '\\.spec\\.ts$', '/testing(/|$)', '/__fixtures__(/|$)'],
+  exclude: ['^libs/janus/node_modules(/|$)', '^libs/janus/project\\.json$', '\\.spec\\.ts$', '\\.fake\\.ts$', '/testing(/|$)', '/__fixtures__(/|$)'],
 };
 
 export interface PluginBuildOptions {
