@@ -7,13 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { satisfies } from 'semver';
 import { type BuildStamp, buildStampPath } from '../../libs/janus/src/package/build-stamp';
 import { changedSources, digestSources, type SourceSet } from '../../libs/janus/src/package/source-digest';
 import { enginesConflicts } from './dependency-engines';
+import { REPO_ROOT } from '../repo-root';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
 const PLUGIN_ROOT = 'libs/janus';
 const PACKAGE_DIR = 'dist/libs/janus';
 export const REBUILD_COMMAND = 'npm run build:plugin';
@@ -21,7 +21,7 @@ export const REBUILD_COMMAND = 'npm run build:plugin';
 /** What the package is made of: what tsconfig.lib.json compiles, the assets copied beside it, and the compiler settings. */
 export const PLUGIN_SOURCES: SourceSet = {
   include: [PLUGIN_ROOT, 'templates', 'tsconfig.base.json'],
-  exclude: ['^libs/janus/node_modules(/|$)', '^libs/janus/project\\.json$', '\\.spec\\.ts$', '\\.fake\\.ts$', '/testing(/|$)', '/__fixtures__(/|$)'],
+  exclude: ['^libs/janus/node_modules(/|$)', '^libs/janus/project\\.json$', '\\.spec\\.ts$', '/testing(/|$)', '/__fixtures__(/|$)'],
 };
 
 export interface PluginBuildOptions {

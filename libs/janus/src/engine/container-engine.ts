@@ -1,5 +1,7 @@
+import type { PushCredentials } from '../oci/credentials';
 import type { ImageInfo } from './engine-api';
 
+export type { PushCredentials } from '../oci/credentials';
 export type { ImageInfo } from './engine-api';
 
 /**
@@ -118,12 +120,6 @@ export interface ImageSummary {
 export interface HistoryEntry {
   createdBy: string;
   size: number;
-}
-
-export interface PushCredentials {
-  username: string;
-  password: string;
-  serveraddress: string;
 }
 
 /** What a push did: the short diff ids of the layers it uploaded (not those the registry had or mounted). */

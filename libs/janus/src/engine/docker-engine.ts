@@ -17,7 +17,7 @@ import type {
   PushResult,
   StartOptions,
 } from './container-engine';
-import { repositoryAndTag } from '../registry/image-reference';
+import { repositoryAndTag } from '../oci/image-reference';
 import { DockerodeEngineApi } from './dockerode-engine-api';
 import { type EngineApi, type ImageInfo, localEngineSocket } from './engine-api';
 import { CONFLICT, GONE, NOT_MODIFIED, tolerating } from './engine-status';

@@ -1,4 +1,4 @@
-import { registryTimeoutMs } from '../registry/registry-client';
+import { registryTimeoutMs } from '../oci/registry-timeouts';
 import type { ContainerEngine, HistoryEntry, ImageInfo, PushCredentials, PushResult } from './container-engine';
 import { containerEngine } from './docker-client';
 

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { WORKSPACE_LABEL, workspaceId } from '../../compose/workspace-containers';
-import { FakeContainerEngine } from '../../engine/container-engine.fake';
+import { FakeContainerEngine } from '../../../../janus-testing/src/fake-container-engine';
 
 const engine = new FakeContainerEngine();
 jest.mock('../../engine/docker-client', () => ({ ...jest.requireActual('../../engine/docker-client'), containerEngine: () => engine }));

@@ -13,7 +13,7 @@ import type {
   ImageSummary,
   PushResult,
   StartOptions,
-} from './container-engine';
+} from '../../janus/src/engine/container-engine';
 
 /** A container as the fake engine holds it; `looks` are what successive inspects answer (the last one repeats). */
 export interface FakeContainer {
@@ -29,7 +29,7 @@ export interface FakeContainer {
 /**
  * An engine in memory behind the ContainerEngine interface, for unit specs of what uses the door: it keeps
  * containers and images, answers as a well-behaved engine does ("already so" is no error), and records what
- * it was asked in `calls`. Not shipped (excluded from the plugin's build like specs).
+ * it was asked in `calls`.
  */
 export class FakeContainerEngine implements ContainerEngine {
   readonly endpoint = 'fake://engine';

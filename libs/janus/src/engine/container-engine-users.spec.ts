@@ -2,7 +2,7 @@ import { waitForServices } from '../compose/service-health';
 import { WORKSPACE_LABEL, workspaceContainers, workspaceId } from '../compose/workspace-containers';
 import { waitUntilHealthy } from '../contract/checks/health-status';
 import { removeLabelledContainers, StartedContainer, startContainer, TEST_LABEL } from './container-runner';
-import { FakeContainerEngine } from './container-engine.fake';
+import { FakeContainerEngine } from '../../../janus-testing/src/fake-container-engine';
 
 // What goes through the door, against an engine in memory behind the same interface.
 describe('users of the ContainerEngine door, on a fake engine', () => {
