@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { standInEngine, type StandInEngine } from '../../../janus-testing/src/stand-in-engine';
 import { DockerEngine } from './docker-engine';
 
 /** One stdout frame of Docker's multiplexed stream. */
@@ -14,14 +11,12 @@ function frame(text: string): Buffer {
 // The Docker adapter, on a stand-in engine at a socket path given to its constructor (as Podman's would be):
 // "already so" answers are no error, other failures keep the engine's status, and logs come demultiplexed.
 describe('the Docker engine behind the door', () => {
-  let dir: string;
-  let server: Server;
+  let standIn: StandInEngine;
   let engine: DockerEngine;
   const seen: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'janus-engine-'));
-    server = createServer((req, res) => {
+    standIn = await standInEngine((req, res) => {
       const path = (req.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0];
       seen.push(`${req.method} ${path}`);
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -36,16 +31,12 @@ describe('the Docker engine behind the door', () => {
       if (path === '/containers/json') return json(200, [{ Id: 'c1', Names: ['/web-1'], State: 'running', Labels: { a: 'b' } }]);
       return json(500, { message: `unexpected ${req.method} ${path}` });
     });
-    await new Promise<void>((resolve) => server.listen(join(dir, 'engine.sock'), resolve));
-    engine = new DockerEngine(join(dir, 'engine.sock'));
+    engine = new DockerEngine(standIn.socketPath);
   });
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => standIn.close());
 
   it('is reached at the socket it was given', async () => {
-    expect(engine.endpoint).toBe(`unix://${join(dir, 'engine.sock')}`);
+    expect(engine.endpoint).toBe(`unix://${standIn.socketPath}`);
     await engine.ping();
     expect(seen).toContain('GET /_ping');
   });
