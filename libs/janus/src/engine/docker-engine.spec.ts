@@ -11,6 +11,8 @@ function frame(text: string): Buffer {
 // The Docker adapter, on a stand-in engine at a socket path given to its constructor (as Podman's would be):
 // "already so" answers are no error, other failures keep the engine's status, and logs come demultiplexed.
 describe('the Docker engine behind the door', () => {
+  // The first call through dockerode loads it: seconds on a busy 2-core machine, not a hang.
+  jest.setTimeout(30_000);
   let standIn: StandInEngine;
   let engine: DockerEngine;
   const seen: string[] = [];
@@ -28,6 +30,13 @@ describe('the Docker engine behind the door', () => {
       if (path === '/containers/chatty/logs')
         return res.writeHead(200, { 'content-type': 'application/vnd.docker.raw-stream' }).end(Buffer.concat([frame('hello\n'), frame('world\n')]));
       if (path === '/images/old:1') return json(404, { message: 'No such image: old:1' });
+      if (path === '/events') {
+        const event = (id: string, Action: string) => JSON.stringify({ Type: 'container', Action, Actor: { ID: id, Attributes: { name: 'web-1' } }, time: 1 });
+        // Split mid-line on purpose: events arrive in chunks that do not follow line ends.
+        const text = `${event('c1', 'start')}\n${event('c1', 'die')}\n`;
+        res.writeHead(200, { 'content-type': 'application/json' }).write(text.slice(0, 30));
+        return void setTimeout(() => res.end(text.slice(30)), 20);
+      }
       if (path === '/containers/json') return json(200, [{ Id: 'c1', Names: ['/web-1'], State: 'running', Labels: { a: 'b' } }]);
       return json(500, { message: `unexpected ${req.method} ${path}` });
     });
@@ -51,6 +60,12 @@ describe('the Docker engine behind the door', () => {
 
   it("fails on anything else, with the engine's status and message", async () => {
     await expect(engine.containers.stop('busy', 1)).rejects.toMatchObject({ statusCode: 500, message: expect.stringContaining('permission denied') });
+  });
+
+  it('reads events as whole records, however the stream splits them', async () => {
+    const seenEvents: string[] = [];
+    for await (const e of engine.events({ type: 'container' }, new AbortController().signal)) seenEvents.push(`${e.id} ${e.action} ${e.attributes.name}`);
+    expect(seenEvents).toEqual(['c1 start web-1', 'c1 die web-1']);
   });
 
   it('answers logs as text, frames removed, and containers without the Engine API shapes', async () => {
