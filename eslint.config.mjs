@@ -11,6 +11,8 @@ const require = createRequire(import.meta.url);
 require('@swc-node/register');
 const janusLayers = require('./tools/eslint/janus-layers.ts');
 
+const ENGINE_DOOR = 'dockerode is loaded only inside engine/: use the ContainerEngine façade (engine/container-engine.ts).';
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'tmp/', 'coverage/', '.nx/', '**/__fixtures__/**', '**/files/**'] },
   js.configs.recommended,
@@ -45,6 +47,26 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  // One door to the container engine: only libs/janus/src/engine/ may load dockerode; everything else asks the
+  // ContainerEngine façade. no-restricted-syntax rather than no-restricted-imports, so this block and the layer
+  // rule (which owns no-restricted-imports) never override each other's options; it also catches require().
+  {
+    files: ['libs/janus/src/**/*.ts'],
+    ignores: ['libs/janus/src/engine/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ":matches(ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression)[source.value='dockerode']",
+          message: ENGINE_DOOR,
+        },
+        {
+          selector: ":matches(CallExpression[callee.name='require'] > Literal, TSExternalModuleReference > Literal)[value='dockerode']",
+          message: ENGINE_DOOR,
+        },
+      ],
+    },
   },
   prettier,
 );

@@ -1,6 +1,6 @@
-import type Docker from 'dockerode';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { dockerClient } from '../engine/docker-client';
+import type { ContainerEngine } from '../engine/container-engine';
+import { containerEngine } from '../engine/docker-client';
+import { retryUntil } from '../engine/retry-until';
 import { COMPOSE_SERVICE_LABEL } from './workspace-containers';
 
 export interface ServiceState {
@@ -13,8 +13,8 @@ export interface ServiceState {
   urls: string[];
 }
 
-async function stateOf(docker: Docker, id: string): Promise<ServiceState> {
-  const info = await docker.getContainer(id).inspect();
+async function stateOf(engine: ContainerEngine, id: string): Promise<ServiceState> {
+  const info = await engine.containers.inspect(id);
   const service = info.Config.Labels?.[COMPOSE_SERVICE_LABEL] ?? info.Name.replace(/^\//, '');
   const urls = Object.values(info.NetworkSettings.Ports ?? {})
     .flatMap((b) => b ?? [])
@@ -34,12 +34,22 @@ async function stateOf(docker: Docker, id: string): Promise<ServiceState> {
  * Waits until every container is ready, or one has exited or turned unhealthy, or the time is up; answers
  * the states as last seen. Polls the engine: compose v1 has no `up --wait`.
  */
-export async function waitForServices(ids: string[], timeoutMs: number, signal?: AbortSignal, docker: Docker = dockerClient()): Promise<ServiceState[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const states = await Promise.all(ids.map((id) => stateOf(docker, id)));
-    const done = states.every((s) => s.status === 'ready') || states.some((s) => s.status === 'exited' || s.status === 'unhealthy');
-    if (done || Date.now() >= deadline || signal?.aborted) return states;
-    await sleep(250);
-  }
+export async function waitForServices(
+  ids: string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+  engine: ContainerEngine = containerEngine(),
+): Promise<ServiceState[]> {
+  const waited = await retryUntil(
+    async () => {
+      const states = await Promise.all(ids.map((id) => stateOf(engine, id)));
+      const done = states.every((s) => s.status === 'ready') || states.some((s) => s.status === 'exited' || s.status === 'unhealthy');
+      return { done, value: states };
+    },
+    { timeoutMs, intervalMs: SERVICE_POLL_MS, signal },
+  );
+  return waited.value;
 }
+
+/** Between looks at the engine: an inspect per service is cheap, and compose users watch the wait. */
+const SERVICE_POLL_MS = 250;

@@ -1,8 +1,8 @@
-import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dockerClient } from '../engine/docker-client';
+import type { ContainerEngine } from '../engine/container-engine';
+import { containerEngine } from '../engine/docker-client';
 
 /** Carried by every container janus runs for people (docker-run): whose workspace started it. */
 export const WORKSPACE_LABEL = 'org.janus.workspace';
@@ -46,28 +46,28 @@ export interface WorkspaceContainer {
  * Every container this workspace started, running or not: docker-run's (labelled with the workspace id) and
  * compose's (whose project directory is in the workspace). Nobody else's, whatever their names.
  */
-export async function workspaceContainers(root: string, docker: Docker = dockerClient()): Promise<WorkspaceContainer[]> {
+export async function workspaceContainers(root: string, engine: ContainerEngine = containerEngine()): Promise<WorkspaceContainer[]> {
   const [runs, composed] = await Promise.all([
-    docker.listContainers({ all: true, filters: { label: [`${WORKSPACE_LABEL}=${workspaceId(root)}`] } }),
-    docker.listContainers({ all: true, filters: { label: [COMPOSE_WORKING_DIR_LABEL] } }),
+    engine.containers.list({ labels: [`${WORKSPACE_LABEL}=${workspaceId(root)}`] }),
+    engine.containers.list({ labels: [COMPOSE_WORKING_DIR_LABEL] }),
   ]);
   const out: WorkspaceContainer[] = [];
   for (const c of runs) {
-    out.push({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, state: c.State, origin: { kind: 'run', project: c.Labels[RUN_LABEL] ?? '' } });
+    out.push({ id: c.id, name: c.name, state: c.state, origin: { kind: 'run', project: c.labels[RUN_LABEL] ?? '' } });
   }
   for (const c of composed) {
-    if (!insideWorkspace(c.Labels[COMPOSE_WORKING_DIR_LABEL], root) || out.some((o) => o.id === c.Id)) continue;
+    if (!insideWorkspace(c.labels[COMPOSE_WORKING_DIR_LABEL], root) || out.some((o) => o.id === c.id)) continue;
     out.push({
-      id: c.Id,
-      name: c.Names[0]?.replace(/^\//, '') ?? c.Id,
-      state: c.State,
-      origin: { kind: 'compose', composeProject: c.Labels[COMPOSE_PROJECT_LABEL] ?? '', service: c.Labels[COMPOSE_SERVICE_LABEL] ?? '' },
+      id: c.id,
+      name: c.name,
+      state: c.state,
+      origin: { kind: 'compose', composeProject: c.labels[COMPOSE_PROJECT_LABEL] ?? '', service: c.labels[COMPOSE_SERVICE_LABEL] ?? '' },
     });
   }
   return out;
 }
 
 /** A project's containers in this workspace: the one docker-run started, and compose services named after it. */
-export async function projectContainers(root: string, project: string, docker: Docker = dockerClient()): Promise<WorkspaceContainer[]> {
-  return (await workspaceContainers(root, docker)).filter((c) => (c.origin.kind === 'run' ? c.origin.project : c.origin.service) === project);
+export async function projectContainers(root: string, project: string, engine: ContainerEngine = containerEngine()): Promise<WorkspaceContainer[]> {
+  return (await workspaceContainers(root, engine)).filter((c) => (c.origin.kind === 'run' ? c.origin.project : c.origin.service) === project);
 }

@@ -1,4 +1,3 @@
-import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -8,7 +7,8 @@ import { buildImage } from '../../../janus-testing/src/build-test-image';
 import { removeImages } from '../../../janus-testing/src/test-images';
 import { testContainerFilter, testLabels } from '../../../janus-testing/src/test-labels';
 import { ContainerScope, SCOPE_LABEL, ScopeClosedError } from './container-runner';
-import { assertEngineRunning, describeFailure, dockerClient } from './docker-client';
+import { assertEngineRunning, containerEngine, describeFailure, dockerClient } from './docker-client';
+import { DockerEngine } from './docker-engine';
 
 /** A socket in front of the real engine that the test can take away, as a dockerd that stops mid-run does. */
 async function engineProxy(socketPath: string): Promise<{ stop(): Promise<void> }> {
@@ -73,7 +73,8 @@ describe('a container scope', () => {
     const proxy = await engineProxy(join(dir, 'engine.sock'));
     const scope = new ContainerScope();
     try {
-      const viaProxy = new Docker({ socketPath: join(dir, 'engine.sock') });
+      // The engine is one constructor argument: here, a socket that the test takes away.
+      const viaProxy = new DockerEngine(join(dir, 'engine.sock'));
       const started = await scope.start(image, {}, viaProxy);
       await proxy.stop();
       const failure = await scope.close(viaProxy).then(
@@ -88,7 +89,7 @@ describe('a container scope', () => {
       expect((await scopeContainers(scope)).map((c) => c.Id)).toEqual([started.id]);
     } finally {
       await proxy.stop().catch(() => undefined);
-      await scope.close(docker);
+      await scope.close(containerEngine());
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,29 +1,28 @@
 import type Docker from 'dockerode';
-import { DockerodeEngineApi } from './dockerode-engine-api';
+import type { ContainerEngine } from './container-engine';
+import { DockerEngine } from './docker-engine';
 import { type EngineApi, localEngineSocket } from './engine-api';
-import { SocketEngineApi } from './socket-engine-api';
 
-let client: Docker | undefined;
+let engine: DockerEngine | undefined;
 
-/**
- * dockerode, talking to DOCKER_HOST or the default socket: for streams (push, pull, save) and containers.
- * Loaded on first use, since a build that only pings, inspects and tags never needs it (see EngineApi).
- */
-export function dockerClient(): Docker {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
-  client ??= new (require('dockerode') as typeof Docker)();
-  return client;
+/** The engine DOCKER_HOST (or the default socket) names, behind the ContainerEngine door; one per process. */
+export function containerEngine(): ContainerEngine {
+  return defaultEngine();
 }
 
-let api: EngineApi | undefined;
+function defaultEngine(): DockerEngine {
+  engine ??= new DockerEngine();
+  return engine;
+}
+
+/** dockerode for the default engine, for engine/ internals (image loads) and specs that check the engine's own view. */
+export function dockerClient(): Docker {
+  return defaultEngine().docker();
+}
 
 /** The Engine API's plain calls: straight over a local socket, through dockerode for any other DOCKER_HOST. */
 export function engineApi(): EngineApi {
-  if (!api) {
-    const socket = localEngineSocket();
-    api = socket ? new SocketEngineApi(socket) : new DockerodeEngineApi(dockerClient());
-  }
-  return api;
+  return defaultEngine().api();
 }
 
 const GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
@@ -47,9 +46,9 @@ export function engineUnreachable(e: unknown, doing?: string): Error {
 }
 
 /** Fails with instructions instead of an ECONNREFUSED stack when no engine answers. */
-export async function assertEngineRunning(engine: EngineApi = engineApi()): Promise<void> {
+export async function assertEngineRunning(target: Pick<ContainerEngine, 'ping'> = containerEngine()): Promise<void> {
   try {
-    await engine.ping();
+    await target.ping();
   } catch (e) {
     throw engineUnreachable(e);
   }

@@ -1,76 +1,42 @@
-import type Docker from 'dockerode';
-import { repositoryAndTag } from '../oci/image-reference';
 import { registryTimeoutMs } from '../oci/registry-timeouts';
-import type { PushCredentials } from '../oci/credentials';
-import { dockerClient, engineApi } from './docker-client';
-import type { EngineApi, ImageInfo } from './engine-api';
-import { followProgress } from './progress-stream';
+import type { ContainerEngine, HistoryEntry, ImageInfo, PushCredentials, PushResult } from './container-engine';
+import { containerEngine } from './docker-client';
 
-/** The engine's local image store, as the rest of the plugin sees it: no dockerode types beyond inspect data. */
-export type { ImageInfo } from './engine-api';
-
-export interface HistoryEntry {
-  createdBy: string;
-  size: number;
-}
+/** The engine's local image store, as the rest of the plugin sees it: no Engine API types beyond inspect data. */
+export type { HistoryEntry, ImageInfo, PushCredentials, PushResult } from './container-engine';
 
 /** The image as the engine has it, or undefined when it has none by that name or id. */
-export function inspectImage(ref: string, engine: EngineApi = engineApi()): Promise<ImageInfo | undefined> {
-  return engine.inspectImage(ref);
+export function inspectImage(ref: string, engine: ContainerEngine = containerEngine()): Promise<ImageInfo | undefined> {
+  return engine.images.inspect(ref);
 }
 
-export async function tagImage(imageId: string, ref: string, engine: EngineApi = engineApi()): Promise<void> {
-  const { repo, tag } = repositoryAndTag(ref);
-  await engine.tagImage(imageId, repo, tag);
+export function tagImage(imageId: string, ref: string, engine: ContainerEngine = containerEngine()): Promise<void> {
+  return engine.images.tag(imageId, ref);
 }
 
 /** Removes an image only while nothing names it, so a shared layer or a user's tag is never taken away. */
-export async function removeIfUntagged(imageId: string, engine: EngineApi = engineApi()): Promise<boolean> {
+export async function removeIfUntagged(imageId: string, engine: ContainerEngine = containerEngine()): Promise<boolean> {
   const info = await inspectImage(imageId, engine).catch(() => undefined);
   if (!info || (info.RepoTags ?? []).length > 0) return false;
-  return engine
-    .removeImage(imageId)
-    .then(() => true)
-    .catch(() => false);
+  return engine.images.remove(imageId).catch(() => false);
 }
 
-export async function imageHistory(ref: string, engine: EngineApi = engineApi()): Promise<HistoryEntry[]> {
-  const history = await engine.imageHistory(ref);
-  return history.map((h) => ({ createdBy: h.CreatedBy ?? '', size: h.Size ?? 0 }));
-}
-
-/** What a push did: the short diff ids of the layers it uploaded (not those the registry had or mounted). */
-export interface PushResult {
-  uploadedDiffIds: string[];
+export function imageHistory(ref: string, engine: ContainerEngine = containerEngine()): Promise<HistoryEntry[]> {
+  return engine.images.history(ref);
 }
 
 /**
  * Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. No
  * progress for `stallMs` fails the push naming what it waited for (see followProgress).
  */
-export async function pushImage(
+export function pushImage(
   ref: string,
   auth?: PushCredentials,
   onLine?: (line: string) => void,
   stallMs = registryTimeoutMs(),
-  docker: Docker = dockerClient(),
+  engine: ContainerEngine = containerEngine(),
 ): Promise<PushResult> {
-  const { repo, tag } = repositoryAndTag(ref);
-  const stream = await docker
-    .getImage(repo)
-    .push({ tag, authconfig: auth && { username: auth.username, password: auth.password, serveraddress: auth.serveraddress } });
-  const uploaded = new Set<string>();
-  await followProgress(
-    docker,
-    stream,
-    `push ${ref}`,
-    (event) => {
-      if (event.status === 'Pushed' && event.id) uploaded.add(event.id);
-      if (onLine && event.status && !/Preparing|Waiting|Pushing/.test(event.status)) onLine(`${event.id ? `${event.id}: ` : ''}${event.status}`);
-    },
-    stallMs,
-  );
-  return { uploadedDiffIds: [...uploaded] };
+  return engine.images.push(ref, { auth, onLine, stallMs });
 }
 
 /**
@@ -78,28 +44,11 @@ export async function pushImage(
  * with `auth` for a private registry. The engine answers a pull only once the registry has, and waits for it
  * as long as it likes: the pull must start, and then progress, within the registry deadline.
  */
-export async function ensureImage(ref: string, engine: EngineApi = engineApi(), auth?: PushCredentials): Promise<ImageInfo> {
+export async function ensureImage(ref: string, engine: ContainerEngine = containerEngine(), auth?: PushCredentials): Promise<ImageInfo> {
   const present = await inspectImage(ref, engine);
   if (present) return present;
-  const docker = dockerClient();
-  const deadlineMs = registryTimeoutMs();
   try {
-    const starting = new AbortController();
-    const timer = setTimeout(() => starting.abort(), deadlineMs);
-    let stream: NodeJS.ReadableStream;
-    try {
-      stream = await docker.pull(ref, { abortSignal: starting.signal, authconfig: auth && { ...auth } });
-    } catch (e) {
-      if (starting.signal.aborted) {
-        throw new Error(
-          `the engine did not start the pull within ${deadlineMs / 1000} s (it waits for the registry's first answer); is the registry answering?`,
-        );
-      }
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-    await followProgress(docker, stream, `pull ${ref}`, undefined, deadlineMs);
+    await engine.images.pull(ref, { auth, deadlineMs: registryTimeoutMs() });
   } catch (e) {
     // The engine's status for a failed pull is its own (500 for a registry it could not reach), not the registry's.
     const why = (e as Error).message.replace(/^pull \S+ failed: /, '').replace(/^\(HTTP code \d+\) [^-]*- /, '');
@@ -111,12 +60,11 @@ export async function ensureImage(ref: string, engine: EngineApi = engineApi(), 
 }
 
 /** The registry mirrors the engine uses for Docker Hub names (where a build's `FROM python:…` really came from). */
-export async function engineMirrors(engine: EngineApi = engineApi()): Promise<string[]> {
-  const info = await engine.info();
-  return info.RegistryConfig?.Mirrors ?? [];
+export function engineMirrors(engine: ContainerEngine = containerEngine()): Promise<string[]> {
+  return engine.images.mirrors();
 }
 
 /** `docker save` of one image: a tar of its config and layers, streamed (layers can be hundreds of MB). */
-export async function saveImage(ref: string, docker: Docker = dockerClient()): Promise<NodeJS.ReadableStream> {
-  return docker.getImage(ref).get();
+export function saveImage(ref: string, engine: ContainerEngine = containerEngine()): Promise<NodeJS.ReadableStream> {
+  return engine.images.save(ref);
 }

@@ -1,21 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { standInEngine, type StandInEngine } from '../../../janus-testing/src/stand-in-engine';
 import { EngineApiError, localEngineSocket } from './engine-api';
 import { SocketEngineApi } from './socket-engine-api';
 
 // A stand-in engine on a unix socket: the client must speak the Engine API's paths and read its answers the
 // way dockerode does (404 on inspect means "no such image", other failures carry the engine's message).
 describe('the Engine API over a local socket', () => {
-  let dir: string;
-  let server: Server;
+  let standIn: StandInEngine;
   const seen: string[] = [];
   let api: SocketEngineApi;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'janus-engine-'));
-    server = createServer((req, res) => {
+    standIn = await standInEngine((req, res) => {
       seen.push(`${req.method} ${req.url}`);
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (req.url === '/_ping') return res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
@@ -25,13 +21,9 @@ describe('the Engine API over a local socket', () => {
       if (req.url === '/images/sha256:abc?noprune=false') return json(409, { message: 'image is being used by running container' });
       return json(500, { message: 'unexpected' });
     });
-    await new Promise<void>((resolve) => server.listen(join(dir, 'docker.sock'), resolve));
-    api = new SocketEngineApi(join(dir, 'docker.sock'));
+    api = new SocketEngineApi(standIn.socketPath);
   });
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => standIn.close());
 
   it('pings, inspects and tags', async () => {
     await api.ping();
@@ -48,7 +40,7 @@ describe('the Engine API over a local socket', () => {
   });
 
   it('reports an engine that is not there by its connection error', async () => {
-    await expect(new SocketEngineApi(join(dir, 'nope.sock')).ping()).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(new SocketEngineApi(join(dirname(standIn.socketPath), 'nope.sock')).ping()).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('speaks to local sockets itself and leaves other DOCKER_HOSTs to dockerode', () => {

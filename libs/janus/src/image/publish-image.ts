@@ -1,4 +1,4 @@
-import { engineApi } from '../engine/docker-client';
+import { containerEngine } from '../engine/docker-client';
 import { pushImage, tagImage } from '../engine/image-store';
 import { type FoundCredentials, registryCredentials } from '../registry/credentials';
 import { parseImageReference } from '../oci/image-reference';
@@ -81,7 +81,7 @@ export async function stagePlatforms(
     const untag = () =>
       tagging
         .catch(() => undefined)
-        .then(() => engineApi().removeImage(localRef))
+        .then(() => containerEngine().images.remove(localRef))
         .catch(() => undefined);
     const untrack = track(`removing the local tag ${localRef}`, untag);
     await tagging;

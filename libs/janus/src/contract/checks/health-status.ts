@@ -1,18 +1,24 @@
 import type { StartedContainer } from '../../engine/container-runner';
+import { retryUntil } from '../../engine/retry-until';
 import type { BaselineCheck, CheckOutcome } from '../check';
+
+/** Between looks at the engine's health verdict: the engine itself only re-checks at the HEALTHCHECK's interval. */
+const HEALTH_POLL_MS = 200;
 
 /** Waits for the engine's own verdict on the image's HEALTHCHECK: `healthy`, within `timeoutS`. */
 export async function waitUntilHealthy(container: StartedContainer, timeoutS: number): Promise<CheckOutcome> {
-  const t0 = Date.now();
-  let status = 'none';
-  while (Date.now() - t0 < timeoutS * 1000) {
-    const state = (await container.inspect()).State as { Health?: { Status: string; Log?: Array<{ Output: string }> } };
-    status = state.Health?.Status ?? 'none';
-    if (status === 'healthy') return { ok: true, figure: `${((Date.now() - t0) / 1000).toFixed(1)} s after ready` };
-    if (status === 'none') return { ok: false, figure: 'no healthcheck', detail: 'the container reports no health status' };
-    if (status === 'unhealthy') return { ok: false, figure: 'unhealthy', detail: state.Health?.Log?.at(-1)?.Output?.trim() };
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const waited = await retryUntil(
+    async () => {
+      const health = (await container.inspect()).State.Health;
+      const status = health?.Status ?? 'none';
+      return { done: ['healthy', 'none', 'unhealthy'].includes(status), value: { status, lastOutput: health?.Log?.at(-1)?.Output?.trim() } };
+    },
+    { timeoutMs: timeoutS * 1000, intervalMs: HEALTH_POLL_MS },
+  );
+  const { status, lastOutput } = waited.value;
+  if (status === 'healthy') return { ok: true, figure: `${(waited.elapsedMs / 1000).toFixed(1)} s after ready` };
+  if (status === 'none') return { ok: false, figure: 'no healthcheck', detail: 'the container reports no health status' };
+  if (status === 'unhealthy') return { ok: false, figure: 'unhealthy', detail: lastOutput };
   return { ok: false, figure: `${status} after ${timeoutS} s`, detail: `the container was still ${status} ${timeoutS} s after /health answered` };
 }
 

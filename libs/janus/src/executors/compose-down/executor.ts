@@ -3,7 +3,7 @@ import { runCompose } from '../../compose/compose-cli';
 import { readComposeServices } from '../../compose/compose-file';
 import { composeInvocation } from '../../compose/compose-options';
 import { workspaceContainers } from '../../compose/workspace-containers';
-import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type ComposeDownOptions, schema } from './options-schema';
@@ -14,14 +14,14 @@ export default async function composeDownExecutor(raw: ComposeDownOptions, conte
     const o = parseOptions(schema, raw, 'janus:compose-down');
     const inv = composeInvocation(context.root, o);
     readComposeServices(inv.file);
-    await assertEngineRunning();
+    const engine = containerEngine();
+    await assertEngineRunning(engine);
     await runCompose(inv, ['down', '--remove-orphans', '--timeout', String(o.timeoutSeconds), ...(o.volumes ? ['--volumes'] : [])], {
       onLine: (l) => logger.info(l),
     });
-    const left = (await workspaceContainers(context.root)).filter((c) => c.origin.kind === 'compose' && c.origin.composeProject === inv.projectName);
+    const left = (await workspaceContainers(context.root, engine)).filter((c) => c.origin.kind === 'compose' && c.origin.composeProject === inv.projectName);
     if (left.length) {
-      const docker = dockerClient();
-      await Promise.all(left.map((c) => docker.getContainer(c.id).remove({ force: true, v: true })));
+      await Promise.all(left.map((c) => engine.containers.remove(c.id)));
       logger.warn(`janus:compose-down: compose left ${left.map((c) => c.name).join(', ')}; removed them`);
     }
     logger.info(`janus:compose-down: ${inv.projectName} is down; nothing of it is running`);

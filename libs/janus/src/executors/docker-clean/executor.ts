@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { workspaceContainers } from '../../compose/workspace-containers';
-import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
 import { builtImages, keepBuiltImages } from '../../image/image-ledger';
 import { onlyKept } from '../../image/kept-images';
 import { parseOptions } from '../../schema/parse-options';
@@ -16,36 +16,36 @@ import { type DockerCleanOptions, schema } from './options-schema';
 export default async function dockerCleanExecutor(raw: DockerCleanOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const o = parseOptions(schema, raw, 'janus:docker-clean');
-    await assertEngineRunning();
-    const docker = dockerClient();
+    const engine = containerEngine();
+    await assertEngineRunning(engine);
     const verb = o.dryRun ? 'would remove' : 'removed';
-    const containers = await workspaceContainers(context.root, docker);
+    const containers = await workspaceContainers(context.root, engine);
     for (const c of containers) {
-      if (!o.dryRun) await docker.getContainer(c.id).remove({ force: true, v: true });
+      if (!o.dryRun) await engine.containers.remove(c.id);
       const origin = c.origin.kind === 'run' ? `docker-run of ${c.origin.project}` : `compose ${c.origin.composeProject}/${c.origin.service}`;
       logger.info(`janus:docker-clean: ${verb} container ${c.name} (${origin}, ${c.state})`);
     }
     const ledger = builtImages(context.root);
     // This workspace's images that nothing but a build's keeping names: dangling, or tagged kept-<id> only.
-    const leftover = (await docker.listImages()).filter((i) => ledger.has(i.Id) && onlyKept(i.RepoTags));
+    const leftover = (await engine.images.list()).filter((i) => ledger.has(i.id) && onlyKept(i.repoTags));
     const failed: string[] = [];
     let images = 0;
     for (const img of leftover) {
-      const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+      const tags = img.repoTags;
       try {
         // Each kept tag goes (the last one takes the image with it); a dangling image is removed by id.
-        if (!o.dryRun) for (const ref of tags.length ? tags : [img.Id]) await docker.getImage(ref).remove();
+        if (!o.dryRun) for (const ref of tags.length ? tags : [img.id]) await engine.images.remove(ref);
         images++;
         logger.info(
-          `janus:docker-clean: ${verb} ${tags.length ? `kept image ${tags.join(', ')}` : `dangling image ${img.Id.slice(7, 19)}`} (built for ${ledger.get(img.Id)})`,
+          `janus:docker-clean: ${verb} ${tags.length ? `kept image ${tags.join(', ')}` : `dangling image ${img.id.slice(7, 19)}`} (built for ${ledger.get(img.id)})`,
         );
       } catch (e) {
         // In use by a container that is not this workspace's: it is not ours to stop.
-        failed.push(`${img.Id.slice(7, 19)}: ${(e as Error).message}`);
+        failed.push(`${img.id.slice(7, 19)}: ${(e as Error).message}`);
       }
     }
     if (!o.dryRun) {
-      const present = new Set((await docker.listImages({ all: true })).map((i) => i.Id));
+      const present = new Set((await engine.images.list({ all: true })).map((i) => i.id));
       keepBuiltImages(context.root, new Map([...ledger].filter(([id]) => present.has(id))));
     }
     for (const f of failed) logger.warn(`janus:docker-clean: could not remove image ${f}`);

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { PassThrough } from 'node:stream';
 import { projectContainers, type WorkspaceContainer } from '../../compose/workspace-containers';
-import { demuxBuffer } from '../../engine/container-runner';
-import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
+import type { ContainerEngine } from '../../engine/container-engine';
+import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type DockerLogsOptions, schema } from './options-schema';
@@ -11,22 +10,17 @@ function prefixed(prefix: string, text: string): string {
   return prefix ? text.replace(/^(?=.)/gm, prefix) : text;
 }
 
-async function showLogs(c: WorkspaceContainer, o: ReturnType<typeof schema.parse>, prefix: string, signal: AbortSignal): Promise<void> {
-  const container = dockerClient().getContainer(c.id);
-  const common = { stdout: true, stderr: true, tail: o.tail === 'all' ? undefined : o.tail, timestamps: o.timestamps };
-  if (!o.follow) {
-    const buf = (await container.logs({ ...common, follow: false })) as unknown as Buffer;
-    process.stdout.write(prefixed(prefix, demuxBuffer(buf)));
-    return;
-  }
-  const stream = (await container.logs({ ...common, follow: true, abortSignal: signal })) as NodeJS.ReadableStream;
-  const sink = new PassThrough();
-  sink.on('data', (chunk: Buffer) => process.stdout.write(prefixed(prefix, chunk.toString('utf8'))));
-  container.modem.demuxStream(stream, sink, sink);
-  await new Promise<void>((resolve) => {
-    for (const ev of ['end', 'close', 'error']) stream.on(ev, () => resolve());
-    signal.addEventListener('abort', () => resolve());
-  });
+async function showLogs(
+  engine: ContainerEngine,
+  c: WorkspaceContainer,
+  o: ReturnType<typeof schema.parse>,
+  prefix: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const options = { tail: o.tail === 'all' ? undefined : o.tail, timestamps: o.timestamps };
+  const write = (text: string) => process.stdout.write(prefixed(prefix, text));
+  if (o.follow) await engine.containers.followLogs(c.id, write, { ...options, signal });
+  else write(await engine.containers.logs(c.id, options));
 }
 
 /** The logs of the project's containers, each line prefixed with its container when there are several. */
@@ -38,15 +32,16 @@ export default async function dockerLogsExecutor(raw: DockerLogsOptions, context
   process.on('SIGTERM', onSignal);
   try {
     const o = parseOptions(schema, raw, 'janus:docker-logs');
-    await assertEngineRunning();
+    const engine = containerEngine();
+    await assertEngineRunning(engine);
     const project = context.projectName!;
-    const containers = await projectContainers(context.root, project);
+    const containers = await projectContainers(context.root, project, engine);
     if (containers.length === 0) {
       throw new Error(
         `janus:docker-logs: no container of ${project} in this workspace; start one with 'nx run ${project}:docker-run' or the workspace's compose-up`,
       );
     }
-    await Promise.all(containers.map((c) => showLogs(c, o, containers.length > 1 ? `${c.name} | ` : '', abort.signal)));
+    await Promise.all(containers.map((c) => showLogs(engine, c, o, containers.length > 1 ? `${c.name} | ` : '', abort.signal)));
     return { success: true };
   } catch (e) {
     if (abort.signal.aborted) return { success: true };

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { projectContainers } from '../../compose/workspace-containers';
-import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type DockerStopOptions, schema } from './options-schema';
@@ -9,20 +9,15 @@ import { type DockerStopOptions, schema } from './options-schema';
 export default async function dockerStopExecutor(raw: DockerStopOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const o = parseOptions(schema, raw, 'janus:docker-stop');
-    await assertEngineRunning();
+    const engine = containerEngine();
+    await assertEngineRunning(engine);
     const project = context.projectName!;
-    const docker = dockerClient();
-    const containers = await projectContainers(context.root, project, docker);
+    const containers = await projectContainers(context.root, project, engine);
+    // A container stopped or removed meanwhile (docker-run removes its own as it ends) is no error: the engine says so once.
     await Promise.all(
       containers.map(async (c) => {
-        const container = docker.getContainer(c.id);
-        // 304: already stopped; 404/409: removed meanwhile (docker-run removes its own container as it ends).
-        await container.stop({ t: o.timeoutSeconds }).catch((e: { statusCode?: number }) => {
-          if (![304, 404, 409].includes(e.statusCode ?? 0)) throw e;
-        });
-        await container.remove({ force: true, v: true }).catch((e: { statusCode?: number }) => {
-          if (![404, 409].includes(e.statusCode ?? 0)) throw e;
-        });
+        await engine.containers.stop(c.id, o.timeoutSeconds);
+        await engine.containers.remove(c.id);
         logger.info(`janus:docker-stop: stopped and removed ${c.name}`);
       }),
     );

@@ -1,6 +1,6 @@
 import type { BuildEngine } from '../../../engine/build-engines/build-engine';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
-import { assertEngineRunning, engineApi } from '../../../engine/docker-client';
+import { assertEngineRunning, containerEngine } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
@@ -186,7 +186,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     // A failed run puts the per-platform tags back on the previous build (or removes them), so its own images
     // end untagged and are removed below instead of being left dangling when a later build takes the tags.
     for (const [ref, previousId] of movedRefs) {
-      await (previousId ? tagImage(previousId, ref) : engineApi().removeImage(ref)).catch(() => undefined);
+      await (previousId ? tagImage(previousId, ref) : containerEngine().images.remove(ref)).catch(() => undefined);
     }
     for (const id of producedIds) if (!recorded.has(id)) await removeIfUntagged(id);
   }

@@ -1,0 +1,311 @@
+import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import type {
+  ContainerEngine,
+  ContainerInfo,
+  ContainerListFilter,
+  ContainerOperations,
+  ContainerSummary,
+  EngineEvent,
+  EventFilter,
+  ExecResult,
+  HistoryEntry,
+  ImageOperations,
+  ImageSummary,
+  LogOptions,
+  PushCredentials,
+  PushResult,
+  StartOptions,
+} from './container-engine';
+import { repositoryAndTag } from '../oci/image-reference';
+import { DockerodeEngineApi } from './dockerode-engine-api';
+import { type EngineApi, type ImageInfo, localEngineSocket } from './engine-api';
+import { CONFLICT, GONE, NOT_MODIFIED, tolerating } from './engine-status';
+import { followProgress } from './progress-stream';
+import { SocketEngineApi } from './socket-engine-api';
+
+/**
+ * The Docker Engine API behind the ContainerEngine door: Docker's own engine, or any engine that speaks its
+ * API on a socket (Podman's `podman system service`). `socketPath` is the one thing that says which engine;
+ * without it, DOCKER_HOST (or the default socket) does, as for the docker CLI.
+ *
+ * Plain request-and-answer image calls go straight over a local socket; dockerode (which costs a process about
+ * 0.14 s of CPU to load) is loaded only for streams and containers, so a build that only pings, inspects and
+ * tags never loads it.
+ */
+export class DockerEngine implements ContainerEngine {
+  private client?: Docker;
+  private plain?: EngineApi;
+  readonly containers: ContainerOperations;
+  readonly images: ImageOperations;
+
+  constructor(readonly socketPath?: string) {
+    this.containers = new DockerContainers(() => this.docker());
+    this.images = new DockerImages(
+      () => this.docker(),
+      () => this.api(),
+    );
+  }
+
+  get endpoint(): string {
+    return this.socketPath ? `unix://${this.socketPath}` : (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
+  }
+
+  /** dockerode for this engine, loaded on first use. */
+  docker(): Docker {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see the class comment
+    this.client ??= new (require('dockerode') as typeof Docker)(this.socketPath ? { socketPath: this.socketPath } : undefined);
+    return this.client;
+  }
+
+  /** The plain calls: over the local socket with node:http, through dockerode for tcp, TLS or ssh. */
+  api(): EngineApi {
+    if (!this.plain) {
+      const socket = this.socketPath ?? localEngineSocket();
+      this.plain = socket ? new SocketEngineApi(socket) : new DockerodeEngineApi(this.docker());
+    }
+    return this.plain;
+  }
+
+  ping(): Promise<void> {
+    return this.api().ping();
+  }
+
+  async *events(filter: EventFilter, signal: AbortSignal): AsyncIterable<EngineEvent> {
+    const stream = (await this.docker().getEvents({
+      since: filter.since,
+      filters: { ...(filter.type ? { type: [filter.type] } : {}), ...(filter.labels ? { label: filter.labels } : {}) },
+      abortSignal: signal,
+    } as Docker.GetEventsOptions)) as NodeJS.ReadableStream & AsyncIterable<Buffer>;
+    let pending = '';
+    try {
+      for await (const chunk of stream) {
+        pending += chunk.toString('utf8');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines.filter((l) => l.trim())) {
+          const e = JSON.parse(line) as { Type: string; Action: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time: number };
+          yield { type: e.Type, action: e.Action, id: e.Actor?.ID ?? '', attributes: e.Actor?.Attributes ?? {}, time: e.time };
+        }
+      }
+    } catch (e) {
+      if (!signal.aborted) throw e;
+    }
+  }
+}
+
+class DockerContainers implements ContainerOperations {
+  constructor(private readonly docker: () => Docker) {}
+
+  private container(id: string): Docker.Container {
+    return this.docker().getContainer(id);
+  }
+
+  async list(filter: ContainerListFilter = {}): Promise<ContainerSummary[]> {
+    const filters: Record<string, string[]> = {};
+    if (filter.labels) filters.label = filter.labels;
+    if (filter.publishedPort) filters.publish = [String(filter.publishedPort)];
+    const list = await this.docker().listContainers({ all: filter.all ?? true, filters });
+    return list.map((c) => ({ id: c.Id, name: c.Names?.[0]?.replace(/^\//, '') ?? c.Id, state: c.State, labels: c.Labels ?? {} }));
+  }
+
+  inspect(id: string): Promise<ContainerInfo> {
+    return this.container(id).inspect();
+  }
+
+  async run(image: string, options: StartOptions): Promise<{ id: string; hostPort: number }> {
+    const portKey = options.containerPort ? `${options.containerPort}/tcp` : undefined;
+    const container = await this.docker().createContainer({
+      Image: image,
+      Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      Labels: options.labels,
+      ExposedPorts: portKey ? { [portKey]: {} } : undefined,
+      User: options.user,
+      Cmd: options.cmd,
+      Healthcheck: options.healthcheck,
+      HostConfig: {
+        PortBindings: portKey ? { [portKey]: [{ HostIp: '127.0.0.1', HostPort: options.hostPort ? String(options.hostPort) : '' }] } : undefined,
+        ExtraHosts: options.extraHosts,
+        ReadonlyRootfs: options.readOnlyRootfs,
+        // An anonymous volume: no Source, so the engine makes (and with v: true removes) one per container.
+        Mounts: options.volumes?.map((Target) => ({ Type: 'volume' as const, Target, Source: '' })),
+        Tmpfs: options.tmpfs ? Object.fromEntries(options.tmpfs.map((p) => [p, 'rw,nosuid,nodev'])) : undefined,
+      },
+    });
+    try {
+      await container.start();
+      if (!portKey) return { id: container.id, hostPort: 0 };
+      const info = await container.inspect();
+      const binding = info.NetworkSettings.Ports?.[portKey]?.[0];
+      if (!binding) throw new Error(`janus: container ${container.id.slice(0, 12)} published no port for ${portKey}`);
+      return { id: container.id, hostPort: Number(binding.HostPort) };
+    } catch (e) {
+      await this.remove(container.id);
+      throw e;
+    }
+  }
+
+  async stop(id: string, timeoutS: number): Promise<void> {
+    await tolerating(this.container(id).stop({ t: timeoutS }), [NOT_MODIFIED, GONE, CONFLICT], undefined);
+  }
+
+  async kill(id: string, signal: NodeJS.Signals): Promise<void> {
+    await tolerating(this.container(id).kill({ signal }), [NOT_MODIFIED, GONE, CONFLICT], undefined);
+  }
+
+  remove(id: string): Promise<boolean> {
+    return tolerating(
+      this.container(id)
+        .remove({ force: true, v: true })
+        .then(() => true),
+      [GONE, CONFLICT],
+      false,
+    );
+  }
+
+  async wait(id: string): Promise<number> {
+    return ((await this.container(id).wait()) as { StatusCode: number }).StatusCode;
+  }
+
+  async logs(id: string, options: LogOptions = {}): Promise<string> {
+    const buf = (await this.container(id).logs({ stdout: true, stderr: true, tail: options.tail, timestamps: options.timestamps, follow: false })) as unknown;
+    return demuxBuffer(buf as Buffer);
+  }
+
+  async followLogs(id: string, onText: (text: string) => void, options: LogOptions & { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal, ...rest } = options;
+    if (signal?.aborted) return;
+    const container = this.container(id);
+    const stream = (await container.logs({ stdout: true, stderr: true, ...rest, follow: true, abortSignal: signal })) as NodeJS.ReadableStream;
+    await new Promise<void>((resolve) => {
+      for (const ev of ['end', 'close', 'error']) stream.on(ev, () => resolve());
+      signal?.addEventListener('abort', () => resolve());
+      container.modem.demuxStream(stream, textSink(onText), textSink(onText));
+    });
+  }
+
+  async exec(id: string, cmd: string[]): Promise<ExecResult> {
+    const container = this.container(id);
+    const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: string[] = [];
+    const sink = textSink((t) => chunks.push(t));
+    container.modem.demuxStream(stream, sink, sink);
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', () => resolve());
+      stream.on('error', reject);
+    });
+    const { ExitCode } = await exec.inspect();
+    return { exitCode: ExitCode ?? -1, output: chunks.join('') };
+  }
+
+  async cpuNanos(id: string): Promise<number> {
+    const stats = (await this.container(id).stats({ stream: false })) as { cpu_stats?: { cpu_usage?: { total_usage?: number } } };
+    return stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
+  }
+}
+
+class DockerImages implements ImageOperations {
+  constructor(
+    private readonly docker: () => Docker,
+    private readonly api: () => EngineApi,
+  ) {}
+
+  inspect(ref: string): Promise<ImageInfo | undefined> {
+    return this.api().inspectImage(ref);
+  }
+
+  async list(options: { all?: boolean } = {}): Promise<ImageSummary[]> {
+    const list = await this.docker().listImages({ all: options.all });
+    return list.map((i) => ({ id: i.Id, repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>') }));
+  }
+
+  tag(image: string, ref: string): Promise<void> {
+    const { repo, tag } = repositoryAndTag(ref);
+    return this.api().tagImage(image, repo, tag);
+  }
+
+  remove(ref: string): Promise<boolean> {
+    return tolerating(
+      this.api()
+        .removeImage(ref)
+        .then(() => true),
+      [GONE],
+      false,
+    );
+  }
+
+  async history(ref: string): Promise<HistoryEntry[]> {
+    const history = await this.api().imageHistory(ref);
+    return history.map((h) => ({ createdBy: h.CreatedBy ?? '', size: h.Size ?? 0 }));
+  }
+
+  async push(ref: string, options: { auth?: PushCredentials; onLine?: (line: string) => void; stallMs?: number } = {}): Promise<PushResult> {
+    const { repo, tag } = repositoryAndTag(ref);
+    const { auth, onLine } = options;
+    const docker = this.docker();
+    const stream = await docker
+      .getImage(repo)
+      .push({ tag, authconfig: auth && { username: auth.username, password: auth.password, serveraddress: auth.serveraddress } });
+    const uploaded = new Set<string>();
+    await followProgress(
+      docker,
+      stream,
+      `push ${ref}`,
+      (event) => {
+        if (event.status === 'Pushed' && event.id) uploaded.add(event.id);
+        if (onLine && event.status && !/Preparing|Waiting|Pushing/.test(event.status)) onLine(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+      },
+      options.stallMs,
+    );
+    return { uploadedDiffIds: [...uploaded] };
+  }
+
+  async pull(ref: string, options: { auth?: PushCredentials; deadlineMs: number }): Promise<void> {
+    const docker = this.docker();
+    const starting = new AbortController();
+    const timer = setTimeout(() => starting.abort(), options.deadlineMs);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await docker.pull(ref, { abortSignal: starting.signal, authconfig: options.auth && { ...options.auth } });
+    } catch (e) {
+      if (starting.signal.aborted) {
+        throw new Error(
+          `the engine did not start the pull within ${options.deadlineMs / 1000} s (it waits for the registry's first answer); is the registry answering?`,
+        );
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    await followProgress(docker, stream, `pull ${ref}`, undefined, options.deadlineMs);
+  }
+
+  save(ref: string): Promise<NodeJS.ReadableStream> {
+    return this.docker().getImage(ref).get();
+  }
+
+  async mirrors(): Promise<string[]> {
+    const info = await this.api().info();
+    return info.RegistryConfig?.Mirrors ?? [];
+  }
+}
+
+function textSink(onText: (text: string) => void): PassThrough {
+  const sink = new PassThrough();
+  sink.on('data', (c: Buffer) => onText(c.toString('utf8')));
+  return sink;
+}
+
+/** Docker's multiplexed log format: an 8-byte header (stream, 0, 0, 0, size32) per frame; a TTY's output has none. */
+export function demuxBuffer(buf: Buffer): string {
+  if (!Buffer.isBuffer(buf)) return String(buf);
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buf.length && buf[offset] <= 2 && buf[offset + 1] === 0) {
+    const size = buf.readUInt32BE(offset + 4);
+    parts.push(buf.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === 0 ? buf.toString('utf8') : Buffer.concat(parts).toString('utf8');
+}
