@@ -1,3 +1,5 @@
+import type { BuilderEngine } from '../builder-endpoints';
+
 export interface PlatformBuildRequest {
   context: string;
   file: string;
@@ -28,6 +30,8 @@ export interface PlatformBuildRequest {
   keepImages?: ReadonlySet<string>;
   onLine: (line: string) => void;
   signal?: AbortSignal;
+  /** The engine this platform is built on (a builder per platform); the local engine when absent. */
+  builder?: BuilderEngine;
 }
 
 export interface LayerCacheRequest {

@@ -1,6 +1,8 @@
 import type { BuildEngine } from '../../../engine/build-engines/build-engine';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
-import { assertEngineRunning, engineApi } from '../../../engine/docker-client';
+import { type CheckedBuilder, connectBuilders, localBuilder } from '../../../engine/builder-endpoints';
+import type { EngineApi } from '../../../engine/engine-api';
+import { assertEngineRunning } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
@@ -37,9 +39,22 @@ async function baseImageOf(o: NormalizedDockerBuild, fromLines: string[]): Promi
   return digest ? { ref, digest, resolvedVia: 'build log' } : resolveBaseImage(ref, await engineMirrors());
 }
 
-/** The image ids the refs name now: a failed run puts the per-platform tags back; a finished one keeps the images. */
-async function currentIds(refs: string[]): Promise<Map<string, string | undefined>> {
-  return new Map(await Promise.all(refs.map(async (ref) => [ref, (await inspectImage(ref))?.Id] as const)));
+/** The image ids the refs name now, each in its engine: a failed run puts the per-platform tags back; a finished one keeps the images. */
+async function currentIds(refs: Array<{ ref: string; api: EngineApi }>): Promise<Map<string, string | undefined>> {
+  return new Map(await Promise.all(refs.map(async ({ ref, api }) => [ref, (await inspectImage(ref, api))?.Id] as const)));
+}
+
+/**
+ * Each platform's engine: with builders configured, each one is asked before any build whether it answers and
+ * is the platform it is assigned (see connectBuilders); without, every platform is the local engine's, as always.
+ */
+async function platformEngines(o: NormalizedDockerBuild): Promise<Map<string, CheckedBuilder & { recorded: boolean }>> {
+  if (o.builders.size === 0) {
+    const local = localBuilder();
+    return new Map(o.platforms.map((p) => [p, { engine: local, native: nativePlatform(), recorded: false }]));
+  }
+  const checked = await connectBuilders(o.platforms, o.builders);
+  return new Map([...checked].map(([p, c]) => [p, { ...c, recorded: true }]));
 }
 
 /**
@@ -65,23 +80,28 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     registry?.then(checkPushTarget),
     selectBuildEngine(o.engine),
     existingCacheSources(o.layerCache, (l) => logger.info(l), targetFor),
+    platformEngines(o),
   ]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
   const engine = explainingPlatformMismatch((ready[2] as PromiseFulfilledResult<BuildEngine>).value, finalBaseImage(o.dockerfile, o.buildArgs, o.target));
   const layerCache = (ready[3] as PromiseFulfilledResult<NormalizedDockerBuild['layerCache']>).value;
   const target: RegistryTarget | undefined = await registry;
+  const builders = (ready[4] as PromiseFulfilledResult<Awaited<ReturnType<typeof platformEngines>>>).value;
+  const apiOf = (platform: string) => builders.get(platform)!.engine.api;
   const fromLines: string[] = [];
   const secretValues = searchableSecretValues(o.secrets);
   const built: PlatformResult[] = [];
-  const producedIds: string[] = [];
+  const producedIds: Array<{ id: string; api: EngineApi }> = [];
   let staged: ReturnType<typeof stageBuildRecord> | undefined;
-  const movedRefs = new Map<string, string | undefined>();
+  const movedRefs = new Map<string, { previous: string | undefined; api: EngineApi }>();
   // Every image an earlier build of this workspace recorded: a cached record may name any of them.
   const recorded: ReadonlySet<string> = new Set(builtImages(o.workspaceRoot).keys());
   try {
     for (const platform of o.platforms) {
       const t0 = Date.now();
-      logger.info(`[${platform}] building ${o.repository} with ${engine.name}`);
+      const builder = builders.get(platform)!;
+      const on = builder.recorded ? ` on ${builder.engine.endpoint}${builder.name ? ` (${builder.name}, ${builder.native})` : ''}` : '';
+      logger.info(`[${platform}] building ${o.repository} with ${engine.name}${on}`);
       const { imageId } = await engine.buildPlatform({
         context: o.context,
         file: o.file,
@@ -98,13 +118,14 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         layerCache,
         platform,
         signal,
+        builder: builder.engine,
         onLine: (line) => {
           if (line.includes(' FROM ')) fromLines.push(line);
           logger.info(`[${platform}] ${redact(line, secretValues)}`);
         },
       });
-      producedIds.push(imageId);
-      const info = (await inspectImage(imageId))!;
+      producedIds.push({ id: imageId, api: builder.engine.api });
+      const info = (await inspectImage(imageId, builder.engine.api))!;
       if (!isPlatform(platform, info)) {
         throw new Error(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
       }
@@ -114,6 +135,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         imageId,
         size: info.Size,
         buildSeconds: (Date.now() - t0) / 1000,
+        ...(builder.recorded ? { builder: { endpoint: builder.engine.endpoint, name: builder.name, native: builder.native } } : {}),
       });
     }
     const over = built.filter((b) => b.size > o.sizeBudgetMb * 1e6);
@@ -122,20 +144,26 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       throw new Error(messages.join('\n'));
     }
 
-    const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
+    // Loading tags this machine's own image: one another engine built is not in this one (it is in the registry).
+    const inLocal = built.filter((b) => builders.get(b.platform)!.engine.local);
+    const local = inLocal.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? inLocal[0] : undefined);
+    const localApi = localBuilder().api;
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
-    const current = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
-    const previous = new Set([...current.values()].filter((id): id is string => Boolean(id)));
+    const current = await currentIds([...built.map((b) => ({ ref: b.ref, api: apiOf(b.platform) })), ...releaseRefs.map((ref) => ({ ref, api: localApi }))]);
+    // The images the tags moved away from, by engine: each is kept where it is.
+    const previous = new Map<string, EngineApi>();
+    for (const b of built) if (current.get(b.ref)) previous.set(current.get(b.ref)!, apiOf(b.platform));
+    for (const ref of releaseRefs) if (current.get(ref)) previous.set(current.get(ref)!, localApi);
     // Staging pushes through the engine by these per-platform tags; if anything after this fails, they go back.
-    for (const b of built) movedRefs.set(b.ref, current.get(b.ref));
-    await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
+    for (const b of built) movedRefs.set(b.ref, { previous: current.get(b.ref), api: apiOf(b.platform) });
+    await Promise.all(built.map((b) => tagImage(b.imageId, b.ref, apiOf(b.platform))));
 
     // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
     const stagedPlatforms: StagedPlatform[] = target
       ? await stagePlatforms(
           target,
           o.repository,
-          built.map((b) => ({ platform: b.platform, imageId: b.imageId })),
+          built.map((b) => ({ platform: b.platform, imageId: b.imageId, engine: builders.get(b.platform)!.engine })),
           (l) => logger.info(l),
         )
       : [];
@@ -171,10 +199,11 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     staged.commit();
     movedRefs.clear();
     const made = new Set(built.map((b) => b.imageId));
-    const kept = await keepImages(
-      o.repository,
-      [...previous].filter((id) => !made.has(id)),
-    );
+    const kept: string[] = [];
+    for (const api of new Set(previous.values())) {
+      const ids = [...previous].filter(([id, a]) => a === api && !made.has(id)).map(([id]) => id);
+      kept.push(...(await keepImages(o.repository, ids, api)));
+    }
     for (const id of kept)
       logger.info(`kept the previous image ${id.slice(7, 19)} as ${o.repository}:${keptTag(id)} (a cached build record may name it; docker-clean removes it)`);
     logger.info('\n' + buildSummary(record, (Date.now() - started) / 1000, o.createdFrom));
@@ -183,9 +212,9 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     staged?.discard();
     // A failed run puts the per-platform tags back on the previous build (or removes them), so its own images
     // end untagged and are removed below instead of being left dangling when a later build takes the tags.
-    for (const [ref, previousId] of movedRefs) {
-      await (previousId ? tagImage(previousId, ref) : engineApi().removeImage(ref)).catch(() => undefined);
+    for (const [ref, { previous: previousId, api }] of movedRefs) {
+      await (previousId ? tagImage(previousId, ref, api) : api.removeImage(ref)).catch(() => undefined);
     }
-    for (const id of producedIds) if (!recorded.has(id)) await removeIfUntagged(id);
+    for (const { id, api } of producedIds) if (!recorded.has(id)) await removeIfUntagged(id, api);
   }
 }
