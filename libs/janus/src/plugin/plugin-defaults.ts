@@ -7,6 +7,7 @@ import type { NormalizedPluginOptions } from './plugin-options';
 export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = {
   include: [],
   exclude: [],
+  splitPlatforms: false,
   platforms: 'linux/amd64,linux/arm64',
   targetNames: { lint: 'dockerfile-lint', build: 'docker-build', contract: 'contract-test', push: 'docker-push', run: 'docker-run' },
 };
