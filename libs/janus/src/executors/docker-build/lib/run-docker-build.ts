@@ -97,9 +97,15 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   // Every image an earlier build of this workspace recorded: a cached record may name any of them.
   const recorded: ReadonlySet<string> = new Set(builtImages(o.workspaceRoot).keys());
   try {
-    for (const platform of o.platforms) {
+    // Each platform is staged as soon as it is built and within budget, so a platform that fails later (its
+    // builder gone mid-build) leaves the others staged by digest for the retry; nothing is published unless all are.
+    const builtBy = new Map<string, PlatformResult>();
+    const stagedBy = new Map<string, StagedPlatform>();
+    const overBudget: string[] = [];
+    const buildOne = async (platform: string) => {
       const t0 = Date.now();
       const builder = builders.get(platform)!;
+      const api = builder.engine.api;
       const on = builder.recorded ? ` on ${builder.engine.endpoint}${builder.name ? ` (${builder.name}, ${builder.native})` : ''}` : '';
       logger.info(`[${platform}] building ${o.repository} with ${engine.name}${on}`);
       const { imageId } = await engine.buildPlatform({
@@ -124,25 +130,47 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
           logger.info(`[${platform}] ${redact(line, secretValues)}`);
         },
       });
-      producedIds.push({ id: imageId, api: builder.engine.api });
-      const info = (await inspectImage(imageId, builder.engine.api))!;
+      producedIds.push({ id: imageId, api });
+      const info = (await inspectImage(imageId, api))!;
       if (!isPlatform(platform, info)) {
         throw new Error(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
       }
-      built.push({
+      const result: PlatformResult = {
         platform,
         ref: `${o.repository}:${o.primaryTag}-${platformTagSuffix(platform)}`,
         imageId,
         size: info.Size,
         buildSeconds: (Date.now() - t0) / 1000,
         ...(builder.recorded ? { builder: { endpoint: builder.engine.endpoint, name: builder.name, native: builder.native } } : {}),
-      });
+      };
+      builtBy.set(platform, result);
+      if (result.size > o.sizeBudgetMb * 1e6) {
+        overBudget.push(overBudgetMessage(platform, result.size, o.sizeBudgetMb, await largestLayers(imageId, undefined, api)));
+        return;
+      }
+      // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
+      if (!target) return;
+      const [p] = await stagePlatforms(target, o.repository, [{ platform, imageId, engine: builder.engine }], (l) => logger.info(l));
+      stagedBy.set(platform, p);
+      Object.assign(result, { digest: p.digest, stagingTag: p.stagingTag, uploadedBytes: p.uploadedBytes });
+    };
+    // An engine builds one platform at a time, as it always has; platforms on different builders build at once.
+    const byEngine = new Map<EngineApi, string[]>();
+    for (const p of o.platforms) byEngine.set(apiOf(p), [...(byEngine.get(apiOf(p)) ?? []), p]);
+    const settled = await Promise.allSettled(
+      [...byEngine.values()].map(async (platforms) => {
+        for (const p of platforms) await buildOne(p);
+      }),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed || overBudget.length) {
+      if (stagedBy.size && !signal.aborted)
+        logger.warn(
+          `${[...stagedBy].map(([p, s]) => `${p} (${s.digest.slice(0, 19)})`).join(', ')} stay staged in the registry under content-named tags for a retry; nothing was published`,
+        );
+      throw failed ? failed.reason : new Error(overBudget.join('\n'));
     }
-    const over = built.filter((b) => b.size > o.sizeBudgetMb * 1e6);
-    if (over.length) {
-      const messages = await Promise.all(over.map(async (b) => overBudgetMessage(b.platform, b.size, o.sizeBudgetMb, await largestLayers(b.imageId))));
-      throw new Error(messages.join('\n'));
-    }
+    built.push(...o.platforms.map((p) => builtBy.get(p)!));
 
     // Loading tags this machine's own image: one another engine built is not in this one (it is in the registry).
     const inLocal = built.filter((b) => builders.get(b.platform)!.engine.local);
@@ -154,20 +182,11 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     const previous = new Map<string, EngineApi>();
     for (const b of built) if (current.get(b.ref)) previous.set(current.get(b.ref)!, apiOf(b.platform));
     for (const ref of releaseRefs) if (current.get(ref)) previous.set(current.get(ref)!, localApi);
-    // Staging pushes through the engine by these per-platform tags; if anything after this fails, they go back.
+    // The per-platform tags move now; if anything after this fails, they go back.
     for (const b of built) movedRefs.set(b.ref, { previous: current.get(b.ref), api: apiOf(b.platform) });
     await Promise.all(built.map((b) => tagImage(b.imageId, b.ref, apiOf(b.platform))));
 
-    // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
-    const stagedPlatforms: StagedPlatform[] = target
-      ? await stagePlatforms(
-          target,
-          o.repository,
-          built.map((b) => ({ platform: b.platform, imageId: b.imageId, engine: builders.get(b.platform)!.engine })),
-          (l) => logger.info(l),
-        )
-      : [];
-    stagedPlatforms.forEach((p, i) => Object.assign(built[i], { digest: p.digest, stagingTag: p.stagingTag, uploadedBytes: p.uploadedBytes }));
+    const stagedPlatforms: StagedPlatform[] = target ? o.platforms.map((p) => stagedBy.get(p)!) : [];
     const publication: Publication | undefined =
       o.push && target
         ? preparePublication(
