@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { BUILDERS_ENV } from '../../libs/janus/src/engine/builder-endpoints';
 import { inspectImage } from '../../libs/janus/src/engine/image-store';
 import type { BuildRecord } from '../../libs/janus/src/image/build-record';
-import { platformTagSuffix } from '../../libs/janus/src/image/platform';
+import { platformTagSuffix } from '../../libs/janus/src/oci/platform';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { janusTargets, splitBuildTargets } from '../../libs/janus/src/targets/janus-targets';
-import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
-import { SecondEngine } from '../../libs/janus/src/testing/second-engine';
-import { TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
-import { removeImages } from '../../libs/janus/src/testing/test-images';
+import { initGitRepo } from '../../libs/janus-testing/src/git-repo';
+import { SecondEngine } from '../../libs/janus-testing/src/second-engine';
+import { TempWorkspace } from '../../libs/janus-testing/src/temp-workspace';
+import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 

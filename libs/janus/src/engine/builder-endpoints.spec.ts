@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BuilderEndpoint, type BuilderEngine, builderEngine, configuredBuilders, connectBuilders, parseBuilders } from './builder-endpoints';
 import type { EngineApi } from './engine-api';
-import { TestCa } from '../testing/test-ca';
+import { TestCa } from '../../../janus-testing/src/test-ca';
 
 function fakeEngine(endpoint: string, answer: { OSType?: string; Architecture?: string; Name?: string } | Error): BuilderEngine {
   const api = {

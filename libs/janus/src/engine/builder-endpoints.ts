@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { SUPPORTED_PLATFORMS } from '../image/platform';
+import { SUPPORTED_PLATFORMS } from '../oci/platform';
 import { dockerClient, engineApi } from './docker-client';
 import { DockerodeEngineApi } from './dockerode-engine-api';
 import type { EngineApi } from './engine-api';

@@ -8,10 +8,10 @@ import { assertEngineRunning, engineApi } from '../../engine/docker-client';
 import { BUILDERS_ENV } from '../../engine/builder-endpoints';
 import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
-import { executorContext } from '../../testing/executor-context';
-import { initGitRepo } from '../../testing/git-repo';
-import { SecondEngine } from '../../testing/second-engine';
-import { removeImages } from '../../testing/test-images';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { SecondEngine } from '../../../../janus-testing/src/second-engine';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 
 const REGISTRY = 'localhost:5000';
 

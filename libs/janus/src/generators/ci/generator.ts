@@ -1,5 +1,6 @@
 import { formatFiles, logger, readNxJson, type Tree, updateNxJson } from '@nx/devkit';
-import { janusPluginEntryOptions, normalizePluginOptions, PLUGIN_ENTRY } from '../../plugin/plugin-options';
+import { PLUGIN_ENTRY } from '../../workspace/plugin-names';
+import { janusPluginEntryOptions, normalizePluginOptions } from '../../workspace/plugin-options';
 import { isDeepStrictEqual } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { OptionsError, parseOptions } from '../../schema/parse-options';

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { runCommand } from '../process/run-command';
-import { SocketEngineApi } from '../engine/socket-engine-api';
+import { runCommand } from '../../janus/src/process/run-command';
+import { SocketEngineApi } from '../../janus/src/engine/socket-engine-api';
 
 /**
  * A second dockerd on this machine, standing in for another platform's builder: its own socket, data root,
