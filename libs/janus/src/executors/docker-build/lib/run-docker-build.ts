@@ -151,6 +151,10 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         overBudget.push(overBudgetMessage(platform, result.size, o.sizeBudgetMb, await largestLayers(imageId, undefined, api)));
         return;
       }
+      // The per-platform tag moves now (put back if the run fails): it keeps the image while its staging tag,
+      // the image's only other name, is removed after the push.
+      movedRefs.set(result.ref, { previous: (await inspectImage(result.ref, api))?.Id, api });
+      await tagImage(imageId, result.ref, api);
       // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
       if (!target) return;
       const [p] = await stagePlatforms(target, o.repository, [{ platform, imageId, engine: builder.engine }], (l) => logger.info(l));
@@ -180,15 +184,11 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     const local = inLocal.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? inLocal[0] : undefined);
     const localApi = localBuilder().api;
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
-    const current = await currentIds([...built.map((b) => ({ ref: b.ref, api: apiOf(b.platform) })), ...releaseRefs.map((ref) => ({ ref, api: localApi }))]);
+    const current = await currentIds(releaseRefs.map((ref) => ({ ref, api: localApi })));
     // The images the tags moved away from, by engine: each is kept where it is.
     const previous = new Map<string, EngineApi>();
-    for (const b of built) if (current.get(b.ref)) previous.set(current.get(b.ref)!, apiOf(b.platform));
+    for (const { previous: id, api } of movedRefs.values()) if (id) previous.set(id, api);
     for (const ref of releaseRefs) if (current.get(ref)) previous.set(current.get(ref)!, localApi);
-    // The per-platform tags move now; if anything after this fails, they go back.
-    for (const b of built) movedRefs.set(b.ref, { previous: current.get(b.ref), api: apiOf(b.platform) });
-    await Promise.all(built.map((b) => tagImage(b.imageId, b.ref, apiOf(b.platform))));
-
     const stagedPlatforms: StagedPlatform[] = target ? o.platforms.map((p) => stagedBy.get(p)!) : [];
     const publication: Publication | undefined =
       o.push && target
