@@ -1,6 +1,6 @@
-import type Docker from 'dockerode';
 import { callerLabels } from './caller-labels';
 import { startContainer } from './container-runner';
+import { FakeContainerEngine } from '../../../janus-testing/src/fake-container-engine';
 
 describe('callerLabels (JANUS_CONTAINER_LABELS)', () => {
   it('is empty unless the caller asks', () => {
@@ -20,18 +20,8 @@ describe('callerLabels (JANUS_CONTAINER_LABELS)', () => {
 });
 
 describe('startContainer labels', () => {
-  // A stand-in engine that records what the container was created with.
-  function fakeEngine() {
-    const created: Array<{ Labels?: Record<string, string> }> = [];
-    const container = { id: 'c0ffee', start: async () => undefined, remove: async () => undefined };
-    const docker = {
-      createContainer: async (o: { Labels?: Record<string, string> }) => {
-        created.push(o);
-        return container;
-      },
-    } as unknown as Docker;
-    return { docker, created };
-  }
+  // The engine in memory behind the ContainerEngine door records what each container was created with.
+  const labelsOf = (engine: FakeContainerEngine) => [...engine.held.values()][0].labels;
   const saved = process.env.JANUS_CONTAINER_LABELS;
   afterEach(() => {
     if (saved === undefined) delete process.env.JANUS_CONTAINER_LABELS;
@@ -40,15 +30,15 @@ describe('startContainer labels', () => {
 
   it('puts only the labels its caller passes: no test label on a user container', async () => {
     delete process.env.JANUS_CONTAINER_LABELS;
-    const { docker, created } = fakeEngine();
-    await startContainer('img', { labels: { 'org.janus.run': 'app' } }, docker);
-    expect(created[0].Labels).toEqual({ 'org.janus.run': 'app' });
+    const engine = new FakeContainerEngine();
+    await startContainer('img', { labels: { 'org.janus.run': 'app' } }, engine);
+    expect(labelsOf(engine)).toEqual({ 'org.janus.run': 'app' });
   });
 
   it('adds the labels JANUS_CONTAINER_LABELS asks for', async () => {
     process.env.JANUS_CONTAINER_LABELS = 'org.janus.test=true,org.janus.test.run=r1';
-    const { docker, created } = fakeEngine();
-    await startContainer('img', { labels: { 'org.janus.run': 'app' } }, docker);
-    expect(created[0].Labels).toEqual({ 'org.janus.test': 'true', 'org.janus.test.run': 'r1', 'org.janus.run': 'app' });
+    const engine = new FakeContainerEngine();
+    await startContainer('img', { labels: { 'org.janus.run': 'app' } }, engine);
+    expect(labelsOf(engine)).toEqual({ 'org.janus.test': 'true', 'org.janus.test.run': 'r1', 'org.janus.run': 'app' });
   });
 });

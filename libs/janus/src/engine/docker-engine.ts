@@ -39,7 +39,15 @@ export class DockerEngine implements ContainerEngine {
   readonly containers: ContainerOperations;
   readonly images: ImageOperations;
 
-  constructor(readonly socketPath?: string) {
+  /**
+   * `connect` makes the dockerode client for an engine a bare socket does not reach (tcp with TLS, ssh), and
+   * `address` is then how it is named.
+   */
+  constructor(
+    readonly socketPath?: string,
+    private readonly connect?: () => Docker,
+    private readonly address?: string,
+  ) {
     this.containers = new DockerContainers(() => this.docker());
     this.images = new DockerImages(
       () => this.docker(),
@@ -48,20 +56,21 @@ export class DockerEngine implements ContainerEngine {
   }
 
   get endpoint(): string {
+    if (this.address) return this.address;
     return this.socketPath ? `unix://${this.socketPath}` : (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
   }
 
   /** dockerode for this engine, loaded on first use. */
   docker(): Docker {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see the class comment
-    this.client ??= new (require('dockerode') as typeof Docker)(this.socketPath ? { socketPath: this.socketPath } : undefined);
+    this.client ??= this.connect?.() ?? new (require('dockerode') as typeof Docker)(this.socketPath ? { socketPath: this.socketPath } : undefined);
     return this.client;
   }
 
   /** The plain calls: over the local socket with node:http, through dockerode for tcp, TLS or ssh. */
   api(): EngineApi {
     if (!this.plain) {
-      const socket = this.socketPath ?? localEngineSocket();
+      const socket = this.socketPath ?? (this.connect ? undefined : localEngineSocket());
       this.plain = socket ? new SocketEngineApi(socket) : new DockerodeEngineApi(this.docker());
     }
     return this.plain;

@@ -42,6 +42,12 @@ export const buildRecordSchema = z.object({
         /** Compressed layer bytes the push that staged it uploaded. */
         uploadedBytes: z.number().nonnegative().optional(),
         buildSeconds: z.number().nonnegative(),
+        /**
+         * The engine that built, pinned and staged it: its endpoint, host name and native platform (another
+         * native platform than this one means it was emulated). Provenance, not content: left out of the digests
+         * file, so a build on another builder of the same inputs is the same build to Nx.
+         */
+        builder: z.object({ endpoint: z.string(), name: z.string().optional(), native: z.string().optional() }).optional(),
       }),
     )
     .min(1, { error: 'must list at least one platform' }),

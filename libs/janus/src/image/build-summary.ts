@@ -13,13 +13,28 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** Which engine built a platform: its endpoint and host, and whether it emulated the platform. */
+function builderCell(platform: string, b: BuildRecord['platforms'][number]['builder']): string {
+  if (!b) return '-';
+  const emulated = b.native && b.native !== platform ? `, emulated on ${b.native}` : '';
+  return `${b.endpoint}${b.name ? ` (${b.name}${emulated})` : emulated ? ` (${emulated.slice(2)})` : ''}`;
+}
+
 /** The table docker-build and docker-push print: tags, the list digest, and per platform its digest, size and build time. */
 export function buildSummary(m: BuildRecord, seconds: number, createdFrom?: string): string {
   const uploads = m.platforms.some((p) => p.uploadedBytes !== undefined);
-  const rows = [['platform', 'digest', 'size', 'build', ...(uploads ? ['uploaded'] : [])]];
+  const builders = m.platforms.some((p) => p.builder);
+  const rows = [['platform', 'digest', 'size', 'build', ...(uploads ? ['uploaded'] : []), ...(builders ? ['builder'] : [])]];
   for (const p of m.platforms) {
     const uploaded = uploads ? [p.uploadedBytes === undefined ? '-' : formatBytes(p.uploadedBytes)] : [];
-    rows.push([p.platform, (p.digest ?? p.imageId).slice(0, 19), formatBytes(p.size), `${p.buildSeconds.toFixed(1)} s`, ...uploaded]);
+    rows.push([
+      p.platform,
+      (p.digest ?? p.imageId).slice(0, 19),
+      formatBytes(p.size),
+      `${p.buildSeconds.toFixed(1)} s`,
+      ...uploaded,
+      ...(builders ? [builderCell(p.platform, p.builder)] : []),
+    ]);
   }
   const created = m.labels['org.opencontainers.image.created'];
   return [

@@ -1,3 +1,4 @@
+import type { ContainerEngine } from '../engine/container-engine';
 import { inspectImage, tagImage } from '../engine/image-store';
 
 /**
@@ -12,12 +13,12 @@ export function keptTag(imageId: string): string {
 }
 
 /** Tags each image that nothing names any more `<repository>:kept-<id>`; one still tagged is left as it is. */
-export async function keepImages(repository: string, imageIds: Iterable<string>): Promise<string[]> {
+export async function keepImages(repository: string, imageIds: Iterable<string>, engine?: ContainerEngine): Promise<string[]> {
   const kept: string[] = [];
   for (const id of imageIds) {
-    const info = await inspectImage(id).catch(() => undefined);
+    const info = await inspectImage(id, engine).catch(() => undefined);
     if (!info || (info.RepoTags ?? []).length > 0) continue;
-    await tagImage(id, `${repository}:${keptTag(id)}`);
+    await tagImage(id, `${repository}:${keptTag(id)}`, engine);
     kept.push(id);
   }
   return kept;

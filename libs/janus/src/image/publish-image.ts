@@ -1,3 +1,4 @@
+import type { BuilderEngine } from '../engine/builder-endpoints';
 import { containerEngine } from '../engine/docker-client';
 import { pushImage, tagImage } from '../engine/image-store';
 import { type FoundCredentials, registryCredentials } from '../registry/credentials';
@@ -65,29 +66,31 @@ function uploadedBytes(manifest: Record<string, unknown>, diffIds: string[], upl
 export async function stagePlatforms(
   target: RegistryTarget,
   image: string,
-  platforms: Array<{ platform: string; imageId: string }>,
+  /** `engine`: the engine the image is in (its platform's builder); the local engine when absent. */
+  platforms: Array<{ platform: string; imageId: string; engine?: Pick<BuilderEngine, 'door'> }>,
   onLine: (line: string) => void,
   /** Registers the local staging tag while it exists, so an interrupted run (Ctrl-C mid-push) removes it too. */
   track: (what: string, undo: () => Promise<unknown>) => () => void = () => () => undefined,
 ): Promise<StagedPlatform[]> {
   await checkPushTarget(target);
   const staged: StagedPlatform[] = [];
-  for (const { platform, imageId } of platforms) {
+  for (const { platform, imageId, engine } of platforms) {
     const tag = stagingTag(imageId);
     const localRef = `${image}:${tag}`;
-    const tagging = tagImage(imageId, localRef);
+    const door = engine?.door ?? containerEngine();
+    const tagging = tagImage(imageId, localRef, door);
     // Untags only: the platform's own tag still names the image. After the tag request settles, so an
     // interrupt while it is on its way does not remove nothing and then see the tag appear.
     const untag = () =>
       tagging
         .catch(() => undefined)
-        .then(() => containerEngine().images.remove(localRef))
+        .then(() => door.images.remove(localRef))
         .catch(() => undefined);
     const untrack = track(`removing the local tag ${localRef}`, untag);
     await tagging;
     let pushed;
     try {
-      pushed = await pushImage(localRef, target.credentials, (l) => onLine(`[${platform}] ${l}`));
+      pushed = await pushImage(localRef, target.credentials, (l) => onLine(`[${platform}] ${l}`), undefined, door);
     } finally {
       await untag();
       untrack();

@@ -65,6 +65,32 @@ describe('inferred targets on a temporary workspace', () => {
     expect(without['docker-build'].options).not.toHaveProperty('network');
   });
 
+  it('splits the build into one target per platform and a merge of their records, when the workspace asks', async () => {
+    const options = { ...DEFAULT_PLUGIN_OPTIONS, registry: 'ghcr.io', splitPlatforms: true };
+    const targets = (await infer('apps/agent/Dockerfile', options)).projects['apps/agent'].targets!;
+    const single = (await infer('apps/agent/Dockerfile', { ...DEFAULT_PLUGIN_OPTIONS, registry: 'ghcr.io' })).projects['apps/agent'].targets!;
+    for (const [suffix, platform] of [
+      ['amd64', 'linux/amd64'],
+      ['arm64', 'linux/arm64'],
+    ]) {
+      const t = targets[`docker-build-${suffix}`];
+      expect(t.executor).toBe('janus:docker-build');
+      // Its own output, staged by digest so another machine can merge it; the same inputs as the whole build.
+      expect(t.options).toMatchObject({ platforms: platform, stage: 'registry', outputPath: `dist/docker-platforms/agent/${suffix}`, registry: 'ghcr.io' });
+      expect(t.outputs).toEqual(['{options.outputPath}']);
+      expect(t.inputs).toEqual(single['docker-build'].inputs);
+      expect(t.configurations).toEqual(single['docker-build'].configurations);
+    }
+    // The build target merges: what contract-test and docker-push read is where it always was.
+    expect(targets['docker-build']).toMatchObject({
+      executor: 'janus:docker-merge',
+      dependsOn: ['docker-build-amd64', 'docker-build-arm64', '^docker-build'],
+      options: { platformTargets: ['docker-build-amd64', 'docker-build-arm64'] },
+      outputs: single['docker-build'].outputs,
+    });
+    expect(targets['contract-test'].dependsOn).toEqual(['docker-build']);
+  });
+
   it('renames targets, dependsOn included, as the options say', async () => {
     const options = { ...DEFAULT_PLUGIN_OPTIONS, targetNames: { ...DEFAULT_PLUGIN_OPTIONS.targetNames, build: 'image', lint: 'lint-df' } };
     const targets = (await infer('apps/agent/Dockerfile', options)).projects['apps/agent'].targets!;

@@ -6,7 +6,8 @@ import { parseImageReference } from '../oci/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
 import { COMPOSE_FILE_NAMES, readComposeServices } from '../compose/compose-file';
-import { composeTargets, dockerBuildFactInputs, janusTargets } from '../targets/janus-targets';
+import { composeTargets, dockerBuildFactInputs, janusTargets, splitBuildTargets } from '../targets/janus-targets';
+import { platformTagSuffix } from '../oci/platform';
 import { contextFilesRead } from './context-files';
 import { imagePathspecs } from './dockerfile-sources';
 import { dockerfileSources } from './dockerfile-sources';
@@ -248,6 +249,17 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
       ...target,
       dependsOn: target.dependsOn?.map((d) => (typeof d === 'string' ? d.replace(/^(\^?)(.+)$/, (_m, up: string, n: string) => up + (rename[n] ?? n)) : d)),
     };
+  }
+  if (options.splitPlatforms) {
+    const platforms = options.platforms
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const name = project.name;
+    Object.assign(
+      renamed,
+      splitBuildTargets(renamed[names.build], names.build, platforms, (suffix) => `dist/docker-platforms/${name}/${suffix}`, platformTagSuffix),
+    );
   }
   return {
     projects: {

@@ -8,6 +8,7 @@ import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = {
   include: [],
   exclude: [],
+  splitPlatforms: false,
   platforms: DEFAULT_PLATFORMS.join(','),
   targetNames: { lint: 'dockerfile-lint', build: 'docker-build', contract: 'contract-test', push: 'docker-push', run: 'docker-run' },
 };

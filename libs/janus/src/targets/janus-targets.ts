@@ -120,6 +120,43 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
 }
 
 /**
+ * A split build (one runner per platform): a build target per platform, each staging its image in the registry by
+ * digest and writing its own record, and the build target itself merging those records into the one record
+ * contract-test and docker-push read. Each target owns its outputs; a machine that restores the platform records
+ * from the shared Nx cache merges and publishes without building.
+ */
+export function splitBuildTargets(
+  build: TargetConfiguration,
+  buildName: string,
+  platforms: string[],
+  outputDir: (suffix: string) => string,
+  suffixOf: (platform: string) => string,
+): Record<string, TargetConfiguration> {
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const platform of platforms) {
+    const suffix = suffixOf(platform);
+    targets[`${buildName}-${suffix}`] = {
+      ...build,
+      outputs: ['{options.outputPath}'],
+      options: { ...build.options, platforms: platform, stage: 'registry', outputPath: outputDir(suffix) },
+      metadata: { technologies, description: `Build the image for ${platform} only and stage it in the registry by digest (one runner per platform).` },
+    };
+  }
+  targets[buildName] = {
+    executor: 'janus:docker-merge',
+    dependsOn: [...Object.keys(targets), ...(build.dependsOn ?? [])],
+    cache: true,
+    // The platform records themselves (their commit, tags and digests), restored or built.
+    inputs: [{ dependentTasksOutputFiles: '**/metadata.json' }],
+    outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
+    options: { platformTargets: Object.keys(targets) },
+    configurations: { ci: {} },
+    metadata: { technologies, description: `Merge the platform builds (${platforms.join(', ')}) into one record; nothing is rebuilt.` },
+  };
+  return targets;
+}
+
+/**
  * The workspace's targets, on the project at the root of a compose file: bring the compose file up with the
  * images the workspace builds (after building them), take it down, and clean up what the workspace started.
  */

@@ -48,6 +48,17 @@ export const pluginOptionsSchema = z
       .min(1, { error: 'must not be empty' })
       .optional()
       .meta({ description: 'CA bundle (PEM) npm must trust in builds, passed as the npm-ca BuildKit secret (JANUS_NPM_CA_FILE wins); default: none.' }),
+    builders: z
+      .union([z.string(), z.record(z.string(), z.string())])
+      .optional()
+      .meta({
+        description:
+          'The engine each platform is built on, e.g. { "linux/arm64": "ssh://ci@arm-host" }: unix:///path.sock, tcp://host:2376 (TLS; ?certs=<dir>, else DOCKER_CERT_PATH) or ssh://user@host, ?emulated=true to allow another architecture. JANUS_BUILDERS (linux/arm64=ssh://ci@arm-host,...) wins; platforms without one use the local engine.',
+      }),
+    splitPlatforms: z.boolean().default(false).meta({
+      description:
+        'Build each platform in its own target (docker-build-amd64, docker-build-arm64: one CI runner per platform, each staging its image in the registry by digest); docker-build then merges their records into one, rebuilding nothing.',
+    }),
     platforms: z.string().default(DEFAULT_PLATFORMS.join(',')).meta({ description: 'Default platforms of the inferred docker-build.' }),
     targetNames: z
       .object({

@@ -1,3 +1,4 @@
+import type { BuilderEngine } from '../builder-endpoints';
 import type { BaseImageParts } from '../../oci/base-image-parts';
 
 export interface PlatformBuildRequest {
@@ -32,6 +33,8 @@ export interface PlatformBuildRequest {
   keepImages?: ReadonlySet<string>;
   onLine: (line: string) => void;
   signal?: AbortSignal;
+  /** The engine this platform is built on (a builder per platform); the local engine when absent. */
+  builder?: BuilderEngine;
 }
 
 export interface LayerCacheRequest {

@@ -38,7 +38,7 @@ export class DockerBuildkitEngine implements BuildEngine {
       // buildx's --load exports into the engine's image store, which is what the classic builder does anyway.
       const cache = layerCacheArgs(req.layerCache, this.buildx);
       const args = this.buildx ? ['buildx', 'build', '--load', ...cache, ...commonBuildArgs(req, iidFile)] : ['build', ...cache, ...commonBuildArgs(req)];
-      await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, onLine, signal: req.signal });
+      await runCommand(this.bin, args, { env: { ...process.env, DOCKER_BUILDKIT: '1', ...req.builder?.cliEnv }, onLine, signal: req.signal });
       const imageId = iidFile ? readFileSync(iidFile, 'utf8').trim() : written;
       if (!imageId) throw new Error(`${this.bin} build finished without naming the image it wrote (no "writing image sha256:…" line)`);
       produced = imageId;
@@ -57,12 +57,13 @@ export class DockerBuildkitEngine implements BuildEngine {
         keepHistory: base.historyLength,
         signal: req.signal,
         keepImages: req.keepImages,
+        engine: req.builder,
       });
       req.onLine(`layer times set to ${new Date(req.layerTime * 1000).toISOString()}: ${pinned.changedLayers} layer(s) rewritten`);
       return { platform: req.platform, imageId: pinned.imageId };
     } catch (e) {
       const orphan = produced ?? written;
-      if (orphan && !req.keepImages?.has(orphan)) await removeIfUntagged(orphan).catch(() => false);
+      if (orphan && !req.keepImages?.has(orphan)) await removeIfUntagged(orphan, req.builder?.door).catch(() => false);
       throw e;
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract, pack } from 'tar-stream';
-import { dockerClient } from '../docker-client';
+import type { BuilderEngine } from '../builder-endpoints';
+import { containerEngine, dockerClient } from '../docker-client';
 import { inspectImage, removeIfUntagged, saveImage } from '../image-store';
 import { followProgress } from '../progress-stream';
 import { PinTarTimes } from './pin-tar-times';
@@ -95,20 +96,29 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 export async function pinImageTimes(
   imageId: string,
   epoch: number,
-  options: { keepLeading?: string[]; keepHistory?: number; signal?: AbortSignal; keepImages?: ReadonlySet<string> } = {},
+  options: {
+    keepLeading?: string[];
+    keepHistory?: number;
+    signal?: AbortSignal;
+    keepImages?: ReadonlySet<string>;
+    /** The engine the image is in (its builder's); the local engine when absent. */
+    engine?: Pick<BuilderEngine, 'door' | 'docker'>;
+  } = {},
 ): Promise<{ imageId: string; changedLayers: number }> {
   const keepLeading = options.keepLeading ?? [];
   // Without a known base its history entries are pinned too: wrong dates there, but the same on every machine.
   const keepHistory = keepLeading.length ? (options.keepHistory ?? 0) : 0;
   const signal = options.signal;
-  const info = await inspectImage(imageId);
+  const door = options.engine?.door ?? containerEngine();
+  const docker = options.engine?.docker ?? dockerClient;
+  const info = await inspectImage(imageId, door);
   if (!info) throw new Error(`pinning layer times: the engine has no image ${imageId}`);
   const dir = mkdtempSync(join(tmpdir(), 'janus-layers-'));
   const layers = new Map<string, LayerResult>();
   const jsonEntries = new Map<string, Buffer>();
   let index = 0;
   try {
-    const saved = await saveImage(imageId);
+    const saved = await saveImage(imageId, door);
     const untar = extract();
     untar.on('entry', (header, entry, next) => {
       const handle = async () => {
@@ -178,10 +188,10 @@ export async function pinImageTimes(
     const layerNames = ordered.map((_l, i) => `${i}/layer.tar`);
     const archive = pack();
     const load = async () => {
-      const docker = dockerClient();
+      const client = docker();
       const body = new PassThrough();
       archive.pipe(body);
-      await followProgress(docker, await docker.loadImage(body, { quiet: true }), 'loading the image with pinned layer times');
+      await followProgress(client, await client.loadImage(body, { quiet: true }), 'loading the image with pinned layer times');
     };
     const addFile = (name: string, path: string) =>
       new Promise<void>((resolve, reject) => {
@@ -205,8 +215,8 @@ export async function pinImageTimes(
       }),
       write(),
     ]);
-    if (!(await inspectImage(newId))) throw new Error(`pinning layer times: the engine did not load ${newId}`);
-    if (newId !== imageId && !options.keepImages?.has(imageId)) await removeIfUntagged(imageId);
+    if (!(await inspectImage(newId, door))) throw new Error(`pinning layer times: the engine did not load ${newId}`);
+    if (newId !== imageId && !options.keepImages?.has(imageId)) await removeIfUntagged(imageId, door);
     return { imageId: newId, changedLayers: diffIds.filter((d, i) => d !== ordered[i].originalDiffId).length };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ interface JobPlan {
  *   when the tagged commit changed nothing.
  * Every job runs `nx sync:check` first: with CI set, Nx skips sync checks on its own.
  */
-export function ciWorkflow(o: NormalizedCiOptions): Record<string, unknown> {
+export function ciWorkflow(o: NormalizedCiOptions, platforms: readonly string[] = []): Record<string, unknown> {
   const branchRef = `refs/heads/${o.defaultBranch}`;
   const jobs: JobPlan[] = [
     {
@@ -53,7 +53,7 @@ export function ciWorkflow(o: NormalizedCiOptions): Record<string, unknown> {
     },
   ];
 
-  const job = (plan: JobPlan) => {
+  const job = (plan: JobPlan, runsOn = o.runsOn, needs?: string[]) => {
     const env: Record<string, string> = {};
     if (o.remoteCache) {
       env.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN = `\${{ secrets.${plan.trusted ? CI_NAMES.cacheWriteToken : CI_NAMES.cacheReadToken} }}`;
@@ -81,13 +81,34 @@ export function ciWorkflow(o: NormalizedCiOptions): Record<string, unknown> {
     return {
       name: plan.name,
       if: plan.condition,
-      'runs-on': o.runsOn,
+      ...(needs ? { needs } : {}),
+      'runs-on': runsOn,
       permissions: plan.trusted ? { contents: 'read', actions: 'read', packages: 'write' } : { contents: 'read', actions: 'read' },
       ...(Object.keys(env).length ? { env } : {}),
       steps,
     };
   };
 
+  // One runner per platform: each builds its platform natively and stages it by digest; the plan's own job then
+  // runs as before, its docker-build merging the platform records the remote cache restores (no rebuild).
+  const splitJobs = (plan: JobPlan): Array<[string, unknown]> => {
+    const perPlatform = platforms.map((platform): [string, unknown] => {
+      const suffix = platform.split('/').slice(1).join('-');
+      const command = plan.command.replace(/ -t .* -c ci$/, ` -t docker-build-${suffix} -c ci`);
+      return [`${plan.name}-${suffix}`, job({ ...plan, name: `${plan.name}-${suffix}`, command }, o.runners[platform])];
+    });
+    return [
+      ...perPlatform,
+      [
+        plan.name,
+        job(
+          plan,
+          o.runsOn,
+          perPlatform.map(([n]) => n),
+        ),
+      ],
+    ];
+  };
   return {
     name: 'containers',
     on: {
@@ -102,6 +123,6 @@ export function ciWorkflow(o: NormalizedCiOptions): Record<string, unknown> {
       JANUS_DEFAULT_BRANCH: o.defaultBranch,
       ...(o.remoteCache ? { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: `\${{ vars.${CI_NAMES.cacheServer} }}` } : {}),
     },
-    jobs: Object.fromEntries(jobs.map((plan) => [plan.name, job(plan)])),
+    jobs: Object.fromEntries(jobs.flatMap((plan) => (o.splitPlatforms ? splitJobs(plan) : [[plan.name, job(plan)]]))),
   };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readNxJson, updateNxJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse } from 'yaml';
 import { deriveTags } from '../../executors/docker-build/lib/tag-rules';
@@ -10,6 +11,8 @@ import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 interface Job {
   if: string;
+  'runs-on': string;
+  needs?: string[];
   permissions: Record<string, string>;
   env?: Record<string, string>;
   steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown>; 'timeout-minutes'?: number }>;
@@ -122,6 +125,45 @@ describe('janus:ci', () => {
     const fresh = createTreeWithEmptyWorkspace();
     await ciGenerator(fresh, {});
     await expect(ciGenerator(fresh, {})).resolves.toBeDefined();
+  });
+
+  it('splits every build over one native runner per platform, then merges, tests and pushes without rebuilding', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    updateNxJson(tree, { ...readNxJson(tree), plugins: [{ plugin: 'janus/plugin', options: { registry: 'ghcr.io' } }] });
+    await ciGenerator(tree, { skipFormat: true, splitPlatforms: true });
+    const wf = parse(tree.read(FILE, 'utf8')!) as Workflow;
+    expect(Object.keys(wf.jobs)).toEqual([
+      'pull-request-amd64',
+      'pull-request-arm64',
+      'pull-request',
+      'default-branch-amd64',
+      'default-branch-arm64',
+      'default-branch',
+      'release-amd64',
+      'release-arm64',
+      'release',
+    ]);
+    for (const plan of ['pull-request', 'default-branch', 'release']) {
+      const [amd64, arm64, last] = [wf.jobs[`${plan}-amd64`], wf.jobs[`${plan}-arm64`], wf.jobs[plan]];
+      expect([amd64['runs-on'], arm64['runs-on']]).toEqual(['ubuntu-24.04', 'ubuntu-24.04-arm']);
+      expect(runs(amd64).at(-1)).toMatch(/^npx nx (affected|run-many) -t docker-build-amd64 -c ci$/);
+      expect(runs(arm64).at(-1)).toMatch(/^npx nx (affected|run-many) -t docker-build-arm64 -c ci$/);
+      expect(last.needs).toEqual([`${plan}-amd64`, `${plan}-arm64`]);
+      expect(runs(last).at(-1)).toContain('-t docker-build contract-test');
+      // The platform jobs share the trigger's trust: the same condition, cache token and (or no) registry credentials.
+      expect([amd64.if, amd64.env]).toEqual([last.if, last.env]);
+    }
+    // The per-platform targets the workflow runs exist: the plugin option that infers them is on, the rest kept.
+    expect(readNxJson(tree)?.plugins).toEqual([{ plugin: 'janus/plugin', options: { registry: 'ghcr.io', splitPlatforms: true } }]);
+  });
+
+  it('refuses a split without the remote cache or without a runner for a platform, writing nothing', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    updateNxJson(tree, { ...readNxJson(tree), plugins: [{ plugin: 'janus/plugin', options: { platforms: 'linux/amd64,linux/s390x' } }] });
+    const before = tree.listChanges().length;
+    await expect(ciGenerator(tree, { splitPlatforms: true })).rejects.toThrow(/'runners' has no runner for linux\/s390x/);
+    await expect(ciGenerator(tree, { splitPlatforms: true, remoteCache: false })).rejects.toThrow(/'splitPlatforms'.*needs the remote cache/);
+    expect(tree.listChanges()).toHaveLength(before);
   });
 
   it("is this repository's own workflow (which starts the engine and registry with npm run bootstrap)", async () => {

@@ -3,6 +3,9 @@ import { z } from 'zod';
 // eslint-disable-next-line no-control-regex
 const oneLine = (what: string) => z.string().refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: `${what} must be one line without control characters` });
 
+/** GitHub's hosted runners that run each platform natively. */
+export const NATIVE_RUNNERS: Record<string, string> = { 'linux/amd64': 'ubuntu-24.04', 'linux/arm64': 'ubuntu-24.04-arm' };
+
 export const schema = z
   .object({
     workflowFile: z
@@ -43,9 +46,23 @@ export const schema = z
         description:
           "The longest the Nx step may run, in minutes (the step's timeout-minutes). Nx 23's self-hosted remote-cache client sets no HTTP timeout, so a cache server that stops answering would otherwise hold the job for GitHub's 6 hours.",
       }),
+    splitPlatforms: z.boolean().default(false).meta({
+      description:
+        "One job per platform on a native runner (docker-build-<arch>, staging by digest), then the contract-test and push job, which restores their records from the remote cache and publishes one manifest list without rebuilding. Turns on the plugin's 'splitPlatforms' option in nx.json.",
+    }),
+    runners: z
+      .record(z.string(), oneLine('a runner label').pipe(z.string().min(1, { error: 'must not be empty' })))
+      .default(NATIVE_RUNNERS)
+      .meta({
+        description: 'The runner label per platform for splitPlatforms; default: GitHub-hosted ubuntu-24.04 (linux/amd64) and ubuntu-24.04-arm (linux/arm64).',
+      }),
     skipFormat: z.boolean().default(false).meta({ description: 'Skip formatting files.', 'x-priority': 'internal' }),
   })
-  .strict();
+  .strict()
+  .refine((o) => !o.splitPlatforms || o.remoteCache, {
+    path: ['splitPlatforms'],
+    error: 'needs the remote cache (remoteCache=true): the last job restores the platform records from it instead of rebuilding',
+  });
 
 export type CiGeneratorOptions = z.input<typeof schema>;
 export type NormalizedCiOptions = z.output<typeof schema>;

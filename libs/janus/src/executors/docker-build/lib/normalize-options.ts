@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import type { LayerCacheRequest } from '../../../engine/build-engines/build-engine';
+import { type BuilderEndpoint, configuredBuilders, isLocalEndpoint } from '../../../engine/builder-endpoints';
 import { type GitFacts, lastChangeOf, treeDirty } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecret, resolveSecrets } from '../../../image/secret-spec';
@@ -60,6 +61,8 @@ export interface NormalizedDockerBuild extends Omit<
   git: GitFacts;
   /** false when the build is not to lint its Dockerfile first. */
   lint: false | LintSettings;
+  /** The engine each platform is built on, where one is set (JANUS_BUILDERS, the plugin's `builders`); else the local engine. */
+  builders: Map<string, BuilderEndpoint>;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', '.nx']);
@@ -171,6 +174,14 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   const machine = machineSettings(ws, workspace);
   problems.push(...machine.problems);
 
+  const builders = configuredBuilders(workspace.builders);
+  problems.push(...builders.problems);
+  // An image built on another engine is in that engine only: the registry is where this machine can test and publish it.
+  const remote = o.platforms.filter((p) => builders.builders.has(p) && !isLocalEndpoint(builders.builders.get(p)!));
+  const remoteNames = remote.map((p) => `${p} on ${builders.builders.get(p)!.endpoint}`).join(', ');
+  if (remote.length && o.stage === 'engine')
+    problems.push(`'stage' = "engine" cannot be combined with builders on other engines (${remoteNames}): their images stay there; stage them in the registry`);
+  else if (remote.length && !registry) problems.push(noRegistryProblem(`builders on other engines (${remoteNames})`, 'to stage their images in', targetName));
   const buildContext = o.context ? workspacePath(ws, o.context) : join(ws, projectRoot);
   const file = o.file ? workspacePath(ws, o.file) : join(ws, projectRoot, 'Dockerfile');
   if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) {
@@ -255,6 +266,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     outputPath,
     git,
     lint: o.lint && lintSettings(context),
-    stage: o.stage ?? (o.push ? 'registry' : 'engine'),
+    stage: o.stage ?? (o.push || remote.length ? 'registry' : 'engine'),
+    builders: builders.builders,
   };
 }

@@ -1,6 +1,8 @@
 import type { BuildEngine } from '../../../engine/build-engines/build-engine';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
-import { assertEngineRunning, containerEngine } from '../../../engine/docker-client';
+import { type CheckedBuilder, connectBuilders, localBuilder } from '../../../engine/builder-endpoints';
+import type { ContainerEngine } from '../../../engine/container-engine';
+import { assertEngineRunning } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
@@ -38,9 +40,22 @@ async function baseImageOf(o: NormalizedDockerBuild, fromLines: string[]): Promi
   return digest ? { ref, digest, resolvedVia: 'build log' } : resolveBaseImage(ref, await engineMirrors());
 }
 
-/** The image ids the refs name now: a failed run puts the per-platform tags back; a finished one keeps the images. */
-async function currentIds(refs: string[]): Promise<Map<string, string | undefined>> {
-  return new Map(await Promise.all(refs.map(async (ref) => [ref, (await inspectImage(ref))?.Id] as const)));
+/** The image ids the refs name now, each in its engine: a failed run puts the per-platform tags back; a finished one keeps the images. */
+async function currentIds(refs: Array<{ ref: string; api: ContainerEngine }>): Promise<Map<string, string | undefined>> {
+  return new Map(await Promise.all(refs.map(async ({ ref, api }) => [ref, (await inspectImage(ref, api))?.Id] as const)));
+}
+
+/**
+ * Each platform's engine: with builders configured, each one is asked before any build whether it answers and
+ * is the platform it is assigned (see connectBuilders); without, every platform is the local engine's, as always.
+ */
+async function platformEngines(o: NormalizedDockerBuild): Promise<Map<string, CheckedBuilder & { recorded: boolean }>> {
+  if (o.builders.size === 0) {
+    const local = localBuilder();
+    return new Map(o.platforms.map((p) => [p, { engine: local, native: nativePlatform(), recorded: false }]));
+  }
+  const checked = await connectBuilders(o.platforms, o.builders);
+  return new Map([...checked].map(([p, c]) => [p, { ...c, recorded: true }]));
 }
 
 /**
@@ -66,23 +81,34 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     registry?.then(checkPushTarget),
     selectBuildEngine(o.engine),
     existingCacheSources(o.layerCache, (l) => logger.info(l), targetFor),
+    platformEngines(o),
   ]);
   for (const r of ready) if (r.status === 'rejected') throw r.reason;
   const engine = explainingPlatformMismatch((ready[2] as PromiseFulfilledResult<BuildEngine>).value, finalBaseImage(o.dockerfile, o.buildArgs, o.target));
   const layerCache = (ready[3] as PromiseFulfilledResult<NormalizedDockerBuild['layerCache']>).value;
   const target: RegistryTarget | undefined = await registry;
+  const builders = (ready[4] as PromiseFulfilledResult<Awaited<ReturnType<typeof platformEngines>>>).value;
+  const apiOf = (platform: string) => builders.get(platform)!.engine.door;
   const fromLines: string[] = [];
   const secretValues = searchableSecretValues(o.secrets);
   const built: PlatformResult[] = [];
-  const producedIds: string[] = [];
+  const producedIds: Array<{ id: string; api: ContainerEngine }> = [];
   let staged: ReturnType<typeof stageBuildRecord> | undefined;
-  const movedRefs = new Map<string, string | undefined>();
+  const movedRefs = new Map<string, { previous: string | undefined; api: ContainerEngine }>();
   // Every image an earlier build of this workspace recorded: a cached record may name any of them.
   const recorded: ReadonlySet<string> = new Set(builtImages(o.workspaceRoot).keys());
   try {
-    for (const platform of o.platforms) {
+    // Each platform is staged as soon as it is built and within budget, so a platform that fails later (its
+    // builder gone mid-build) leaves the others staged by digest for the retry; nothing is published unless all are.
+    const builtBy = new Map<string, PlatformResult>();
+    const stagedBy = new Map<string, StagedPlatform>();
+    const overBudget: string[] = [];
+    const buildOne = async (platform: string) => {
       const t0 = Date.now();
-      logger.info(`[${platform}] building ${o.repository} with ${engine.name}`);
+      const builder = builders.get(platform)!;
+      const api = builder.engine.door;
+      const on = builder.recorded ? ` on ${builder.engine.endpoint}${builder.name ? ` (${builder.name}, ${builder.native})` : ''}` : '';
+      logger.info(`[${platform}] building ${o.repository} with ${engine.name}${on}`);
       const { imageId } = await engine.buildPlatform({
         context: o.context,
         file: o.file,
@@ -95,53 +121,75 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         pull: o.pull,
         layerTime: o.reproducible ? o.createdEpoch : undefined,
         baseImage: o.baseImage,
-        readBaseImage: async (ref, p) => baseImageParts(ref, p, await engineMirrors()),
+        // The builder's own mirrors: where its build got a Docker Hub base image from.
+        readBaseImage: async (ref, p) => baseImageParts(ref, p, await engineMirrors(api)),
         keepImages: recorded,
         layerCache,
         platform,
         signal,
+        builder: builder.engine,
         onLine: (line) => {
           if (line.includes(' FROM ')) fromLines.push(line);
           logger.info(`[${platform}] ${redact(line, secretValues)}`);
         },
       });
-      producedIds.push(imageId);
-      const info = (await inspectImage(imageId))!;
+      producedIds.push({ id: imageId, api });
+      const info = (await inspectImage(imageId, api))!;
       if (!isPlatform(platform, info)) {
         throw new Error(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
       }
-      built.push({
+      const result: PlatformResult = {
         platform,
         ref: `${o.repository}:${o.primaryTag}-${platformTagSuffix(platform)}`,
         imageId,
         size: info.Size,
         buildSeconds: (Date.now() - t0) / 1000,
-      });
+        ...(builder.recorded ? { builder: { endpoint: builder.engine.endpoint, name: builder.name, native: builder.native } } : {}),
+      };
+      builtBy.set(platform, result);
+      if (result.size > o.sizeBudgetMb * 1e6) {
+        overBudget.push(overBudgetMessage(platform, result.size, o.sizeBudgetMb, await largestLayers(imageId, undefined, api)));
+        return;
+      }
+      // The per-platform tag moves now (put back if the run fails): it keeps the image while its staging tag,
+      // the image's only other name, is removed after the push.
+      movedRefs.set(result.ref, { previous: (await inspectImage(result.ref, api))?.Id, api });
+      await tagImage(imageId, result.ref, api);
+      // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
+      if (!target) return;
+      const [p] = await stagePlatforms(target, o.repository, [{ platform, imageId, engine: builder.engine }], (l) => logger.info(l));
+      stagedBy.set(platform, p);
+      Object.assign(result, { digest: p.digest, stagingTag: p.stagingTag, uploadedBytes: p.uploadedBytes });
+    };
+    // An engine builds one platform at a time, as it always has; platforms on different builders build at once.
+    const byEngine = new Map<ContainerEngine, string[]>();
+    for (const p of o.platforms) byEngine.set(apiOf(p), [...(byEngine.get(apiOf(p)) ?? []), p]);
+    const settled = await Promise.allSettled(
+      [...byEngine.values()].map(async (platforms) => {
+        for (const p of platforms) await buildOne(p);
+      }),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed || overBudget.length) {
+      if (stagedBy.size && !signal.aborted)
+        logger.warn(
+          `${[...stagedBy].map(([p, s]) => `${p} (${s.digest.slice(0, 19)})`).join(', ')} stay staged in the registry under content-named tags for a retry; nothing was published`,
+        );
+      throw failed ? failed.reason : new Error(overBudget.join('\n'));
     }
-    const over = built.filter((b) => b.size > o.sizeBudgetMb * 1e6);
-    if (over.length) {
-      const messages = await Promise.all(over.map(async (b) => overBudgetMessage(b.platform, b.size, o.sizeBudgetMb, await largestLayers(b.imageId))));
-      throw new Error(messages.join('\n'));
-    }
+    built.push(...o.platforms.map((p) => builtBy.get(p)!));
 
-    const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
+    // Loading tags this machine's own image: one another engine built is not in this one (it is in the registry).
+    const inLocal = built.filter((b) => builders.get(b.platform)!.engine.local);
+    const local = inLocal.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? inLocal[0] : undefined);
+    const localApi = localBuilder().door;
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
-    const current = await currentIds([...built.map((b) => b.ref), ...releaseRefs]);
-    const previous = new Set([...current.values()].filter((id): id is string => Boolean(id)));
-    // Staging pushes through the engine by these per-platform tags; if anything after this fails, they go back.
-    for (const b of built) movedRefs.set(b.ref, current.get(b.ref));
-    await Promise.all(built.map((b) => tagImage(b.imageId, b.ref)));
-
-    // Staged in the registry by digest: what contract-test and docker-push use on any machine. No release tag moves.
-    const stagedPlatforms: StagedPlatform[] = target
-      ? await stagePlatforms(
-          target,
-          o.repository,
-          built.map((b) => ({ platform: b.platform, imageId: b.imageId })),
-          (l) => logger.info(l),
-        )
-      : [];
-    stagedPlatforms.forEach((p, i) => Object.assign(built[i], { digest: p.digest, stagingTag: p.stagingTag, uploadedBytes: p.uploadedBytes }));
+    const current = await currentIds(releaseRefs.map((ref) => ({ ref, api: localApi })));
+    // The images the tags moved away from, by engine: each is kept where it is.
+    const previous = new Map<string, ContainerEngine>();
+    for (const { previous: id, api } of movedRefs.values()) if (id) previous.set(id, api);
+    for (const ref of releaseRefs) if (current.get(ref)) previous.set(current.get(ref)!, localApi);
+    const stagedPlatforms: StagedPlatform[] = target ? o.platforms.map((p) => stagedBy.get(p)!) : [];
     const publication: Publication | undefined =
       o.push && target
         ? preparePublication(
@@ -173,10 +221,11 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     staged.commit();
     movedRefs.clear();
     const made = new Set(built.map((b) => b.imageId));
-    const kept = await keepImages(
-      o.repository,
-      [...previous].filter((id) => !made.has(id)),
-    );
+    const kept: string[] = [];
+    for (const api of new Set(previous.values())) {
+      const ids = [...previous].filter(([id, a]) => a === api && !made.has(id)).map(([id]) => id);
+      kept.push(...(await keepImages(o.repository, ids, api)));
+    }
     for (const id of kept)
       logger.info(`kept the previous image ${id.slice(7, 19)} as ${o.repository}:${keptTag(id)} (a cached build record may name it; docker-clean removes it)`);
     logger.info('\n' + buildSummary(record, (Date.now() - started) / 1000, o.createdFrom));
@@ -185,9 +234,9 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     staged?.discard();
     // A failed run puts the per-platform tags back on the previous build (or removes them), so its own images
     // end untagged and are removed below instead of being left dangling when a later build takes the tags.
-    for (const [ref, previousId] of movedRefs) {
-      await (previousId ? tagImage(previousId, ref) : containerEngine().images.remove(ref)).catch(() => undefined);
+    for (const [ref, { previous: previousId, api }] of movedRefs) {
+      await (previousId ? tagImage(previousId, ref, api) : api.images.remove(ref)).catch(() => undefined);
     }
-    for (const id of producedIds) if (!recorded.has(id)) await removeIfUntagged(id);
+    for (const { id, api } of producedIds) if (!recorded.has(id)) await removeIfUntagged(id, api);
   }
 }

@@ -1,3 +1,4 @@
+import type { ContainerEngine } from '../../../engine/container-engine';
 import { imageHistory } from '../../../engine/image-store';
 import { formatBytes } from '../../../image/format-bytes';
 
@@ -6,8 +7,8 @@ export interface LayerSize {
   size: number;
 }
 
-export async function largestLayers(imageId: string, count = 5): Promise<LayerSize[]> {
-  return (await imageHistory(imageId))
+export async function largestLayers(imageId: string, count = 5, engine?: ContainerEngine): Promise<LayerSize[]> {
+  return (await imageHistory(imageId, engine))
     .map((h) => ({
       createdBy: h.createdBy
         .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
