@@ -5,7 +5,7 @@ import { type FoundCredentials, registryCredentials } from '../registry/credenti
 import { parseImageReference } from '../oci/image-reference';
 import { buildManifestList, describePlatformManifest, type ManifestList, type PlatformManifest } from '../registry/manifest-list';
 import { RegistryClient, sha256Digest } from '../registry/registry-client';
-import { parsePlatform } from '../oci/platform';
+import { matchesPlatform, parsePlatform } from '../oci/platform';
 
 /** A registry repository with a client that answers its challenges with the credentials found for it. */
 export interface RegistryTarget {
@@ -97,7 +97,7 @@ export async function stagePlatforms(
     }
     const { manifest, diffIds, ...entry } = await describePlatformManifest(target.client, target.repository, tag);
     const wanted = parsePlatform(platform);
-    if (entry.platform.os !== wanted.os || entry.platform.architecture !== wanted.architecture) {
+    if (!matchesPlatform(wanted, entry.platform)) {
       throw new Error(`${localRef} was built for ${platform} but the registry records ${entry.platform.os}/${entry.platform.architecture}`);
     }
     const bytes = uploadedBytes(manifest.json, diffIds, pushed.uploadedDiffIds);
@@ -128,7 +128,7 @@ export async function platformsInRegistry(target: RegistryTarget, platforms: Arr
       throw new Error(`${target.registry}/${target.repository}@${digest} (${platform}) cannot be read from the registry: ${e.message}`);
     });
     const wanted = parsePlatform(platform);
-    if (entry.platform.os !== wanted.os || entry.platform.architecture !== wanted.architecture) {
+    if (!matchesPlatform(wanted, entry.platform)) {
       throw new Error(`${target.repository}@${digest} is recorded as ${platform} but the registry says ${entry.platform.os}/${entry.platform.architecture}`);
     }
     found.push({ ...entry, platform: wanted.variant ? { ...entry.platform, variant: wanted.variant } : entry.platform });

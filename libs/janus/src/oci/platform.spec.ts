@@ -1,4 +1,4 @@
-import { formatPlatform, isPlatform, nativePlatform, parsePlatform, platformTagSuffix } from './platform';
+import { formatPlatform, isPlatform, matchesPlatform, nativePlatform, parsePlatform, platformTagSuffix } from './platform';
 
 describe('platforms', () => {
   it('parses and formats platform strings', () => {
@@ -20,5 +20,15 @@ describe('platforms', () => {
     expect(isPlatform('linux/arm64', { Os: 'linux', Architecture: 'arm64' })).toBe(true);
     expect(isPlatform('linux/arm64', { Os: 'linux', Architecture: 'amd64' })).toBe(false);
     expect(isPlatform('linux/arm/v7', { Os: 'linux', Architecture: 'arm', Variant: 'v6' })).toBe(false);
+  });
+});
+
+describe('matchesPlatform', () => {
+  it('compares os and architecture, and a variant only where both name one', () => {
+    expect(matchesPlatform(parsePlatform('linux/arm64'), { os: 'linux', architecture: 'arm64', variant: 'v8' })).toBe(true);
+    expect(matchesPlatform(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm' })).toBe(true);
+    expect(matchesPlatform(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm', variant: 'v6' })).toBe(false);
+    expect(matchesPlatform(parsePlatform('linux/amd64'), { os: 'linux', architecture: 'arm64' })).toBe(false);
+    expect(matchesPlatform(parsePlatform('linux/amd64'), undefined)).toBe(false);
   });
 });

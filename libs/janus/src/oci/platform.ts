@@ -34,8 +34,19 @@ export function nativePlatform(arch: string = process.arch): string {
   return `linux/${NODE_ARCH[arch] ?? arch}`;
 }
 
+/**
+ * Whether what an image says it is (a manifest list entry, an image config) is the platform that was asked for: the one
+ * place platforms are compared. A variant counts only where both name one (`linux/arm64` and `linux/arm64/v8` match).
+ */
+export function matchesPlatform(wanted: Platform, candidate: Partial<Platform> | undefined): boolean {
+  return (
+    candidate?.os === wanted.os &&
+    candidate.architecture === wanted.architecture &&
+    (!wanted.variant || !candidate.variant || candidate.variant === wanted.variant)
+  );
+}
+
 /** Whether an engine's image inspect (`Os`, `Architecture`, `Variant`) is the platform that was asked for. */
 export function isPlatform(spec: string, image: { Os?: string; Architecture?: string; Variant?: string }): boolean {
-  const p = parsePlatform(spec);
-  return image.Os === p.os && image.Architecture === p.architecture && (!p.variant || !image.Variant || image.Variant === p.variant);
+  return matchesPlatform(parsePlatform(spec), { os: image.Os, architecture: image.Architecture, variant: image.Variant });
 }

@@ -1,4 +1,4 @@
-import { parsePlatform } from '../oci/platform';
+import { matchesPlatform, parsePlatform } from '../oci/platform';
 import { DOCKER_HUB, parseImageReference } from '../oci/image-reference';
 import { INDEX_TYPES } from '../oci/media-types';
 import { RegistryClient } from './registry-client';
@@ -23,12 +23,7 @@ export async function baseImageParts(ref: string, platform: string, mirrors: str
       let manifest = await client.getManifest(parsed.repository, parsed.digest ?? parsed.tag ?? 'latest');
       if (INDEX_TYPES.includes(manifest.mediaType)) {
         const entries = (manifest.json.manifests ?? []) as Array<{ digest: string; platform?: { os: string; architecture: string; variant?: string } }>;
-        const entry = entries.find(
-          (m) =>
-            m.platform?.os === wanted.os &&
-            m.platform.architecture === wanted.architecture &&
-            (!wanted.variant || !m.platform.variant || m.platform.variant === wanted.variant),
-        );
+        const entry = entries.find((m) => matchesPlatform(wanted, m.platform));
         if (!entry) throw new Error(`no ${platform} image in the list`);
         manifest = await client.getManifest(parsed.repository, entry.digest);
       }
