@@ -3,8 +3,12 @@ import { registryHost } from '../schema/common-fields';
 import { parseOptions } from '../schema/parse-options';
 import { BUILD_NETWORKS } from '../workspace/machine-settings';
 
+/** The package the plugin is published as: scoped, since the public npm registry's `janus` is someone else's. */
+export const PACKAGE_NAME = '@janus-containers/nx';
+/** The name workspaces use for it (`nx g janus:…`, `janus:docker-build`): an alias that init writes (init/janus-alias.ts). */
+export const COLLECTION = 'janus';
 /** How nx.json names the plugin. */
-export const PLUGIN_ENTRY = 'janus/plugin';
+export const PLUGIN_ENTRY = `${COLLECTION}/plugin`;
 /** How a workspace names its registry, for every message about a missing one. */
 export const SET_REGISTRY_HINT = 'set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>, e.g. ghcr.io)';
 
