@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { dockerClient, engineUnreachable, isEngineGone } from './docker-client';
 import { DockerodeEngineApi } from './dockerode-engine-api';
 import { type HistoryEntry, imageHistory } from './image-store';
+import { UserError } from '../errors/user-error';
 
 /** Every container Janus starts for checks or tests carries this label, so leftovers can always be found. */
 export const TEST_LABEL = 'org.janus.test';
@@ -163,7 +164,7 @@ export async function startContainer(image: string, options: StartOptions, docke
     if (!portKey) return new StartedContainer(container, 0, image, docker);
     const info = await container.inspect();
     const binding = info.NetworkSettings.Ports?.[portKey]?.[0];
-    if (!binding) throw new Error(`janus: container ${container.id.slice(0, 12)} published no port for ${portKey}`);
+    if (!binding) throw new UserError(`janus: container ${container.id.slice(0, 12)} published no port for ${portKey}`);
     return new StartedContainer(container, Number(binding.HostPort), image, docker);
   } catch (e) {
     await container.remove({ force: true }).catch(ignoreMissing);

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { DockerodeEngineApi } from './dockerode-engine-api';
 import { type EngineApi, localEngineSocket } from './engine-api';
 import { SocketEngineApi } from './socket-engine-api';
+import { UserError } from '../errors/user-error';
 
 let client: Docker | undefined;
 
@@ -39,7 +40,7 @@ function engineAddress(): string {
 
 /** Says "the engine is not reachable" in words, with what to do, instead of a raw `connect ENOENT`. */
 export function engineUnreachable(e: unknown, doing?: string): Error {
-  return new Error(
+  return new UserError(
     `janus: the Docker engine at ${engineAddress()} is not reachable${doing ? ` while ${doing}` : ''} (${(e as Error).message}). ` +
       `Start Docker (Docker Desktop, or 'sudo systemctl start docker') or Podman's Docker-compatible socket ('systemctl --user start podman.socket'), ` +
       `or point DOCKER_HOST at the socket of one that runs (e.g. unix:///run/user/$UID/podman/podman.sock).`,

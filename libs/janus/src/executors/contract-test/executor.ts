@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runContractSuite } from '../../contract/contract-suite';
 import { clearReports, type ContractReport, defaultReportDir, reportTable, writeReports } from '../../contract/report';
 import { ContainerScope } from '../../engine/container-runner';
-import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning } from '../../engine/docker-client';
 import { ensureImage } from '../../engine/image-store';
 import { registryCredentials } from '../../registry/credentials';
 import { parseImageReference } from '../../registry/image-reference';
@@ -16,6 +16,7 @@ import { workspacePath } from '../../workspace/target-options';
 import { type ContractTestOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
 import { InterruptGuard } from '../../process/interrupt-guard';
+import { reportFailure } from '../report-failure';
 
 /** What the run checks: the reference it starts, how it is shown, and the registry digest it pins, if any. */
 interface ImageUnderTest {
@@ -131,7 +132,7 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
     (report.ok ? logger.info : logger.error)(reportTable(report));
     return { success: report.ok };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   } finally {
     await guard.dispose();

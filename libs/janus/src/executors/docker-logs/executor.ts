@@ -2,10 +2,10 @@ import type { ExecutorContext } from '@nx/devkit';
 import { PassThrough } from 'node:stream';
 import { projectContainers, type WorkspaceContainer } from '../../compose/workspace-containers';
 import { demuxBuffer } from '../../engine/container-runner';
-import { assertEngineRunning, describeFailure, dockerClient } from '../../engine/docker-client';
+import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
-import { logger } from '../../workspace/nx-logger';
 import { type DockerLogsOptions, schema } from './options-schema';
+import { reportFailure } from '../report-failure';
 
 function prefixed(prefix: string, text: string): string {
   return prefix ? text.replace(/^(?=.)/gm, prefix) : text;
@@ -50,7 +50,7 @@ export default async function dockerLogsExecutor(raw: DockerLogsOptions, context
     return { success: true };
   } catch (e) {
     if (abort.signal.aborted) return { success: true };
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { dirname, join } from 'node:path';
 import { defaultReportDir, readContractReport } from '../../contract/report';
-import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning } from '../../engine/docker-client';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, readBuildRecord, stageBuildRecord } from '../../image/build-record';
 import { buildSummary } from '../../image/build-summary';
 import { engineImageOf } from '../../image/recorded-image';
@@ -12,6 +12,8 @@ import { siblingTargetPath, workspacePath } from '../../workspace/target-options
 import { type DockerPushOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
 import { InterruptGuard } from '../../process/interrupt-guard';
+import { UserError } from '../../errors/user-error';
+import { reportFailure } from '../report-failure';
 
 /**
  * The contract must have passed on exactly what is about to be published: for a registry-resident build, one of
@@ -21,7 +23,7 @@ function assertContractPassed(record: BuildRecord, context: ExecutorContext, con
   const dir = siblingTargetPath(context, contractTarget, 'reportDir', defaultReportDir(context.projectName!));
   const report = readContractReport(dir);
   const run = `run 'nx run ${context.projectName}:${contractTarget}' first`;
-  if (!report) throw new Error(`janus:docker-push: no contract report in ${dir}; ${run}`);
+  if (!report) throw new UserError(`janus:docker-push: no contract report in ${dir}; ${run}`);
   const byDigest = record.residence === 'registry';
   const built = byDigest ? record.platforms.map((p) => p.digest ?? '') : record.platforms.map((p) => p.imageId);
   const tested = byDigest ? report.digest : report.imageId;
@@ -144,7 +146,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     );
     return { success: true };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   } finally {
     await guard.dispose();
