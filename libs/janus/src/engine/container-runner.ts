@@ -228,7 +228,7 @@ export class ContainerScope {
       // and how to remove them, rather than a raw `connect ENOENT`.
       const ids = [...this.started].map((id) => id.slice(0, 12));
       const gone = engineUnreachable(e, `removing this run's containers${ids.length ? ` (${ids.join(', ')})` : ''}`);
-      throw new Error(`${gone.message} Once it is back, remove them with 'docker rm -f $(docker ps -aq --filter label=${SCOPE_LABEL}=${this.id})'.`);
+      throw new UserError(`${gone.message} Once it is back, remove them with 'docker rm -f $(docker ps -aq --filter label=${SCOPE_LABEL}=${this.id})'.`);
     }
   }
 }

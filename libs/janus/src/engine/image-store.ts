@@ -4,6 +4,7 @@ import { registryTimeoutMs } from '../registry/registry-client';
 import { dockerClient, engineApi } from './docker-client';
 import type { EngineApi, ImageInfo } from './engine-api';
 import { followProgress } from './progress-stream';
+import { UserError } from '../errors/user-error';
 
 /** The engine's local image store, as the rest of the plugin sees it: no dockerode types beyond inspect data. */
 export type { ImageInfo } from './engine-api';
@@ -96,7 +97,7 @@ export async function ensureImage(ref: string, engine: EngineApi = engineApi(), 
       stream = await docker.pull(ref, { abortSignal: starting.signal, authconfig: auth && { ...auth } });
     } catch (e) {
       if (starting.signal.aborted) {
-        throw new Error(
+        throw new UserError(
           `the engine did not start the pull within ${deadlineMs / 1000} s (it waits for the registry's first answer); is the registry answering?`,
         );
       }
@@ -108,7 +109,7 @@ export async function ensureImage(ref: string, engine: EngineApi = engineApi(), 
   } catch (e) {
     // The engine's status for a failed pull is its own (500 for a registry it could not reach), not the registry's.
     const why = (e as Error).message.replace(/^pull \S+ failed: /, '').replace(/^\(HTTP code \d+\) [^-]*- /, '');
-    throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${why}`);
+    throw new UserError(`image ${ref} is not in the local engine and pulling it failed: ${why}`);
   }
   const pulled = await inspectImage(ref, engine);
   if (!pulled) throw new Error(`image ${ref} was pulled but the engine does not show it`);

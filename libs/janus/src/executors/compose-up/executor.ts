@@ -31,7 +31,7 @@ export default async function composeUpExecutor(raw: ComposeUpOptions, context: 
     const services = readComposeServices(inv.file);
     const unknown = o.services.filter((s) => !services.some((x) => x.name === s));
     if (unknown.length) {
-      throw new Error(
+      throw new UserError(
         `janus:compose-up: 'services' = ${JSON.stringify(unknown)}: not in ${o.file} (allowed: ${services.map((s) => JSON.stringify(s.name)).join(', ')})`,
       );
     }

@@ -6,6 +6,7 @@ import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
 import { type DockerLogsOptions, schema } from './options-schema';
 import { reportFailure } from '../report-failure';
+import { UserError } from '../../errors/user-error';
 
 function prefixed(prefix: string, text: string): string {
   return prefix ? text.replace(/^(?=.)/gm, prefix) : text;
@@ -42,7 +43,7 @@ export default async function dockerLogsExecutor(raw: DockerLogsOptions, context
     const project = context.projectName!;
     const containers = await projectContainers(context.root, project);
     if (containers.length === 0) {
-      throw new Error(
+      throw new UserError(
         `janus:docker-logs: no container of ${project} in this workspace; start one with 'nx run ${project}:docker-run' or the workspace's compose-up`,
       );
     }

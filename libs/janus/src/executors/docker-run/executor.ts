@@ -59,7 +59,7 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
       .catch(async (e: unknown) => {
         if (!isPortTaken(e)) throw e;
         const holder = await portHolder(hostPort);
-        throw new Error(
+        throw new UserError(
           `janus:docker-run: host port ${hostPort} is already in use${holder ? ` by ${holder}` : ''}; pass --hostPort=<a free port> or stop what holds it`,
         );
       });

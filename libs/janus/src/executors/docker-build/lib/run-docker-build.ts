@@ -24,6 +24,7 @@ import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBase
 import type { NormalizedDockerBuild } from './normalize-options';
 import { largestLayers, overBudgetMessage } from './size-budget';
 import { logger } from '../../../workspace/nx-logger';
+import { UserError } from '../../../errors/user-error';
 
 function redact(line: string, secrets: string[]): string {
   return secrets.reduce((l, s) => l.split(s).join('***'), line);
@@ -106,7 +107,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       producedIds.push(imageId);
       const info = (await inspectImage(imageId))!;
       if (!isPlatform(platform, info)) {
-        throw new Error(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
+        throw new UserError(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
       }
       built.push({
         platform,
@@ -119,7 +120,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     const over = built.filter((b) => b.size > o.sizeBudgetMb * 1e6);
     if (over.length) {
       const messages = await Promise.all(over.map(async (b) => overBudgetMessage(b.platform, b.size, o.sizeBudgetMb, await largestLayers(b.imageId))));
-      throw new Error(messages.join('\n'));
+      throw new UserError(messages.join('\n'));
     }
 
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
