@@ -22,6 +22,12 @@ const PACKAGE = '@janus-containers/nx';
 const DECOY_VERSION = '0.5.3';
 const OLDEST_NX = { nx: '22.6.0', devkit: '22.6.0' };
 
+interface PublishRecord {
+  image: string;
+  tags: string[];
+  indexDigest: string;
+}
+
 interface BuildRecord {
   image: string;
   tags: string[];
@@ -204,9 +210,12 @@ describe(`the published janus plugin, the whole path on Nx ${NEWEST_NX.nx}, Node
     // docker-build lints its Dockerfile in-process, with the dockerfile-lint target's options, before building.
     expect(output).toMatch(/apps\/my-agent\/Dockerfile: no lint findings/);
     expect(output).toMatch(/12\/12 checks passed/);
-    record = json<BuildRecord>('dist/docker/my-agent/metadata.json');
+    // docker-push's own record holds what it published; docker-build's holds what was built.
+    const published = json<PublishRecord>('dist/docker-push/my-agent/publish.json');
+    record = { ...json<BuildRecord>('dist/docker/my-agent/metadata.json'), indexDigest: published.indexDigest };
     const sha = (await git(['rev-parse', '--short=7', 'HEAD'])).stdout.trim();
-    expect(record).toMatchObject({ image: `${imageRegistry.host}/my-agent`, residence: 'registry', pushed: true, tags: ['main', 'latest', `sha-${sha}`] });
+    expect(record).toMatchObject({ image: `${imageRegistry.host}/my-agent`, residence: 'registry', pushed: false, tags: ['main', 'latest', `sha-${sha}`] });
+    expect(published).toMatchObject({ image: record.image, tags: record.tags });
     expect(record.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
     expect(record.indexDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
 
