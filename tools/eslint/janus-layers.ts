@@ -12,7 +12,7 @@ const SRC = resolve(__dirname, '../../libs/janus/src');
 
 /** The floors, ground first. A folder may import its own floor's folders (without a loop) and any floor below. */
 export const FLOORS: readonly (readonly string[])[] = [
-  ['oci'],
+  ['oci', 'errors'],
   ['process', 'schema', 'package'],
   ['workspace', 'git', 'dockerfile'],
   ['engine', 'registry'],

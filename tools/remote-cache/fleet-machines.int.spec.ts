@@ -13,6 +13,7 @@ import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { TestRegistry } from '../../libs/janus-testing/src/test-registry';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
+import { readPublishRecord } from '../../libs/janus/src/image/publish-record';
 
 const FIXTURE = join(__dirname, '../../libs/janus-testing/src/fixtures/contract/runtime-agent');
 
@@ -76,6 +77,8 @@ describe('two machines sharing one remote cache and one registry', () => {
     expect(readContractReport(join(second, 'dist/contract/agent'))?.digest).toBe(p.digest);
     // Nothing was built or pulled here: the engine still has no such image, and the registry serves the release.
     expect(await inspectImage(p.imageId)).toBeUndefined();
-    expect((await RegistryClient.forHost(registry.host).getManifest(image, 'v1')).digest).toBe(record(second).indexDigest);
+    expect((await RegistryClient.forHost(registry.host).getManifest(image, 'v1')).digest).toBe(
+      readPublishRecord(join(second, 'dist/docker-push/agent/publish.json'))!.indexDigest,
+    );
   });
 });

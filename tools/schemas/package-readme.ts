@@ -125,7 +125,10 @@ export function renderEntry(entry: RegisteredSchema, collections: Collections): 
       .map(([name]) => `<${name}>`);
     lines.push(`### \`janus:${entry.name}\``, '', prose(meta.description ?? ''), '');
     if (meta.hidden)
-      lines.push(`Hidden from \`nx list janus\`${entry.name === 'init' ? ': `nx add janus` runs it, and so does every other janus generator' : ''}.`, '');
+      lines.push(
+        `Hidden from \`nx list janus\`${entry.name === 'init' ? ': `nx add @janus-containers/nx` runs it, and so does every other janus generator' : ''}.`,
+        '',
+      );
     lines.push('```sh', `npx nx g janus:${entry.name}${positional.length ? ` ${positional.join(' ')}` : ''} [options]`, '```', '');
   } else {
     const meta = collections.executors[entry.name] ?? {};

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
 import { renderBaselineTo } from '../../../libs/janus-testing/src/render-baseline';
+import { ALIAS_DIR, aliasFiles } from '../../../libs/janus/src/generators/init/janus-alias';
+import { PACKAGE_NAME } from '../../../libs/janus/src/workspace/plugin-names';
 import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
 import { Verdaccio } from './verdaccio';
 import { REPO_ROOT } from '../../../tools/repo-root';
@@ -11,11 +13,12 @@ import { REPO_ROOT } from '../../../tools/repo-root';
 const NX_VERSION = '23.2.1';
 const OLD_PROJECT_JSON = join(REPO_ROOT, 'libs/janus/src/migrations/0-2-0/__fixtures__/project-json-0.1.0.json');
 
-// `nx migrate janus@<new>` in a workspace made with the previous release, both installed from a real npm
-// registry. The previous release stands in as this build published under 0.1.0 without migrations (Nx only
+// `nx migrate @janus-containers/nx@<new>` in a workspace made with the previous release, both installed from a real
+// npm registry that also serves an unrelated `janus` (as the public one does); the workspace names the plugin
+// `janus` through the alias init writes, which the migration must leave alone. The previous release stands in as this build published under 0.1.0 without migrations (Nx only
 // compares versions); the workspace holds what 0.1.0's generator really wrote: the target block in project.json
 // (the fixture is apps/demo-agent/project.json as of 2ed8fe6^) and no plugin in nx.json.
-describe('nx migrate janus from the previous release', () => {
+describe('nx migrate @janus-containers/nx from the previous release', () => {
   const registry = new Verdaccio();
   const ws = mkdtempSync(join(tmpdir(), 'janus-migrate-ws-'));
   const previous = mkdtempSync(join(tmpdir(), 'janus-previous-'));
@@ -37,11 +40,12 @@ describe('nx migrate janus from the previous release', () => {
     rmSync(join(previous, 'migrations.json'), { force: true });
     for (const dir of [previous, packageRoot])
       await runCommand('npm', ['publish', '--access', 'public', '--loglevel=error'], { cwd: dir, env: registry.npmEnv() });
+    await registry.publishDecoyJanus();
 
-    writeFileSync(
-      join(ws, 'package.json'),
-      JSON.stringify({ name: 'old', private: true, devDependencies: { nx: NX_VERSION, '@nx/devkit': NX_VERSION, janus: '0.1.0' } }, null, 2),
-    );
+    const devDependencies = { nx: NX_VERSION, '@nx/devkit': NX_VERSION, [PACKAGE_NAME]: '0.1.0', janus: `file:${ALIAS_DIR}` };
+    writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'old', private: true, devDependencies }, null, 2));
+    mkdirSync(join(ws, ALIAS_DIR), { recursive: true });
+    for (const [file, content] of Object.entries(aliasFiles())) writeFileSync(join(ws, ALIAS_DIR, file), content);
     writeFileSync(join(ws, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
     const project = join(ws, 'apps/demo-agent');
     mkdirSync(project, { recursive: true });
@@ -62,12 +66,18 @@ describe('nx migrate janus from the previous release', () => {
 
   it('runs the shipped migrations: inferred targets instead of the target block, janus:sync registered, region markers added', async () => {
     expect(Object.keys(json<{ targets: object }>('apps/demo-agent/project.json').targets)).toHaveLength(4);
-    await nx(['migrate', `janus@${current}`]);
-    expect(json<{ devDependencies: Record<string, string> }>('package.json').devDependencies.janus).toBe(current);
+    await nx(['migrate', `${PACKAGE_NAME}@${current}`]);
+    const devDependencies = json<{ devDependencies: Record<string, string> }>('package.json').devDependencies;
+    expect(devDependencies[PACKAGE_NAME]).toBe(current);
+    expect(devDependencies.janus).toBe(`file:${ALIAS_DIR}`);
     const planned = json<{ migrations: { package: string; name: string; version: string }[] }>('migrations.json').migrations;
-    expect(planned.map((m) => `${m.package}:${m.name}@${m.version}`)).toEqual(['janus:inferred-targets@0.2.0', 'janus:managed-regions@0.2.0']);
+    expect(planned.map((m) => `${m.package}:${m.name}@${m.version}`)).toEqual([
+      `${PACKAGE_NAME}:inferred-targets@0.2.0`,
+      `${PACKAGE_NAME}:managed-regions@0.2.0`,
+    ]);
 
     await runCommand('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ws, env: registry.npmEnv() });
+    expect(json<{ version: string }>(`node_modules/${PACKAGE_NAME}/package.json`).version).toBe(current);
     const ran = await nx(['migrate', '--run-migrations']);
     expect(stripVTControlCharacters(ran.stdout)).toMatch(/inferred-targets[\s\S]*managed-regions/);
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -17,7 +17,16 @@ import { REPO_ROOT } from '../../../tools/repo-root';
 // the other Node majors go as far as inferred targets, lint, sync:check and one amd64 build. This workspace's
 // own Nx (23.2.1) is what every other spec runs on. Keep these equal to the ends of the plugin's nx peer range.
 const NEWEST_NX = { nx: '24.0.7', devkit: '24.0.0' };
+// The name the plugin is published under, and the version of the unrelated `janus` the public registry has.
+const PACKAGE = '@janus-containers/nx';
+const DECOY_VERSION = '0.5.3';
 const OLDEST_NX = { nx: '22.6.0', devkit: '22.6.0' };
+
+interface PublishRecord {
+  image: string;
+  tags: string[];
+  indexDigest: string;
+}
 
 interface BuildRecord {
   image: string;
@@ -28,8 +37,8 @@ interface BuildRecord {
   platforms: Array<{ platform: string; imageId: string; digest?: string }>;
 }
 
-// The plugin as users get it: built, published to a real npm registry (verdaccio), added to a fresh workspace
-// that has never seen this repository with `nx add janus`, and used there for the whole path CI takes:
+// The plugin as users get it: built, published to a real npm registry (verdaccio) beside an unrelated `janus`,
+// added to a fresh workspace that has never seen this repository with the README's `nx add @janus-containers/nx`, and used there for the whole path CI takes:
 // generate, lint, build for two platforms, prove the contract, push to a registry; then the image is pulled
 // by digest, as a deployment would, and answers the official openai client.
 /**
@@ -62,7 +71,7 @@ class FreshWorkspace {
   /** `plugin`: a janus version to install with Nx in one npm install (for the cheap cells), else `nx add` brings it. */
   async create(registryHost: string, plugin?: string): Promise<void> {
     mkdirSync(join(this.dir, '.tmp'));
-    const devDependencies = { nx: this.nxVersions.nx, '@nx/devkit': this.nxVersions.devkit, ...(plugin ? { janus: plugin } : {}) };
+    const devDependencies = { nx: this.nxVersions.nx, '@nx/devkit': this.nxVersions.devkit, ...(plugin ? { [PACKAGE]: plugin } : {}) };
     writeFileSync(join(this.dir, 'package.json'), JSON.stringify({ name: 'fresh', private: true, devDependencies }, null, 2));
     // The registry every docker-build pushes to, set once for the workspace as a user would.
     writeFileSync(
@@ -102,6 +111,7 @@ beforeAll(async () => {
   });
   await Promise.all([npmRegistry.start(), imageRegistry.start()]);
   await runCommand('npm', ['publish', '--access', 'public', '--loglevel=error'], { cwd: join(REPO_ROOT, 'dist/libs/janus'), env: npmRegistry.npmEnv() });
+  await npmRegistry.publishDecoyJanus(DECOY_VERSION);
   version = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/libs/janus/package.json'), 'utf8')).version;
 });
 
@@ -147,26 +157,30 @@ describe(`the published janus plugin, the whole path on Nx ${NEWEST_NX.nx}, Node
     workspace.remove();
   });
 
-  it('is what `nx add janus` installs from the private registry, never the public package of that name', async () => {
-    // The public registry has an unrelated `janus` with a higher version: proxied, `latest` would be that.
-    const served = await runCommand('npm', ['view', 'janus', 'versions', '--json'], { cwd: ws, env: npmRegistry.npmEnv() });
-    expect([JSON.parse(served.stdout)].flat()).toEqual([version]);
+  it("is what the README's `nx add @janus-containers/nx` installs, with `janus` naming it, never the unrelated public `janus`", async () => {
+    // The registry also serves an unrelated `janus` with a higher version, as the public registry does.
+    const decoy = await runCommand('npm', ['view', 'janus', 'version'], { cwd: ws, env: npmRegistry.npmEnv() });
+    expect(decoy.stdout.trim()).toBe(DECOY_VERSION);
 
-    await nx(['add', 'janus']);
-    expect(json<{ devDependencies: Record<string, string> }>('package.json').devDependencies.janus).toMatch(
-      new RegExp(`^\\^?${version.replace(/\./g, '\\.')}$`),
-    );
-    expect(json<{ version: string }>('node_modules/janus/package.json').version).toBe(version);
+    await nx(['add', PACKAGE]);
+    const devDependencies = json<{ devDependencies: Record<string, string> }>('package.json').devDependencies;
+    expect(devDependencies[PACKAGE]).toMatch(new RegExp(`^\\^?${version.replace(/\./g, '\\.')}$`));
+    expect(json<{ name: string; version: string }>(`node_modules/${PACKAGE}/package.json`)).toMatchObject({ name: PACKAGE, version });
+    // `janus` is the workspace's own alias (init wrote it, npm linked it), not the public package.
+    expect(devDependencies.janus).toBe('file:tools/janus-alias');
+    expect(realpathSync(join(ws, 'node_modules/janus'))).toBe(realpathSync(join(ws, 'tools/janus-alias')));
+    expect(JSON.stringify(json('package-lock.json'))).not.toContain(`janus-${DECOY_VERSION}.tgz`);
     // The lock file pins the published tarball's integrity, so a later `npm ci` installs exactly this package
     // (it records no tarball URL where npm's omit-lockfile-registry-resolved is on, as here).
-    const published = (await runCommand('npm', ['view', `janus@${version}`, 'dist.integrity'], { cwd: ws, env: npmRegistry.npmEnv() })).stdout.trim();
-    expect(json<{ packages: Record<string, { integrity?: string }> }>('package-lock.json').packages['node_modules/janus']?.integrity).toBe(published);
-    // Its init generator registered the inference plugin.
+    const published = (await runCommand('npm', ['view', `${PACKAGE}@${version}`, 'dist.integrity'], { cwd: ws, env: npmRegistry.npmEnv() })).stdout.trim();
+    expect(json<{ packages: Record<string, { integrity?: string }> }>('package-lock.json').packages[`node_modules/${PACKAGE}`]?.integrity).toBe(published);
+    // Its init generator registered the inference plugin, under the name the alias gives it.
     expect(json<{ plugins: unknown }>('nx.json').plugins).toEqual([{ plugin: 'janus/plugin', options: {} }]);
-    expect(existsSync(join(ws, 'node_modules/janus/templates/partials/healthcheck.hbs'))).toBe(true);
+    const installed = join(ws, 'node_modules', PACKAGE);
+    expect(existsSync(join(installed, 'templates/partials/healthcheck.hbs'))).toBe(true);
     // Files without the .hbs suffix (verbatim sources) ship too, and so does the generated README.
-    expect(existsSync(join(ws, 'node_modules/janus/templates/baseline/app/wire.py'))).toBe(true);
-    expect(readFileSync(join(ws, 'node_modules/janus/README.md'), 'utf8')).toMatch(/### `janus:docker-push`/);
+    expect(existsSync(join(installed, 'templates/baseline/app/wire.py'))).toBe(true);
+    expect(readFileSync(join(installed, 'README.md'), 'utf8')).toMatch(/### `janus:docker-push`/);
   });
 
   it('generates a baseline with `nx g janus:baseline` in a workspace without TypeScript', async () => {
@@ -196,9 +210,12 @@ describe(`the published janus plugin, the whole path on Nx ${NEWEST_NX.nx}, Node
     // docker-build lints its Dockerfile in-process, with the dockerfile-lint target's options, before building.
     expect(output).toMatch(/apps\/my-agent\/Dockerfile: no lint findings/);
     expect(output).toMatch(/12\/12 checks passed/);
-    record = json<BuildRecord>('dist/docker/my-agent/metadata.json');
+    // docker-push's own record holds what it published; docker-build's holds what was built.
+    const published = json<PublishRecord>('dist/docker-push/my-agent/publish.json');
+    record = { ...json<BuildRecord>('dist/docker/my-agent/metadata.json'), indexDigest: published.indexDigest };
     const sha = (await git(['rev-parse', '--short=7', 'HEAD'])).stdout.trim();
-    expect(record).toMatchObject({ image: `${imageRegistry.host}/my-agent`, residence: 'registry', pushed: true, tags: ['main', 'latest', `sha-${sha}`] });
+    expect(record).toMatchObject({ image: `${imageRegistry.host}/my-agent`, residence: 'registry', pushed: false, tags: ['main', 'latest', `sha-${sha}`] });
+    expect(published).toMatchObject({ image: record.image, tags: record.tags });
     expect(record.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
     expect(record.indexDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
 
@@ -271,13 +288,15 @@ describe(`the published janus plugin on the oldest supported Nx, ${OLDEST_NX.nx}
   const workspace = new FreshWorkspace(npmRegistry, OLDEST_NX);
   afterAll(() => workspace.remove());
 
-  // One npm install for Nx and the plugin (the Nx 24 cell proves `nx add`); janus:init then checks this Nx.
+  // One npm install for Nx and the plugin (the Nx 24 cell proves `nx add`); its init then checks this Nx and
+  // writes the `janus` alias, which its install links.
   it('installs beside it, then inits, generates, infers, lints, syncs and builds for amd64', async () => {
     await workspace.create(imageRegistry.host, version);
-    await workspace.nx(['g', 'janus:init', '--no-interactive']);
-    expect(workspace.json<{ version: string }>('node_modules/janus/package.json').version).toBe(version);
+    await workspace.nx(['g', `${PACKAGE}:init`, '--no-interactive']);
+    expect(workspace.json<{ version: string }>(`node_modules/${PACKAGE}/package.json`).version).toBe(version);
+    expect(realpathSync(join(workspace.dir, 'node_modules/janus'))).toBe(realpathSync(join(workspace.dir, 'tools/janus-alias')));
     // The dependency on @nx/devkit is met by the workspace's own, not a second (newer) copy.
-    expect(existsSync(join(workspace.dir, 'node_modules/janus/node_modules/@nx/devkit'))).toBe(false);
+    expect(existsSync(join(workspace.dir, `node_modules/${PACKAGE}/node_modules/@nx/devkit`))).toBe(false);
     await cheapCell(workspace, 'agent');
   });
 });

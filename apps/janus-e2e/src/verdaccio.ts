@@ -19,9 +19,9 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A real npm registry on loopback: packages named `janus` are served only from its own storage (never
- * proxied, so a public package of that name cannot shadow ours); everything else is proxied to the registry
- * npm is configured with on this machine.
+ * A real npm registry on loopback: the plugin's scope and the name `janus` are served only from its own storage
+ * (never proxied, so the specs decide what they hold: the plugin, and an unrelated `janus` standing in for the
+ * public one); everything else is proxied to the registry npm is configured with on this machine.
  */
 export class Verdaccio {
   private child?: ChildProcess;
@@ -38,6 +38,7 @@ export class Verdaccio {
         'uplinks:',
         `  upstream: { url: "${uplink}", timeout: 120s, max_fails: 5 }`,
         'packages:',
+        "  '@janus-containers/*': { access: $all, publish: $anonymous }",
         "  'janus': { access: $all, publish: $anonymous }",
         "  '**': { access: $all, publish: $anonymous, proxy: upstream }",
         `listen: 127.0.0.1:${port}`,
@@ -68,6 +69,17 @@ export class Verdaccio {
     const npmrc = join(this.dir, '.npmrc');
     writeFileSync(npmrc, `registry=${this.url}/\n${this.url.replace(/^http:/, '')}/:_authToken=janus-e2e\n`);
     return { ...process.env, npm_config_userconfig: npmrc, npm_config_registry: `${this.url}/` };
+  }
+
+  /**
+   * Publishes an unrelated package named `janus` at a version above the plugin's, as the public registry has one
+   * (0.5.3): whatever resolves the bare name gets it, so a spec sees which package an install really brought.
+   */
+  async publishDecoyJanus(version = '0.5.3'): Promise<void> {
+    const dir = mkdtempSync(join(this.dir, 'decoy-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'janus', version, description: 'not the Nx plugin', main: 'index.js' }));
+    writeFileSync(join(dir, 'index.js'), "module.exports = 'decoy';\n");
+    await runCommand('npm', ['publish', '--loglevel=error'], { cwd: dir, env: this.npmEnv() });
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { runCommand, type CommandResult, type RunCommandOptions } from '../process/run-command';
+import { UserError } from '../errors/user-error';
 
 /** How compose is invoked here: the `docker compose` plugin (v2) when the client has it, else Debian's `docker-compose` (v1). */
 export interface ComposeCli {
@@ -25,7 +26,7 @@ export function composeCli(): Promise<ComposeCli> {
     const cli = (await probe('docker', ['compose'])) ?? (await probe('docker-compose', []));
     if (!cli) {
       found = undefined;
-      throw new Error(
+      throw new UserError(
         "janus: no compose client found: neither 'docker compose' (the compose plugin) nor 'docker-compose' runs. " +
           "Install one: Docker's compose plugin ('docker compose'), or docker-compose from your distribution (e.g. apt-get install docker-compose).",
       );

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseImageReference } from '../oci/image-reference';
+import { UserError } from '../errors/user-error';
 
 /** A service as far as janus needs it: its image and its healthcheck. */
 export interface ComposeService {
@@ -13,7 +14,7 @@ export interface ComposeService {
   healthcheckInFile: boolean;
 }
 
-export class ComposeFileError extends Error {
+export class ComposeFileError extends UserError {
   constructor(file: string, problem: string) {
     super(`janus: compose file ${file}: ${problem}`);
     this.name = 'ComposeFileError';

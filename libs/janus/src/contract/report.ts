@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { z } from 'zod';
 import { outputPathProblem } from '../workspace/target-options';
+import { UserError } from '../errors/user-error';
 
 /** Where contract-test writes its reports unless `reportDir` says otherwise (workspace-relative). */
 export const defaultReportDir = (projectName: string) => join('dist/contract', projectName);
@@ -94,7 +95,7 @@ export function clearReports(dir: string): void {
   // Checked before the run, so a report directory that can never be written fails in words, not as ENOTDIR.
   const problem = outputPathProblem(dir, 'directory');
   if (problem)
-    throw new Error(`janus:contract-test: 'reportDir' = ${JSON.stringify(dir)}: ${problem}; give a directory, relative to the workspace root or absolute`);
+    throw new UserError(`janus:contract-test: 'reportDir' = ${JSON.stringify(dir)}: ${problem}; give a directory, relative to the workspace root or absolute`);
   for (const f of [REPORT_FILE, 'junit.xml']) rmSync(join(dir, f), { force: true });
 }
 
@@ -106,9 +107,9 @@ export function readContractReport(dir: string): ContractReport | undefined {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`janus: contract report ${file} is not valid JSON (${(e as Error).message}); run contract-test again`);
+    throw new UserError(`janus: contract report ${file} is not valid JSON (${(e as Error).message}); run contract-test again`);
   }
   const parsed = contractReportSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`janus: contract report ${file} is not a contract-test report; run contract-test again`);
+  if (!parsed.success) throw new UserError(`janus: contract report ${file} is not a contract-test report; run contract-test again`);
   return parsed.data;
 }

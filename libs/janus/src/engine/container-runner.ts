@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerEngine, ContainerInfo, ExecResult, HistoryEntry, StartOptions } from './container-engine';
 import { callerLabels } from './caller-labels';
 import { containerEngine, engineUnreachable, isEngineGone } from './docker-client';
+import { UserError } from '../errors/user-error';
 
 /** One value per scope (a contract run): Ctrl-C or a crash removes exactly that scope's containers. */
 export const SCOPE_LABEL = 'org.janus.scope';
@@ -134,7 +135,7 @@ export class ContainerScope {
       // and how to remove them, rather than a raw `connect ENOENT`.
       const ids = [...this.started].map((id) => id.slice(0, 12));
       const gone = engineUnreachable(e, `removing this run's containers${ids.length ? ` (${ids.join(', ')})` : ''}`);
-      throw new Error(`${gone.message} Once it is back, remove them with 'docker rm -f $(docker ps -aq --filter label=${SCOPE_LABEL}=${this.id})'.`);
+      throw new UserError(`${gone.message} Once it is back, remove them with 'docker rm -f $(docker ps -aq --filter label=${SCOPE_LABEL}=${this.id})'.`);
     }
   }
 }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { ContainerEngine } from './container-engine';
 import { DockerEngine } from './docker-engine';
 import { type EngineApi, localEngineSocket } from './engine-api';
+import { UserError } from '../errors/user-error';
 
 let engine: DockerEngine | undefined;
 
@@ -38,7 +39,7 @@ function engineAddress(): string {
 
 /** Says "the engine is not reachable" in words, with what to do, instead of a raw `connect ENOENT`. */
 export function engineUnreachable(e: unknown, doing?: string): Error {
-  return new Error(
+  return new UserError(
     `janus: the Docker engine at ${engineAddress()} is not reachable${doing ? ` while ${doing}` : ''} (${(e as Error).message}). ` +
       `Start Docker (Docker Desktop, or 'sudo systemctl start docker') or Podman's Docker-compatible socket ('systemctl --user start podman.socket'), ` +
       `or point DOCKER_HOST at the socket of one that runs (e.g. unix:///run/user/$UID/podman/podman.sock).`,

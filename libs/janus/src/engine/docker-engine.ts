@@ -21,6 +21,7 @@ import { repositoryAndTag } from '../oci/image-reference';
 import { DockerodeEngineApi } from './dockerode-engine-api';
 import { type EngineApi, type ImageInfo, localEngineSocket } from './engine-api';
 import { CONFLICT, GONE, NOT_MODIFIED, tolerating } from './engine-status';
+import { UserError } from '../errors/user-error';
 import { followProgress } from './progress-stream';
 import { SocketEngineApi } from './socket-engine-api';
 
@@ -146,7 +147,7 @@ class DockerContainers implements ContainerOperations {
       if (!portKey) return { id: container.id, hostPort: 0 };
       const info = await container.inspect();
       const binding = info.NetworkSettings.Ports?.[portKey]?.[0];
-      if (!binding) throw new Error(`janus: container ${container.id.slice(0, 12)} published no port for ${portKey}`);
+      if (!binding) throw new UserError(`janus: container ${container.id.slice(0, 12)} published no port for ${portKey}`);
       return { id: container.id, hostPort: Number(binding.HostPort) };
     } catch (e) {
       await this.remove(container.id);
@@ -279,7 +280,7 @@ class DockerImages implements ImageOperations {
       stream = await docker.pull(ref, { abortSignal: starting.signal, authconfig: options.auth && { ...options.auth } });
     } catch (e) {
       if (starting.signal.aborted) {
-        throw new Error(
+        throw new UserError(
           `the engine did not start the pull within ${options.deadlineMs / 1000} s (it waits for the registry's first answer); is the registry answering?`,
         );
       }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../errors/user-error';
 
 export type ImageInfo = Docker.ImageInspectInfo;
 
@@ -26,7 +27,7 @@ export interface EngineApi {
 }
 
 /** An Engine API answer other than the one asked for, carrying its status as dockerode's errors do. */
-export class EngineApiError extends Error {
+export class EngineApiError extends UserError {
   constructor(
     readonly statusCode: number,
     message: string,

@@ -1,6 +1,7 @@
 import { registryTimeoutMs } from '../oci/registry-timeouts';
 import type { ContainerEngine, HistoryEntry, ImageInfo, PushCredentials, PushResult } from './container-engine';
 import { containerEngine } from './docker-client';
+import { UserError } from '../errors/user-error';
 
 /** The engine's local image store, as the rest of the plugin sees it: no Engine API types beyond inspect data. */
 export type { HistoryEntry, ImageInfo, PushCredentials, PushResult } from './container-engine';
@@ -52,7 +53,7 @@ export async function ensureImage(ref: string, engine: ContainerEngine = contain
   } catch (e) {
     // The engine's status for a failed pull is its own (500 for a registry it could not reach), not the registry's.
     const why = (e as Error).message.replace(/^pull \S+ failed: /, '').replace(/^\(HTTP code \d+\) [^-]*- /, '');
-    throw new Error(`image ${ref} is not in the local engine and pulling it failed: ${why}`);
+    throw new UserError(`image ${ref} is not in the local engine and pulling it failed: ${why}`);
   }
   const pulled = await inspectImage(ref, engine);
   if (!pulled) throw new Error(`image ${ref} was pulled but the engine does not show it`);

@@ -1,5 +1,6 @@
 import { runCommand } from '../process/run-command';
 import { normalizeSourceUrl } from './source-url';
+import { UserError } from '../errors/user-error';
 
 export interface GitFacts {
   /** Full commit sha; empty when not in a git checkout and not given through the environment. */
@@ -33,7 +34,7 @@ export function gitFactsFromEnv(env: NodeJS.ProcessEnv): Partial<GitFacts> {
   const pr = env.JANUS_PR_NUMBER ?? /^refs\/pull\/(\d+)\//.exec(ref)?.[1];
   if (pr) {
     const n = Number(pr);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`JANUS_PR_NUMBER = ${JSON.stringify(pr)}: must be a positive integer`);
+    if (!Number.isInteger(n) || n <= 0) throw new UserError(`JANUS_PR_NUMBER = ${JSON.stringify(pr)}: must be a positive integer`);
     facts.prNumber = n;
   }
   if (env.JANUS_DEFAULT_BRANCH) facts.defaultBranch = env.JANUS_DEFAULT_BRANCH;

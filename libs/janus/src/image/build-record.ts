@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { SECRET_KEY_PATTERN } from '../schema/common-fields';
 import { siblingTargetPath } from '../workspace/target-options';
 import { BUILD_RECORD_FILE, IMAGE_DIGESTS_FILE } from './record-files';
+import { UserError } from '../errors/user-error';
 
 export { BUILD_RECORD_FILE, IMAGE_DIGESTS_FILE };
 
@@ -100,7 +101,7 @@ export function buildRecordDir(context: ExecutorContext, buildTarget = DEFAULT_B
   return siblingTargetPath(context, buildTarget, 'outputPath', defaultBuildRecordDir(context.projectName!));
 }
 
-export class BuildRecordError extends Error {
+export class BuildRecordError extends UserError {
   constructor(file: string, problem: string, hint = '') {
     super(`janus: build record ${file}: ${problem}${hint ? `; ${hint}` : ''}`);
     this.name = 'BuildRecordError';
@@ -152,7 +153,7 @@ export function stageBuildRecord(dir: string, record: BuildRecord): StagedBuildR
     writeFileSync(tmpDigests, JSON.stringify(imageDigests(parsed), null, 2) + '\n');
   } catch (e) {
     discard();
-    throw new Error(`janus: could not write the build record ${file} (${(e as Error).message}); nothing was published`);
+    throw new UserError(`janus: could not write the build record ${file} (${(e as Error).message}); nothing was published`);
   }
   return {
     file,

@@ -6,6 +6,7 @@ import { parseImageReference } from '../oci/image-reference';
 import { buildManifestList, describePlatformManifest, type ManifestList, type PlatformManifest } from '../registry/manifest-list';
 import { RegistryClient, sha256Digest } from '../registry/registry-client';
 import { matchesPlatform, parsePlatform } from '../oci/platform';
+import { UserError } from '../errors/user-error';
 
 /** A registry repository with a client that answers its challenges with the credentials found for it. */
 export interface RegistryTarget {
@@ -98,7 +99,7 @@ export async function stagePlatforms(
     const { manifest, diffIds, ...entry } = await describePlatformManifest(target.client, target.repository, tag);
     const wanted = parsePlatform(platform);
     if (!matchesPlatform(wanted, entry.platform)) {
-      throw new Error(`${localRef} was built for ${platform} but the registry records ${entry.platform.os}/${entry.platform.architecture}`);
+      throw new UserError(`${localRef} was built for ${platform} but the registry records ${entry.platform.os}/${entry.platform.architecture}`);
     }
     const bytes = uploadedBytes(manifest.json, diffIds, pushed.uploadedDiffIds);
     onLine(`[${platform}] staged as ${target.registry}/${target.repository}@${entry.digest} (${tag}), ${bytes} layer bytes uploaded`);
@@ -125,11 +126,11 @@ export async function platformsInRegistry(target: RegistryTarget, platforms: Arr
       diffIds: _d,
       ...entry
     } = await describePlatformManifest(target.client, target.repository, digest).catch((e: Error) => {
-      throw new Error(`${target.registry}/${target.repository}@${digest} (${platform}) cannot be read from the registry: ${e.message}`);
+      throw new UserError(`${target.registry}/${target.repository}@${digest} (${platform}) cannot be read from the registry: ${e.message}`);
     });
     const wanted = parsePlatform(platform);
     if (!matchesPlatform(wanted, entry.platform)) {
-      throw new Error(`${target.repository}@${digest} is recorded as ${platform} but the registry says ${entry.platform.os}/${entry.platform.architecture}`);
+      throw new UserError(`${target.repository}@${digest} is recorded as ${platform} but the registry says ${entry.platform.os}/${entry.platform.architecture}`);
     }
     found.push({ ...entry, platform: wanted.variant ? { ...entry.platform, variant: wanted.variant } : entry.platform });
   }
@@ -181,7 +182,7 @@ export function preparePublication(target: RegistryTarget, tags: string[], platf
             .catch(() => undefined);
         }
         const stuck = moved.filter((t) => before.get(t) && !restored.includes(t));
-        throw new Error(
+        throw new UserError(
           `${(e as Error).message}\npublishing stopped: ${tags.length - moved.length} of ${tags.length} tags were not moved` +
             (restored.length ? `; put back on their previous list: ${restored.join(', ')}` : '') +
             (stuck.length ? `; STILL ON THE NEW LIST (the registry did not answer the roll-back): ${stuck.join(', ')}` : ''),

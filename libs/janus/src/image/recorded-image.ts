@@ -1,5 +1,6 @@
 import { inspectImage } from '../engine/image-store';
 import type { PlatformResult } from './build-record';
+import { UserError } from '../errors/user-error';
 
 /**
  * An engine-only build's image for one platform, by id: present, or an error that says why it may be gone and
@@ -10,7 +11,7 @@ import type { PlatformResult } from './build-record';
  */
 export async function engineImageOf(consumer: string, platform: PlatformResult, project: string, buildTarget: string): Promise<string> {
   if ((await inspectImage(platform.imageId))?.Id === platform.imageId) return platform.imageId;
-  throw new Error(
+  throw new UserError(
     `janus:${consumer}: the build record names image ${platform.imageId.slice(0, 19)} (${platform.platform}), which is not in this engine: ` +
       `it was built in another engine (a record restored from the Nx cache of another machine or clone, stage: engine) or removed since (docker-clean, docker image prune); ` +
       `rebuild it with 'nx run ${project}:${buildTarget} --skip-nx-cache', or build with --stage=registry (the ci configuration) so any machine can use it`,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { changedSources, digestSources, type SourceDigests, type SourceSet } from './source-digest';
+import { UserError } from '../errors/user-error';
 
 /**
  * What a workspace build of this package records about the sources it was made from. It is written beside
@@ -19,7 +20,7 @@ export interface BuildStamp {
 /** The stamp of a package directory: the file of the same name plus `.build.json`, beside it. */
 export const buildStampPath = (packageRoot: string) => `${resolve(packageRoot)}.build.json`;
 
-export class StaleBuildError extends Error {
+export class StaleBuildError extends UserError {
   constructor(packageRoot: string, stamp: BuildStamp, changes: string[]) {
     const shown = changes.slice(0, 5).join(', ') + (changes.length > 5 ? ` and ${changes.length - 5} more` : '');
     super(`janus: the plugin build in ${packageRoot} is older than its sources (${shown}); rebuild it with '${stamp.rebuild}'`);

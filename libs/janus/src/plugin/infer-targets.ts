@@ -13,6 +13,7 @@ import { imagePathspecs } from './dockerfile-sources';
 import { dockerfileSources } from './dockerfile-sources';
 import { PLUGIN_ROOT } from './plugin-version';
 import type { NormalizedPluginOptions } from '../workspace/plugin-options';
+import { COLLECTION, PACKAGE_NAME } from '../workspace/plugin-names';
 
 // Inference of one project's targets: loaded by createNodes on a cache miss only, so a warm graph never parses a
 // Dockerfile, walks a context or reads a template.
@@ -94,7 +95,10 @@ function templateRootForInputs(workspaceRoot: string): string | undefined {
 function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
   if (pluginIsLocal(workspaceRoot)) return [{ input: 'production', projects: ['janus'] }];
   const pkg = readJson<{ dependencies?: object; devDependencies?: object }>(join(workspaceRoot, 'package.json'));
-  return pkg && ('janus' in (pkg.dependencies ?? {}) || 'janus' in (pkg.devDependencies ?? {})) ? [{ externalDependencies: ['janus'] }] : [];
+  // The scoped package when installed under its own name; the `janus` alias (`janus@npm:…`) otherwise. The alias
+  // init writes (`file:`) carries no version, so it is never the input.
+  const declared = [PACKAGE_NAME, COLLECTION].find((name) => pkg && (name in (pkg.dependencies ?? {}) || name in (pkg.devDependencies ?? {})));
+  return declared ? [{ externalDependencies: [declared] }] : [];
 }
 
 const workspaceFacts = new Map<string, { templateRoot?: string; plugin: TargetConfiguration['inputs'] }>();

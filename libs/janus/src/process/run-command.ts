@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { UserError } from '../errors/user-error';
 
 export interface RunCommandOptions {
   cwd?: string;
@@ -16,7 +17,7 @@ export interface CommandResult {
   stderr: string;
 }
 
-export class CommandError extends Error {
+export class CommandError extends UserError {
   constructor(
     readonly command: string,
     readonly result: CommandResult,

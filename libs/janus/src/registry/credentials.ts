@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PushCredentials } from '../oci/credentials';
 import { CommandError, type CommandResult, runCommand } from '../process/run-command';
+import { UserError } from '../errors/user-error';
 
 /** Where the credentials came from, for messages: a refusal names the source so the user knows what to fix. */
 export interface FoundCredentials extends PushCredentials {
@@ -29,7 +30,7 @@ function readDockerConfig(file: string): DockerConfig {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as DockerConfig;
   } catch (e) {
-    throw new Error(`janus: ${file} is not valid JSON (${(e as Error).message}); fix or remove it to read registry credentials`);
+    throw new UserError(`janus: ${file} is not valid JSON (${(e as Error).message}); fix or remove it to read registry credentials`);
   }
 }
 
@@ -52,9 +53,9 @@ async function askHelper(name: string, registry: string, configFile: string, env
   try {
     result = await runCommand(bin, ['get'], { input: registry, env, signal });
   } catch (e) {
-    if (signal.aborted) throw new Error(`janus: credential helper ${bin} did not answer for ${registry} within ${HELPER_TIMEOUT_MS / 1000} s`);
+    if (signal.aborted) throw new UserError(`janus: credential helper ${bin} did not answer for ${registry} within ${HELPER_TIMEOUT_MS / 1000} s`);
     if ((e as { code?: string }).code === 'ENOENT') {
-      throw new Error(`janus: ${configFile} names the credential helper '${name}' for ${registry}, but ${bin} is not on PATH`);
+      throw new UserError(`janus: ${configFile} names the credential helper '${name}' for ${registry}, but ${bin} is not on PATH`);
     }
     if (!(e instanceof CommandError)) throw e;
     result = e.result;
@@ -62,13 +63,13 @@ async function askHelper(name: string, registry: string, configFile: string, env
   const said = (result.stdout + result.stderr).trim();
   if (result.code !== 0) {
     if (NOT_FOUND.test(said)) return undefined;
-    throw new Error(`janus: credential helper ${bin} failed for ${registry} (exit ${result.code}${said ? `: ${said.slice(0, 300)}` : ''})`);
+    throw new UserError(`janus: credential helper ${bin} failed for ${registry} (exit ${result.code}${said ? `: ${said.slice(0, 300)}` : ''})`);
   }
   let answer: { Username?: string; Secret?: string };
   try {
     answer = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
   } catch {
-    throw new Error(`janus: credential helper ${bin} answered for ${registry} with something other than JSON {Username, Secret}`);
+    throw new UserError(`janus: credential helper ${bin} answered for ${registry} with something other than JSON {Username, Secret}`);
   }
   if (!answer.Secret) return undefined;
   return { username: answer.Username ?? '', password: answer.Secret, serveraddress: registry, source: bin };
@@ -92,7 +93,7 @@ export async function registryCredentials(registry: string, env: NodeJS.ProcessE
   if (entry?.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) throw new Error(`janus: ${file}: auths["${registry}"].auth is not base64 of user:password`);
+    if (colon < 0) throw new UserError(`janus: ${file}: auths["${registry}"].auth is not base64 of user:password`);
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress: registry, source: file };
   }
   if (entry?.username) return { username: entry.username, password: entry.password ?? '', serveraddress: registry, source: file };

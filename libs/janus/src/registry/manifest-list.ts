@@ -1,6 +1,7 @@
 import { formatPlatform, type Platform } from '../oci/platform';
 import { MediaType } from '../oci/media-types';
 import type { FetchedManifest, RegistryClient } from './registry-client';
+import { UserError } from '../errors/user-error';
 
 export interface PlatformManifest {
   digest: string;
@@ -41,9 +42,9 @@ export async function describePlatformManifest(
 ): Promise<PlatformManifest & { manifest: FetchedManifest; diffIds: string[] }> {
   const manifest = await client.getSingleManifest(repo, ref);
   const config = (manifest.json.config as { digest?: string } | undefined)?.digest;
-  if (!config) throw new Error(`registry: ${repo}:${ref} has no config descriptor`);
+  if (!config) throw new UserError(`registry: ${repo}:${ref} has no config descriptor`);
   const blob = await client.getBlobJson<{ os?: string; architecture?: string; variant?: string; rootfs?: { diff_ids?: string[] } }>(repo, config);
-  if (!blob.os || !blob.architecture) throw new Error(`registry: ${repo}:${ref} config does not say its platform`);
+  if (!blob.os || !blob.architecture) throw new UserError(`registry: ${repo}:${ref} config does not say its platform`);
   const platform: Platform = blob.variant
     ? { os: blob.os, architecture: blob.architecture, variant: blob.variant }
     : { os: blob.os, architecture: blob.architecture };

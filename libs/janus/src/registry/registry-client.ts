@@ -12,6 +12,7 @@ import {
 } from './registry-error';
 import { type RegistryTrust, registryTrust, trustedCas } from './registry-trust';
 import { trustingFetch } from './trusting-fetch';
+import { UserError } from '../errors/user-error';
 
 export interface RegistryCredentials {
   username: string;
@@ -146,8 +147,8 @@ export class RegistryClient {
     const digest = sha256Digest(body);
     const served = res.headers.get('docker-content-digest');
     // A digest reference pins content: if the bytes do not hash to it, they are not what was asked for.
-    if (ref.startsWith('sha256:') && digest !== ref) throw new Error(`registry: manifest ${repo}@${ref} hashes to ${digest}`);
-    if (served && served !== digest) throw new Error(`registry: manifest ${repo}:${ref} is served as ${served} but hashes to ${digest}`);
+    if (ref.startsWith('sha256:') && digest !== ref) throw new UserError(`registry: manifest ${repo}@${ref} hashes to ${digest}`);
+    if (served && served !== digest) throw new UserError(`registry: manifest ${repo}:${ref} is served as ${served} but hashes to ${digest}`);
     const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     const mediaType = (json.mediaType as string | undefined) ?? (res.headers.get('content-type') ?? '').split(';')[0];
     return { digest, mediaType, size: body.length, body, json };
@@ -163,7 +164,7 @@ export class RegistryClient {
     const res = await this.request('PUT', `/v2/${repo}/manifests/${ref}`, { 'Content-Type': mediaType }, `repository:${repo}:pull,push`, [201], bytes);
     const digest = sha256Digest(bytes);
     const stored = res.headers.get('docker-content-digest');
-    if (stored && stored !== digest) throw new Error(`registry: stored ${repo}:${ref} as ${stored}, expected ${digest}`);
+    if (stored && stored !== digest) throw new UserError(`registry: stored ${repo}:${ref} as ${stored}, expected ${digest}`);
     return digest;
   }
 
@@ -174,7 +175,7 @@ export class RegistryClient {
   async getBlobJson<T = Record<string, unknown>>(repo: string, digest: string): Promise<T> {
     const res = await this.request('GET', `/v2/${repo}/blobs/${digest}`, {}, `repository:${repo}:pull`, [200]);
     const body = Buffer.from(await res.arrayBuffer());
-    if (sha256Digest(body) !== digest) throw new Error(`registry: blob ${repo}@${digest} does not match its digest`);
+    if (sha256Digest(body) !== digest) throw new UserError(`registry: blob ${repo}@${digest} does not match its digest`);
     return JSON.parse(body.toString('utf8')) as T;
   }
 
@@ -351,7 +352,7 @@ export class RegistryClient {
     }
     const json = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string; expires_in?: number };
     const value = json.token ?? json.access_token;
-    if (!value) throw new Error(`registry: the token service ${realm} of ${this.host} answered without a token`);
+    if (!value) throw new UserError(`registry: the token service ${realm} of ${this.host} answered without a token`);
     // The token spec's default lifetime is 60 s; asking again at 90 % of it keeps a slow push from outliving it.
     const seconds = json.expires_in && json.expires_in > 0 ? json.expires_in : 60;
     const token = { value, refreshAt: Date.now() + seconds * 900 };

@@ -1,7 +1,8 @@
 import type { RegistryTrust } from './registry-trust';
+import { UserError } from '../errors/user-error';
 
 /** A registry answered, but not with what was asked: carries the status and body so users see the registry's own words. */
-export class RegistryError extends Error {
+export class RegistryError extends UserError {
   constructor(
     readonly method: string,
     readonly url: string,
@@ -15,7 +16,7 @@ export class RegistryError extends Error {
 }
 
 /** A registry that accepted the connection but did not answer in time (stopped, overloaded, a dead proxy). */
-export class RegistryTimeoutError extends Error {
+export class RegistryTimeoutError extends UserError {
   constructor(
     readonly method: string,
     readonly url: string,
@@ -28,7 +29,7 @@ export class RegistryTimeoutError extends Error {
   }
 }
 
-export class RegistryUnreachableError extends Error {
+export class RegistryUnreachableError extends UserError {
   constructor(
     readonly url: string,
     /** The fetch error, whose cause's code (ECONNRESET, ECONNREFUSED) says whether another try may help. */
@@ -81,7 +82,7 @@ function caFix(trust: RegistryTrust | undefined, host: string): string {
 }
 
 /** A registry (or its token service) whose TLS certificate this machine does not accept. Never retried. */
-export class RegistryCertificateError extends Error {
+export class RegistryCertificateError extends UserError {
   constructor(
     readonly registry: string,
     /** The host that presented the certificate: the registry's, or its token service's. */
@@ -108,7 +109,7 @@ export class RegistryCertificateError extends Error {
  * A loopback registry that serves HTTPS, spoken to in plain HTTP because the engine has no CA for it: both
  * janus and the engine's builder then take it for a plain-HTTP registry, so the fix is the engine's CA file.
  */
-export class RegistryNeedsTlsError extends Error {
+export class RegistryNeedsTlsError extends UserError {
   constructor(
     readonly registry: string,
     trust?: RegistryTrust,

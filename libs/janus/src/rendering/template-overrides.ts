@@ -2,6 +2,7 @@ import { readNxJson, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
 import { janusPluginEntryOptions, normalizePluginOptions } from '../workspace/plugin-options';
 import type { TemplateOverrides } from './template-renderer';
+import { UserError } from '../errors/user-error';
 
 /**
  * The workspace's template overrides: the janus plugin's `templatesDir` option in nx.json. Read from nx.json
@@ -14,7 +15,7 @@ export function templateOverrides(tree: Tree): TemplateOverrides | undefined {
   if (!templatesDir) return undefined;
   const dir = templatesDir.replace(/\\/g, '/').replace(/\/+$/, '');
   if (!tree.exists(dir) || tree.isFile(dir)) {
-    throw new Error(`janus plugin options in nx.json: 'templatesDir' = ${JSON.stringify(templatesDir)}: no such folder in the workspace`);
+    throw new UserError(`janus plugin options in nx.json: 'templatesDir' = ${JSON.stringify(templatesDir)}: no such folder in the workspace`);
   }
   return { dir: join(tree.root, dir), label: dir };
 }

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { beginMarker, commentSyntax, contentHash, endMarker, regionPlaceholder, wholeFileHash } from './managed-regions';
 import { templatesDir } from './templates-dir';
+import { UserError } from '../errors/user-error';
 
 /** Where a region or managed file came from: `janus` (the plugin's templates) or a workspace override file. */
 export const PLUGIN_SOURCE = 'janus';
@@ -123,7 +124,7 @@ function markRegions(path: string, rendered: string, template: string, sources: 
       rest = rest.slice(line.length);
       if (kind === 'begin') {
         if (regions.some((r) => r.partial === partial) || stack.some((f) => f.partial === partial)) {
-          throw new Error(`janus: ${template}: the partial ${partial} is called twice; a file holds one managed region per partial`);
+          throw new UserError(`janus: ${template}: the partial ${partial} is called twice; a file holds one managed region per partial`);
         }
         stack.push({ partial, indent, own: [], full: [] });
         continue;
@@ -142,7 +143,7 @@ function markRegions(path: string, rendered: string, template: string, sources: 
     rest = rest.slice(line.length);
     if (line.includes(SENTINEL)) {
       const partial = line.split(SENTINEL)[1]?.replace(/^janus-(begin|end) /, '');
-      throw new Error(`janus: ${template}: the partial ${partial} must stand on a line of its own, so that it can be a managed region`);
+      throw new UserError(`janus: ${template}: the partial ${partial} must stand on a line of its own, so that it can be a managed region`);
     }
     top.own.push(line);
     top.full.push(line);
@@ -195,7 +196,7 @@ export function createTemplateRenderer(root = templatesDir(), overrides?: Templa
         const path = outputPath(templateRoot, file);
         const name = relative(base, file);
         // `x.py` beside `x.py.hbs` would make which one wins depend on sort order.
-        if (seen.has(path)) throw new Error(`janus: ${relative(base, seen.get(path)!)} and ${name} both render ${path}`);
+        if (seen.has(path)) throw new UserError(`janus: ${relative(base, seen.get(path)!)} and ${name} both render ${path}`);
         seen.set(path, file);
         if (!file.endsWith(TEMPLATE_SUFFIX)) {
           const text = read(file);
@@ -213,7 +214,7 @@ export function createTemplateRenderer(root = templatesDir(), overrides?: Templa
         } catch (e) {
           const overridden = [...sources.values()].filter((s) => s !== PLUGIN_SOURCE);
           const hint = overridden.length ? ` (workspace overrides in use: ${overridden.join(', ')}; they may use a name the context no longer has)` : '';
-          throw new Error(`janus: rendering ${name} failed: ${(e as Error).message}${hint}`);
+          throw new UserError(`janus: rendering ${name} failed: ${(e as Error).message}${hint}`);
         }
         files.set(path, markRegions(path, rendered, name, sources, source(file)));
       }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { UserError } from '../errors/user-error';
 
 /**
  * Where the shared templates live. The package (published, or built into dist/ here) carries a copy at its root;
@@ -10,6 +11,6 @@ export function templatesDir(): string {
   if (override) return resolve(override);
   const candidates = [join(__dirname, '../../templates'), join(__dirname, '../../../../templates')];
   const found = candidates.find((dir) => existsSync(join(dir, 'partials')));
-  if (!found) throw new Error(`janus: templates not found (looked in ${candidates.join(', ')}); set JANUS_TEMPLATES_DIR`);
+  if (!found) throw new UserError(`janus: templates not found (looked in ${candidates.join(', ')}); set JANUS_TEMPLATES_DIR`);
   return found;
 }

@@ -3,12 +3,13 @@
 import '../package/assert-current-build';
 import type { z } from 'zod';
 import { SECRET_KEY_PATTERN } from './common-fields';
+import { UserError } from '../errors/user-error';
 
 /**
  * Raised when user-facing options fail their zod schema. The message lists every bad option with the
  * value given and what is allowed, so a user can fix all of them in one go.
  */
-export class OptionsError extends Error {
+export class OptionsError extends UserError {
   constructor(
     readonly subject: string,
     readonly problems: string[],

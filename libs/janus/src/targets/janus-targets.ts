@@ -98,6 +98,8 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
     'docker-push': {
       executor: 'janus:docker-push',
       dependsOn: ['contract-test'],
+      // Its own record (publish.json); docker-build's output is never rewritten.
+      outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker-push/{projectName}'],
       configurations: { ci: {} },
       metadata: { technologies, description: 'Publish the built and checked images and their manifest list under every tag.' },
     },

@@ -1,4 +1,5 @@
 import type { LayerCacheRequest, PlatformBuildRequest } from './build-engine';
+import { UserError } from '../../errors/user-error';
 
 /**
  * The layer cache flags. The classic builder (docker 20.10's BuildKit) imports with `--cache-from <image>` and
@@ -9,7 +10,7 @@ export function layerCacheArgs(cache: LayerCacheRequest | undefined, buildx: boo
   if (!cache) return [];
   const args: string[] = [];
   if (!buildx && cache.registryRef) {
-    throw new Error('\'cacheTo\' = "registry" needs a docker CLI with buildx; use cacheTo=inline with this engine');
+    throw new UserError('\'cacheTo\' = "registry" needs a docker CLI with buildx; use cacheTo=inline with this engine');
   }
   const from = cache.registryRef && cache.importRegistryRef !== false ? [cache.registryRef, ...cache.from] : cache.from;
   for (const ref of from) args.push('--cache-from', buildx ? `type=registry,ref=${ref}` : ref);

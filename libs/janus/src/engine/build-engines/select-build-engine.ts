@@ -3,19 +3,20 @@ import { runCommand } from '../../process/run-command';
 import type { BuildEngine } from './build-engine';
 import { DockerBuildkitEngine } from './docker-buildkit-engine';
 import { PodmanEngine } from './podman-engine';
+import { UserError } from '../../errors/user-error';
 
 export type EngineChoice = 'auto' | 'buildx' | 'docker' | 'podman';
 
 export async function selectBuildEngine(choice: EngineChoice): Promise<BuildEngine> {
   if (choice === 'podman') {
     await runCommand('podman', ['--version']).catch(() => {
-      throw new Error("engine 'podman': the podman CLI was not found; install podman or use --engine=docker");
+      throw new UserError("engine 'podman': the podman CLI was not found; install podman or use --engine=docker");
     });
     return new PodmanEngine();
   }
   const cli = await resolveDockerCli();
   if (choice === 'buildx' && !cli.buildx) {
-    throw new Error("engine 'buildx': no docker CLI with the buildx plugin was found; use --engine=auto to build per platform with BuildKit");
+    throw new UserError("engine 'buildx': no docker CLI with the buildx plugin was found; use --engine=auto to build per platform with BuildKit");
   }
   // The classic builder of the CLI that was found (or JANUS_DOCKER_CLI), never a bare `docker` from PATH,
   // which may be a newer client without BuildKit.

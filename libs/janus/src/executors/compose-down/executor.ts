@@ -3,10 +3,11 @@ import { runCompose } from '../../compose/compose-cli';
 import { readComposeServices } from '../../compose/compose-file';
 import { composeInvocation } from '../../compose/compose-options';
 import { workspaceContainers } from '../../compose/workspace-containers';
-import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type ComposeDownOptions, schema } from './options-schema';
+import { reportFailure } from '../report-failure';
 
 /** `compose down`, then a look at the engine: any container of the project still there is removed and named. */
 export default async function composeDownExecutor(raw: ComposeDownOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -27,7 +28,7 @@ export default async function composeDownExecutor(raw: ComposeDownOptions, conte
     logger.info(`janus:compose-down: ${inv.projectName} is down; nothing of it is running`);
     return { success: true };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   }
 }

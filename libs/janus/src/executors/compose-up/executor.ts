@@ -8,6 +8,8 @@ import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { ensureServiceImages, serviceProjects, serviceRecords, sharedTag } from './lib/service-images';
 import { type ComposeUpOptions, schema } from './options-schema';
+import { UserError } from '../../errors/user-error';
+import { reportFailure } from '../report-failure';
 
 /**
  * `compose up -d` with the images the workspace built, then waits until every service is healthy. A start
@@ -29,7 +31,7 @@ export default async function composeUpExecutor(raw: ComposeUpOptions, context: 
     const services = readComposeServices(inv.file);
     const unknown = o.services.filter((s) => !services.some((x) => x.name === s));
     if (unknown.length) {
-      throw new Error(
+      throw new UserError(
         `janus:compose-up: 'services' = ${JSON.stringify(unknown)}: not in ${o.file} (allowed: ${services.map((s) => JSON.stringify(s.name)).join(', ')})`,
       );
     }
@@ -47,7 +49,7 @@ export default async function composeUpExecutor(raw: ComposeUpOptions, context: 
     await runCompose(inv, ['up', '-d', '--no-build', '--remove-orphans', ...o.services], { env, onLine: out, signal: abort.signal });
     const ids = (await runCompose(inv, ['ps', '-q', ...o.services], { env })).stdout.split('\n').filter(Boolean);
     const states = await waitForServices(ids, o.timeoutSeconds * 1000, abort.signal);
-    if (abort.signal.aborted) throw new Error('janus:compose-up: interrupted');
+    if (abort.signal.aborted) throw new UserError('janus:compose-up: interrupted');
     const bad = states.filter((s) => s.status !== 'ready');
     if (bad.length) {
       for (const s of bad) {
@@ -55,13 +57,13 @@ export default async function composeUpExecutor(raw: ComposeUpOptions, context: 
         logger.error(`service ${s.service}: ${s.status === 'starting' ? `not healthy within ${o.timeoutSeconds} s (${s.detail})` : s.detail}`);
         if (logs?.stdout.trim()) logger.error(logs.stdout.trimEnd());
       }
-      throw new Error(`janus:compose-up: ${bad.map((s) => s.service).join(', ')} did not become healthy; everything was taken down again`);
+      throw new UserError(`janus:compose-up: ${bad.map((s) => s.service).join(', ')} did not become healthy; everything was taken down again`);
     }
     for (const s of states) logger.info(`  ${s.service}: ${s.detail}${s.urls.length ? ` on ${s.urls.join(', ')}` : ''}`);
     logger.info(`janus:compose-up: up. Logs: nx run <project>:docker-logs; stop: nx run ${context.projectName}:compose-down`);
     return { success: true };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     if (started && inv) {
       await runCompose(inv, ['down', '--remove-orphans', '--timeout', '5'], { onLine: out }).catch((d) =>
         logger.error(`compose down failed too: ${describeFailure(d)}`),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runContractSuite } from '../../contract/contract-suite';
 import { clearReports, type ContractReport, defaultReportDir, reportTable, writeReports } from '../../contract/report';
 import { ContainerScope } from '../../engine/container-runner';
-import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning } from '../../engine/docker-client';
 import { ensureImage } from '../../engine/image-store';
 import { registryCredentials } from '../../registry/credentials';
 import { parseImageReference } from '../../oci/image-reference';
@@ -16,6 +16,8 @@ import { workspacePath } from '../../workspace/target-options';
 import { type ContractTestOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
 import { InterruptGuard } from '../../process/interrupt-guard';
+import { reportFailure } from '../report-failure';
+import { UserError } from '../../errors/user-error';
 
 /** What the run checks: the reference it starts, how it is shown, and the registry digest it pins, if any. */
 interface ImageUnderTest {
@@ -32,7 +34,7 @@ interface ImageUnderTest {
 async function recordedImage(record: BuildRecord, context: ExecutorContext, buildTarget: string): Promise<ImageUnderTest> {
   const platform = record.platforms.find((p) => p.platform === nativePlatform()) ?? (record.platforms.length === 1 ? record.platforms[0] : undefined);
   if (!platform) {
-    throw new Error(
+    throw new UserError(
       `janus:contract-test: the build recorded ${record.platforms.map((p) => p.platform).join(', ')}, not this machine's ${nativePlatform()}; add it to platforms`,
     );
   }
@@ -51,7 +53,7 @@ async function ensureImageUnderTest(image: ImageUnderTest, fromOption: boolean):
   } catch (e) {
     const what = fromOption ? `'image' = ${JSON.stringify(image.ref)}` : `the recorded image ${image.ref}`;
     const why = (e as Error).message.replace(/^image \S+ is not in the local engine and pulling it failed: /, '');
-    throw new Error(
+    throw new UserError(
       `janus:contract-test: ${what}: not in the local engine, and pulling it from ${registry} failed (${why.trim()}); ` +
         (fromOption
           ? 'build it first, or give a reference the engine can pull, e.g. localhost:5000/my-agent:sha-abc1234'
@@ -131,7 +133,7 @@ export default async function contractTestExecutor(raw: ContractTestOptions, con
     (report.ok ? logger.info : logger.error)(reportTable(report));
     return { success: report.ok };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   } finally {
     await guard.dispose();

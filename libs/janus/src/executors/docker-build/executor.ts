@@ -1,5 +1,4 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { describeFailure } from '../../engine/docker-client';
 import { noteBuiltImages } from '../../image/image-ledger';
 import { logger } from '../../workspace/nx-logger';
 import { startBuildFacts } from './lib/build-facts';
@@ -7,6 +6,7 @@ import { lintBeforeBuild } from './lib/lint-before-build';
 import { normalizeOptions } from './lib/normalize-options';
 import { runDockerBuild } from './lib/run-docker-build';
 import type { DockerBuildOptions } from './options-schema';
+import { reportFailure } from '../report-failure';
 
 export default async function dockerBuildExecutor(options: DockerBuildOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   // git and the docker client answer while options are parsed and the Dockerfile is linted. (Deferring this
@@ -36,7 +36,8 @@ export default async function dockerBuildExecutor(options: DockerBuildOptions, c
     );
     return { success: true };
   } catch (e) {
-    logger.error(abort.signal.aborted ? 'janus:docker-build: cancelled; no tag was changed' : describeFailure(e));
+    if (abort.signal.aborted) logger.error('janus:docker-build: cancelled; no tag was changed');
+    else reportFailure(e);
     return { success: false };
   } finally {
     process.off('SIGINT', onSignal);

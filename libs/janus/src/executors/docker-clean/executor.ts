@@ -1,11 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { workspaceContainers } from '../../compose/workspace-containers';
-import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine } from '../../engine/docker-client';
 import { builtImages, keepBuiltImages } from '../../image/image-ledger';
 import { onlyKept } from '../../image/kept-images';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type DockerCleanOptions, schema } from './options-schema';
+import { reportFailure } from '../report-failure';
 
 /**
  * Containers first (a dangling image a container still uses cannot go), then the dangling images this
@@ -57,7 +58,7 @@ export default async function dockerCleanExecutor(raw: DockerCleanOptions, conte
       );
     return { success: true };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   }
 }

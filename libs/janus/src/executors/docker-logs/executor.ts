@@ -1,10 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { projectContainers, type WorkspaceContainer } from '../../compose/workspace-containers';
 import type { ContainerEngine } from '../../engine/container-engine';
-import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
-import { logger } from '../../workspace/nx-logger';
 import { type DockerLogsOptions, schema } from './options-schema';
+import { reportFailure } from '../report-failure';
+import { UserError } from '../../errors/user-error';
 
 function prefixed(prefix: string, text: string): string {
   return prefix ? text.replace(/^(?=.)/gm, prefix) : text;
@@ -37,7 +38,7 @@ export default async function dockerLogsExecutor(raw: DockerLogsOptions, context
     const project = context.projectName!;
     const containers = await projectContainers(context.root, project, engine);
     if (containers.length === 0) {
-      throw new Error(
+      throw new UserError(
         `janus:docker-logs: no container of ${project} in this workspace; start one with 'nx run ${project}:docker-run' or the workspace's compose-up`,
       );
     }
@@ -45,7 +46,7 @@ export default async function dockerLogsExecutor(raw: DockerLogsOptions, context
     return { success: true };
   } catch (e) {
     if (abort.signal.aborted) return { success: true };
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   } finally {
     process.off('SIGINT', onSignal);

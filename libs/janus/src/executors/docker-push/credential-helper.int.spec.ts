@@ -4,13 +4,13 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertEngineRunning } from '../../engine/docker-client';
-import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../../../janus-testing/src/executor-context';
 import { removeImages } from '../../../../janus-testing/src/test-images';
 import { TestRegistry } from '../../../../janus-testing/src/test-registry';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
+import { readPublishRecord } from '../../image/publish-record';
 
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
@@ -75,8 +75,8 @@ describe('registry credentials from a docker credential helper, against a regist
     expect(asks.length).toBeGreaterThan(0);
     expect(new Set(asks)).toEqual(new Set([`get ${registry.host}`]));
     const client = RegistryClient.forHost(registry.host, { credentials: auth });
-    const record = JSON.parse(readFileSync(join(ws, 'dist/docker/agent/metadata.json'), 'utf8')) as BuildRecord;
-    expect((await client.getManifest(image, 'v1')).digest).toBe(record.indexDigest);
+    const published = readPublishRecord(join(ws, 'dist/docker-push/agent/publish.json'))!;
+    expect((await client.getManifest(image, 'v1')).digest).toBe(published.indexDigest);
     // docker-push from the registry uses the same helper.
     expect((await dockerPushExecutor({ requireContract: false }, ctx)).success).toBe(true);
   });

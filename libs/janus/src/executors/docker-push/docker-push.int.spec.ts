@@ -13,6 +13,7 @@ import type { BuildRecord } from '../../image/build-record';
 import { nativePlatform } from '../../oci/platform';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { readPublishRecord } from '../../image/publish-record';
 
 const REGISTRY = 'localhost:5000';
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
@@ -27,6 +28,7 @@ describe('janus:docker-push on the real engine and registry', () => {
   const metadataFile = join(ws, 'dist/docker/probe/metadata.json');
   const reportDir = join(ws, 'dist/contract/probe');
   const record = () => JSON.parse(readFileSync(metadataFile, 'utf8')) as BuildRecord;
+  const published = () => readPublishRecord(join(ws, 'dist/docker-push/probe/publish.json'));
   let errors: string[] = [];
 
   /** What contract-test writes after a run: here stated directly, since the probe image is not a server. */
@@ -72,7 +74,7 @@ describe('janus:docker-push on the real engine and registry', () => {
   afterAll(async () => {
     await removeImages(`${REGISTRY}/${image}`);
     const metadata = record();
-    for (const digest of [metadata.indexDigest, ...metadata.platforms.map((p) => p.digest)])
+    for (const digest of [published()?.indexDigest, ...metadata.platforms.map((p) => p.digest), ...(published()?.platforms ?? []).map((p) => p.digest)])
       if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
     rmSync(ws, { recursive: true, force: true });
   });
@@ -96,14 +98,22 @@ describe('janus:docker-push on the real engine and registry', () => {
     expect(await registry.headManifest(image, 'v1')).toBeNull();
   });
 
-  it('publishes the recorded platform images and the list, and records the digests', async () => {
+  it('publishes the recorded platform images and the list, and records the digests in its own record', async () => {
     contractReport(nativeImageId());
+    const built = readFileSync(metadataFile, 'utf8');
     expect((await dockerPushExecutor({}, ctx)).success).toBe(true);
-    const metadata = record();
-    expect(metadata.pushed).toBe(true);
+    const publication = published()!;
     const list = await registry.getManifest(image, 'v1');
-    expect(list.digest).toBe(metadata.indexDigest);
-    expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual(metadata.platforms.map((p) => p.digest));
+    expect(publication).toMatchObject({
+      project: 'probe',
+      image: `${REGISTRY}/${image}`,
+      tags: ['v1'],
+      indexDigest: list.digest,
+      buildRecord: 'dist/docker/probe/metadata.json',
+    });
+    expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual(publication.platforms.map((p) => p.digest));
+    // docker-build's output is its own: a later cache restore of it cannot revert what was published.
+    expect(readFileSync(metadataFile, 'utf8')).toBe(built);
   });
 
   it('publishes the images the record names by id, even when a local tag has since moved to another image', async () => {
@@ -112,7 +122,7 @@ describe('janus:docker-push on the real engine and registry', () => {
     try {
       expect((await dockerPushExecutor({}, ctx)).success).toBe(true);
       const list = await registry.getManifest(image, 'v1');
-      expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual(record().platforms.map((p) => p.digest));
+      expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual(published()!.platforms.map((p) => p.digest));
       expect(record().platforms.map((p) => p.imageId)).toEqual([amd.imageId, arm.imageId]);
     } finally {
       await tagImage(amd.imageId, amd.ref);

@@ -1,8 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { dirname, join } from 'node:path';
+import { join, relative } from 'node:path';
 import { defaultReportDir, readContractReport } from '../../contract/report';
-import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
-import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, readBuildRecord, stageBuildRecord } from '../../image/build-record';
+import { assertEngineRunning } from '../../engine/docker-client';
+import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, readBuildRecord } from '../../image/build-record';
+import { defaultPublishRecordDir, stagePublishRecord } from '../../image/publish-record';
 import { buildSummary } from '../../image/build-summary';
 import { engineImageOf } from '../../image/recorded-image';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
@@ -12,6 +13,8 @@ import { siblingTargetPath, workspacePath } from '../../workspace/target-options
 import { type DockerPushOptions, schema } from './options-schema';
 import { logger } from '../../workspace/nx-logger';
 import { InterruptGuard } from '../../process/interrupt-guard';
+import { UserError } from '../../errors/user-error';
+import { reportFailure } from '../report-failure';
 
 /**
  * The contract must have passed on exactly what is about to be published: for a registry-resident build, one of
@@ -21,17 +24,17 @@ function assertContractPassed(record: BuildRecord, context: ExecutorContext, con
   const dir = siblingTargetPath(context, contractTarget, 'reportDir', defaultReportDir(context.projectName!));
   const report = readContractReport(dir);
   const run = `run 'nx run ${context.projectName}:${contractTarget}' first`;
-  if (!report) throw new Error(`janus:docker-push: no contract report in ${dir}; ${run}`);
+  if (!report) throw new UserError(`janus:docker-push: no contract report in ${dir}; ${run}`);
   const byDigest = record.residence === 'registry';
   const built = byDigest ? record.platforms.map((p) => p.digest ?? '') : record.platforms.map((p) => p.imageId);
   const tested = byDigest ? report.digest : report.imageId;
   if (!tested || !built.includes(tested)) {
-    throw new Error(
+    throw new UserError(
       `janus:docker-push: the contract report in ${dir} is for ${tested ? tested.slice(0, 19) : `${report.image} (no digest recorded)`}, not ${byDigest ? 'a digest' : 'an image'} of this build (${built.map((b) => b.slice(0, 19)).join(', ')}); ${run}`,
     );
   }
   if (!report.ok)
-    throw new Error(
+    throw new UserError(
       `janus:docker-push: ${tested.slice(0, 19)} failed the contract (${report.checks
         .filter((c) => !c.ok)
         .map((c) => c.id)
@@ -51,7 +54,7 @@ async function assertInEngine(record: BuildRecord, context: ExecutorContext, bui
 /** A dirty tree's build goes out only when asked for, and then only under its `-dirty` tag (all docker-build gave it). */
 function assertCleanOrAllowed(record: BuildRecord, allowDirty: boolean): void {
   if (!record.git.dirty || allowDirty) return;
-  throw new Error(
+  throw new UserError(
     `janus:docker-push: ${record.image}:${record.tags[0]} was built from a dirty tree (tracked files differed from ${record.git.sha.slice(0, 7)}); ` +
       `commit and rebuild, or pass --allowDirty to publish it under ${record.tags.join(', ')} only`,
   );
@@ -120,8 +123,21 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const uploaded = record.residence === 'registry' ? 0 : platforms.reduce((sum, p) => sum + (p.uploadedBytes ?? 0), 0);
     const publication = preparePublication(target, record.tags, listed);
     const updated: BuildRecord = { ...record, pushed: true, indexDigest: publication.indexDigest, platforms };
-    // Staged before any tag moves: a full disk fails here, with nothing published.
-    const staged = stageBuildRecord(dirname(file), updated);
+    // docker-push's own record, in its own output folder: the build record stays as docker-build wrote it (a
+    // cache restore of the build would otherwise revert the publication). Staged before any tag moves: a full
+    // disk fails here, with nothing published.
+    const staged = stagePublishRecord(workspacePath(context.root, o.outputPath ?? defaultPublishRecordDir(context.projectName!)), {
+      project: record.project,
+      image: record.image,
+      tags: record.tags,
+      indexDigest: publication.indexDigest,
+      platforms: platforms.map((p) => ({
+        platform: p.platform,
+        digest: p.digest!,
+        ...(p.uploadedBytes !== undefined ? { uploadedBytes: p.uploadedBytes } : {}),
+      })),
+      buildRecord: relative(context.root, file),
+    });
     // Moving the release tags is a few manifest PUTs: an interrupt lets them finish (or roll back) rather than
     // leave some tags on the new list and some on the old.
     guard.doing(`moving the release tags of ${record.image} (finishing that before exiting)`);
@@ -144,7 +160,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     );
     return { success: true };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   } finally {
     await guard.dispose();

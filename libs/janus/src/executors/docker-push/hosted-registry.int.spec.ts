@@ -14,6 +14,7 @@ import { removeImages } from '../../../../janus-testing/src/test-images';
 import contractTestExecutor from '../contract-test/executor';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
+import { readPublishRecord } from '../../image/publish-record';
 
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
@@ -103,7 +104,7 @@ describe.each<Kind>([
 
   it('docker-push publishes the manifest list, and the engine pulls it by digest', async () => {
     expect((await dockerPushExecutor({}, ctx)).success).toBe(true);
-    const r = record();
+    const r = readPublishRecord(join(ws, 'dist/docker-push/agent/publish.json'))!;
     const list = await client().getManifest(image, 'v1');
     expect(list.digest).toBe(r.indexDigest);
     const entries = list.json.manifests as Array<{ digest: string; platform: { architecture: string } }>;

@@ -12,6 +12,9 @@ export const schema = z
       .min(1, { error: 'must not be empty' })
       .optional()
       .meta({ description: "The build record to publish (default: the build target's metadata.json; relative to the workspace root, absolute allowed)." }),
+    outputPath: z.string().min(1, { error: 'must not be empty' }).optional().meta({
+      description: 'Where docker-push writes its publish record, publish.json (default: dist/docker-push/<project>; relative to the workspace root).',
+    }),
     contractTarget: z.string().min(1).default('contract-test').meta({ description: 'The target whose report must show the built image passed the contract.' }),
     requireContract: z
       .boolean()

@@ -12,6 +12,7 @@ import { removeImages } from '../../../../janus-testing/src/test-images';
 import { addRuntimeAgentProject } from '../../../../janus-testing/src/runtime-agent-project';
 import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
 import { TestRegistry } from '../../../../janus-testing/src/test-registry';
+import { readPublishRecord } from '../../image/publish-record';
 
 // The real nx CLI and its cache: build, prove and ship with the ci configuration, then play the machine that
 // restores everything from the cache but never built the image (its engine has none of it, dist/ is gone).
@@ -66,7 +67,9 @@ describe('a shared-cache hit on an engine without the images', () => {
     expect(second).toMatch(/0 layer bytes uploaded/);
     expect(readContractReport(ws.path('dist/contract/agent'))?.digest).toBe(p.digest);
     expect(await inspectImage(p.imageId)).toBeUndefined();
-    expect((await RegistryClient.forHost(registry.host).getManifest(image, 'v1')).digest).toBe(record().indexDigest);
+    expect((await RegistryClient.forHost(registry.host).getManifest(image, 'v1')).digest).toBe(
+      readPublishRecord(ws.path('dist/docker-push/agent/publish.json'))!.indexDigest,
+    );
 
     // Proving it again here (no cache) pulls the recorded digest.
     await nx(['run', 'agent:contract-test', '-c', 'ci', '--skip-nx-cache', '--exclude-task-dependencies']);

@@ -2,7 +2,7 @@ import { type ExecutorContext, logger } from '@nx/devkit';
 import { join } from 'node:path';
 import { RUN_LABEL, WORKSPACE_LABEL, workspaceId } from '../../compose/workspace-containers';
 import { ContainerScope } from '../../engine/container-runner';
-import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning } from '../../engine/docker-client';
 import { ensureImage } from '../../engine/image-store';
 import { isPortTaken, portHolder } from '../../engine/port-holder';
 import { buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
@@ -10,6 +10,8 @@ import { nativePlatform } from '../../oci/platform';
 import { engineImageOf } from '../../image/recorded-image';
 import { parseOptions } from '../../schema/parse-options';
 import { type DockerRunOptions, schema } from './options-schema';
+import { UserError } from '../../errors/user-error';
+import { reportFailure } from '../report-failure';
 
 /** Runs the image a build recorded until Ctrl-C; the container is removed however the run ends. */
 export default async function dockerRunExecutor(raw: DockerRunOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -42,7 +44,7 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
     }
     await assertEngineRunning();
     await ensureImage(image).catch((e: Error) => {
-      throw new Error(`janus:docker-run: ${e.message}; build it with '${build}' or pass an --image this engine has or can pull`);
+      throw new UserError(`janus:docker-run: ${e.message}; build it with '${build}' or pass an --image this engine has or can pull`);
     });
     const env = { ...o.env, ...Object.fromEntries(o.envFrom.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])) };
     const hostPort = o.hostPort ?? o.port;
@@ -57,7 +59,7 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
       .catch(async (e: unknown) => {
         if (!isPortTaken(e)) throw e;
         const holder = await portHolder(hostPort);
-        throw new Error(
+        throw new UserError(
           `janus:docker-run: host port ${hostPort} is already in use${holder ? ` by ${holder}` : ''}; pass --hostPort=<a free port> or stop what holds it`,
         );
       });
@@ -68,7 +70,7 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
     if (exit === 'removed') logger.info(`janus:docker-run: ${context.projectName}'s container was stopped and removed from outside`);
     return { success: stopping || exit === 0 || exit === 'removed' };
   } catch (e) {
-    if (!stopping) logger.error(describeFailure(e));
+    if (!stopping) reportFailure(e);
     return { success: stopping };
   } finally {
     process.off('SIGINT', onSignal);

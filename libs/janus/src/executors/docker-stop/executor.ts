@@ -1,9 +1,10 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { projectContainers } from '../../compose/workspace-containers';
-import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type DockerStopOptions, schema } from './options-schema';
+import { reportFailure } from '../report-failure';
 
 /** SIGTERM (then SIGKILL after the timeout) and removal: nothing of the project is left, running or stopped. */
 export default async function dockerStopExecutor(raw: DockerStopOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -24,7 +25,7 @@ export default async function dockerStopExecutor(raw: DockerStopOptions, context
     if (containers.length === 0) logger.info(`janus:docker-stop: nothing of ${project} is running in this workspace`);
     return { success: true };
   } catch (e) {
-    logger.error(describeFailure(e));
+    reportFailure(e);
     return { success: false };
   }
 }

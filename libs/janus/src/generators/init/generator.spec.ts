@@ -1,8 +1,9 @@
-import { readNxJson, type Tree, updateNxJson } from '@nx/devkit';
+import { readJson, readNxJson, type Tree, updateJson, updateNxJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initGenerator } from './generator';
+import { ALIAS_DIR } from './janus-alias';
 
 describe('janus:init', () => {
   let tree: Tree;
@@ -35,5 +36,34 @@ describe('janus:init', () => {
   it('asks for the registry on a TTY (nx add janus runs init there)', () => {
     const schema = JSON.parse(readFileSync(join(__dirname, 'schema.json'), 'utf8'));
     expect(schema.properties.registry['x-prompt']).toMatch(/registry/);
+  });
+
+  describe('the janus alias, for a workspace that installed @janus-containers/nx', () => {
+    const devDependencies = () => readJson<{ devDependencies: Record<string, string> }>(tree, 'package.json').devDependencies;
+
+    it('writes a code-free janus package that npm links, naming every executor and the collection of the scoped package', async () => {
+      updateJson(tree, 'package.json', (json) => ({ ...json, devDependencies: { '@janus-containers/nx': '^0.3.0' } }));
+      const done = await initGenerator(tree, { skipFormat: true });
+      expect(devDependencies()).toEqual({ '@janus-containers/nx': '^0.3.0', janus: `file:${ALIAS_DIR}` });
+      expect(readJson(tree, `${ALIAS_DIR}/package.json`)).toMatchObject({ name: 'janus', generators: './generators.json', executors: './executors.json' });
+      expect(readJson(tree, `${ALIAS_DIR}/generators.json`)).toEqual({ extends: ['@janus-containers/nx'], generators: {} });
+      const own = JSON.parse(readFileSync(join(__dirname, '../../../executors.json'), 'utf8')) as { executors: object };
+      const executors = readJson<{ executors: Record<string, string> }>(tree, `${ALIAS_DIR}/executors.json`).executors;
+      expect(Object.keys(executors)).toEqual(Object.keys(own.executors));
+      expect(executors['docker-build']).toBe('@janus-containers/nx:docker-build');
+      expect(tree.read(`${ALIAS_DIR}/plugin.js`, 'utf8')).toBe("module.exports = require('@janus-containers/nx/plugin');\n");
+      expect(typeof done).toBe('function');
+      // Again: nothing changes.
+      const before = tree.listChanges().length;
+      await initGenerator(tree, { skipFormat: true });
+      expect(tree.listChanges()).toHaveLength(before);
+    });
+
+    it('leaves a janus the workspace already declares alone (the janus@npm: alias, a workspace link)', async () => {
+      updateJson(tree, 'package.json', (json) => ({ ...json, devDependencies: { janus: 'npm:@janus-containers/nx@^0.3.0' } }));
+      await initGenerator(tree, { skipFormat: true });
+      expect(devDependencies()).toEqual({ janus: 'npm:@janus-containers/nx@^0.3.0' });
+      expect(tree.exists(ALIAS_DIR)).toBe(false);
+    });
   });
 });

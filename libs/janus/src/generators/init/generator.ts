@@ -1,6 +1,7 @@
-import { formatFiles, logger, type NxJsonConfiguration, readNxJson, type Tree, updateNxJson } from '@nx/devkit';
+import { formatFiles, installPackagesTask, logger, type NxJsonConfiguration, readNxJson, type Tree, updateNxJson } from '@nx/devkit';
 import { janusPluginEntryOptions } from '../../workspace/plugin-options';
 import { PLUGIN_ENTRY, SYNC_GENERATOR } from '../../workspace/plugin-names';
+import { ALIAS_DIR, ensureJanusAlias } from './janus-alias';
 import { assertSupportedNx } from '../../plugin/supported-nx';
 import { parseOptions } from '../../schema/parse-options';
 import { type InitGeneratorOptions, schema } from './options-schema';
@@ -38,9 +39,15 @@ export async function initGenerator(tree: Tree, raw: InitGeneratorOptions = {}) 
   // The one place the workspace names its registry: every docker-build, docker-push and janus:deploy reads it.
   const registryChanged = Boolean(options.registry) && setRegistry(nxJson, options.registry!);
   if (plugin || sync || registryChanged) updateNxJson(tree, nxJson);
+  // `nx g janus:…` in a workspace that installed the scoped package: the name comes from a local alias.
+  const aliasAdded = ensureJanusAlias(tree);
   const registry = janusPluginEntryOptions(nxJson) as { registry?: string } | undefined;
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
+    if (aliasAdded) {
+      installPackagesTask(tree);
+      logger.info(`janus: ${ALIAS_DIR} names this plugin "janus" in this workspace (nx g janus:…); commit it with package.json`);
+    }
     logger.info(
       `janus: ${PLUGIN_ENTRY} is registered in nx.json (projects with a janus.json get their container targets inferred), and ${SYNC_GENERATOR} runs with nx sync`,
     );

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { runCommand } from '../../process/run-command';
+import { UserError } from '../../errors/user-error';
 
 /** One version of a package as the registry's abbreviated metadata gives it. */
 export interface PackageVersion {
@@ -29,10 +30,10 @@ export async function fetchPackument(name: string, registry: string, timeoutMs =
     // The abbreviated document carries versions, engines, bins and dependencies: a fraction of the full one.
     res = await fetch(url, { headers: { accept: 'application/vnd.npm.install-v1+json' }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
-    throw new Error(`the npm registry ${registry} did not answer for ${name}: ${(e as Error).message}`);
+    throw new UserError(`the npm registry ${registry} did not answer for ${name}: ${(e as Error).message}`);
   }
   if (res.status === 404) return undefined;
-  if (!res.ok) throw new Error(`the npm registry ${registry} answered ${res.status} for ${name}`);
+  if (!res.ok) throw new UserError(`the npm registry ${registry} answered ${res.status} for ${name}`);
   return (await res.json()) as Packument;
 }
 

@@ -4,6 +4,7 @@ import { interpolate, type ComposeService } from '../../../compose/compose-file'
 import { ensureImage, inspectImage, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../../image/build-record';
 import { nativePlatform } from '../../../oci/platform';
+import { UserError } from '../../../errors/user-error';
 
 const withoutLibrary = (r: string) => r.replace(/^library\//, '');
 
@@ -49,7 +50,7 @@ export function sharedTag(images: ServiceImage[]): string | undefined {
   const distinct = [...new Set(tags.values())];
   if (distinct.length > 1) {
     const list = [...tags].map(([p, t]) => `${p}=${t}`).join(', ');
-    throw new Error(
+    throw new UserError(
       `janus:compose-up: the services' images were built at different commits (${list}); rebuild them together (nx run-many -t docker-build -p ${[...tags.keys()].join(',')}) or give --tag`,
     );
   }
@@ -73,7 +74,7 @@ export async function ensureServiceImages(services: ComposeService[], images: Se
       continue;
     }
     if (built) {
-      throw new Error(
+      throw new UserError(
         `janus:compose-up: service '${s.name}' runs ${ref}, which the engine does not have; its build record names tags ${built.record.tags.join(', ')} (run 'nx run ${built.project}:docker-build' again)`,
       );
     }

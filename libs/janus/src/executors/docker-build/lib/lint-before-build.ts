@@ -5,6 +5,7 @@ import { findHadolintConfig } from '../../dockerfile-lint/lib/hadolint-config';
 import { lintDockerfile } from '../../dockerfile-lint/lib/lint-dockerfile';
 import type { NormalizedDockerBuild } from './normalize-options';
 import { logger } from '../../../workspace/nx-logger';
+import { UserError } from '../../../errors/user-error';
 
 /**
  * The dockerfile-lint rules on the Dockerfile this build is about to build, in this process: the same
@@ -32,7 +33,7 @@ export function lintBeforeBuild(o: NormalizedDockerBuild): void {
     return;
   }
   for (const f of findings) logger.error(`${shown}:${f.line} ${f.rule} ${f.name}: ${f.message} — ${f.reason}`);
-  throw new Error(
+  throw new UserError(
     `janus:docker-build: ${shown} has ${findings.length} lint finding${findings.length === 1 ? '' : 's'}, so nothing was built; fix ${findings.length === 1 ? 'it' : 'them'}, switch a rule off in the dockerfile-lint target's "ignore", or build with --lint=false`,
   );
 }

@@ -18,6 +18,7 @@ import { gitFactsFor } from './build-facts';
 import { createdTime, ociLabels } from './oci-labels';
 import { type DerivedTag, tagsFor } from './tag-rules';
 import { logger } from '../../../workspace/nx-logger';
+import { UserError } from '../../../errors/user-error';
 
 /** What the lint before the build needs of the project's dockerfile-lint target, read leniently: that target validates its own options. */
 export interface LintSettings {
@@ -164,7 +165,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   gitFacts.catch(() => undefined);
   const o = parseOptions(schema, raw, 'janus:docker-build');
   const projectName = context.projectName;
-  if (!projectName) throw new Error('janus:docker-build: run it as a project target (nx run <project>:docker-build)');
+  if (!projectName) throw new UserError('janus:docker-build: run it as a project target (nx run <project>:docker-build)');
   const projectRoot = context.projectsConfigurations!.projects[projectName].root;
   const ws = context.root;
   const problems: string[] = [];

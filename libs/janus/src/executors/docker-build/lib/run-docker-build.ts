@@ -27,6 +27,7 @@ import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBase
 import type { NormalizedDockerBuild } from './normalize-options';
 import { largestLayers, overBudgetMessage } from './size-budget';
 import { logger } from '../../../workspace/nx-logger';
+import { UserError } from '../../../errors/user-error';
 
 function redact(line: string, secrets: string[]): string {
   return secrets.reduce((l, s) => l.split(s).join('***'), line);
@@ -136,7 +137,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       producedIds.push({ id: imageId, api });
       const info = (await inspectImage(imageId, api))!;
       if (!isPlatform(platform, info)) {
-        throw new Error(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
+        throw new UserError(`[${platform}] the engine produced an ${info.Os}/${info.Architecture} image; is qemu registered for ${platform}?`);
       }
       const result: PlatformResult = {
         platform,
@@ -175,7 +176,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         logger.warn(
           `${[...stagedBy].map(([p, s]) => `${p} (${s.digest.slice(0, 19)})`).join(', ')} stay staged in the registry under content-named tags for a retry; nothing was published`,
         );
-      throw failed ? failed.reason : new Error(overBudget.join('\n'));
+      throw failed ? failed.reason : new UserError(overBudget.join('\n'));
     }
     built.push(...o.platforms.map((p) => builtBy.get(p)!));
 

@@ -1,4 +1,5 @@
 import type { GitFacts } from '../../../git/git-facts';
+import { UserError } from '../../../errors/user-error';
 
 export const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
 const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -80,7 +81,7 @@ function cleanTags(facts: GitFacts, options: TagRuleOptions): DerivedTag[] {
   for (const extra of options.extra ?? []) add(extra, 'extra');
   for (const { tag } of out) {
     if (!TAG_PATTERN.test(tag))
-      throw new Error(`tag ${JSON.stringify(tag)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`);
+      throw new UserError(`tag ${JSON.stringify(tag)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`);
   }
   return out;
 }

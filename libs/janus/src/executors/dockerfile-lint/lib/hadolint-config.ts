@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from '../../../schema/parse-options';
+import { UserError } from '../../../errors/user-error';
 
 /** hadolint's file names, in the order hadolint itself prefers them. */
 const NAMES = ['.hadolint.yaml', '.hadolint.yml'];
@@ -20,7 +21,7 @@ export interface HadolintConfig {
 }
 
 /** Raised for a .hadolint.yaml that cannot be read as hadolint would read it; the message names the file. */
-export class HadolintConfigError extends Error {
+export class HadolintConfigError extends UserError {
   constructor(file: string, problems: string[]) {
     super(`janus:dockerfile-lint: ${file} is malformed\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'HadolintConfigError';

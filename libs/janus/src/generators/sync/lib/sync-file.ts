@@ -14,6 +14,7 @@ import {
 } from '../../../rendering/managed-regions';
 import type { RenderedFile } from '../../../rendering/template-renderer';
 import { lineDiff } from './line-diff';
+import { UserError } from '../../../errors/user-error';
 
 export interface RegionChange {
   partial: string;
@@ -59,7 +60,7 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
   const parsed = parseRegions(path, current);
   if (!parsed.ok) return { ...result, problems: parsed.problems };
   const fresh = parseRegions(path, rendered.content);
-  if (!fresh.ok) throw new Error(`janus: the rendering of ${path} has broken markers: ${fresh.problems.map((p) => `${p.line}: ${p.message}`).join('; ')}`);
+  if (!fresh.ok) throw new UserError(`janus: the rendering of ${path} has broken markers: ${fresh.problems.map((p) => `${p.line}: ${p.message}`).join('; ')}`);
   const syntax = commentSyntax(path)!;
   const freshRegions = new Map(allRegions(fresh).map((r) => [r.partial, r]));
   const present = new Set(allRegions(parsed).map((r) => r.partial));
@@ -96,7 +97,7 @@ export function syncRegions(path: string, current: string, rendered: RenderedFil
     const existing = cur.children.find((c) => c.partial === partial);
     if (existing) return writeRegion(existing);
     const added = next?.children.find((c) => c.partial === partial);
-    if (!added) throw new Error(`janus: ${path}: no region ${partial} to write`);
+    if (!added) throw new UserError(`janus: ${path}: no region ${partial} to write`);
     result.changed.push({ partial, added: added.endLine - added.beginLine + 1, removed: 0 });
     present.add(partial);
     return serialize({ own: regionPlaceholder(partial), children: [added] });
