@@ -1,15 +1,15 @@
 import type { CreateDependencies, CreateNodes, RawProjectGraphDependency } from '@nx/devkit';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COMPOSE_FILE_NAMES } from '../compose/compose-file-names';
 import { parseImageReference } from '../oci/image-reference';
 import type { inferComposeProject as composeInfer, inferTargets as infer, JanusComposeFacts, JanusProjectFacts } from './infer-targets';
-import { nx, projectHashes } from './nx-runtime';
+import { InferenceCache, noReads } from './inference-cache';
+import { nx } from './nx-runtime';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from '../workspace/plugin-options';
-import { PLUGIN_VERSION } from './plugin-version';
-import { nxMajor } from '../workspace/nx-version';
+import { PLUGIN_ROOT, PLUGIN_VERSION } from './plugin-version';
+import { installedNxVersion } from '../workspace/nx-version';
 import { assertSupportedNx } from './supported-nx';
 
 // The plugin's entry: what a warm graph computation runs. It loads only node's own modules, nx's (already
@@ -28,11 +28,11 @@ export async function inferTargets(...args: Parameters<typeof infer>): Promise<R
   return (await import('./infer-targets')).inferTargets(...args);
 }
 
-async function ownedBy(options: NormalizedPluginOptions, workspaceRoot: string): Promise<(dockerfilePath: string) => boolean> {
+async function ownedBy(options: NormalizedPluginOptions, exists: (path: string) => boolean): Promise<(dockerfilePath: string) => boolean> {
   const matches = options.include.length || options.exclude.length ? (await import('minimatch')).minimatch : () => false;
   return (file) =>
     !options.exclude.some((p) => matches(file, p, { dot: true })) &&
-    (existsSync(join(workspaceRoot, dirname(file), 'janus.json')) || options.include.some((p) => matches(file, p, { dot: true })));
+    (exists(join(dirname(file), 'janus.json')) || options.include.some((p) => matches(file, p, { dot: true })));
 }
 
 /**
@@ -62,47 +62,61 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
 }
 
 /**
+ * What inferred targets depend on besides files: the options, the plugin's version (the key cannot cover its
+ * code), where it runs from, the Nx version (docker-run's `continuous`) and the environment inference reads.
+ */
+export function inferenceKey(options: NormalizedPluginOptions, nxVersion: string | null, env: NodeJS.ProcessEnv): string {
+  return nx.hashObject()({ options, PLUGIN_VERSION, PLUGIN_ROOT, NX: nxVersion, JANUS_TEMPLATES_DIR: env.JANUS_TEMPLATES_DIR ?? '' });
+}
+
+/** The one inference cache file, under Nx's workspace data (next to Nx's own caches, removed by `nx reset`). */
+export const INFERENCE_CACHE_FILE = 'janus-inference.json';
+
+/**
  * Every Dockerfile janus owns (a janus.json beside it, or opted in by `include`) gets the janus targets with
- * exact inputs. Results are cached by a hash of the project's files, the options and the plugin's version,
- * since the cache key does not cover the plugin's code.
+ * exact inputs. Results are kept in one cache file (inference-cache.ts) under a key of what is not a file (the
+ * options, the plugin's version, since the key cannot cover the plugin's code, the Nx major, the environment);
+ * a project's entry holds as long as the files and folders its inference read are unchanged. A project whose
+ * files cannot be read is named and left out, never taking the graph down.
  */
 export const createNodes: CreateNodes<unknown> = [
   '{**/Dockerfile,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml}',
   async (files, rawOptions, context) => {
-    assertSupportedNx();
     const options = await pluginOptions(rawOptions);
-    const owned = await ownedBy(options, context.workspaceRoot);
-    const dockerfiles = files.filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'));
-    const mine = dockerfiles.filter(owned);
-    const PluginCache = nx.PluginCache();
-    const cachePath = join(nx.workspaceDataDirectory(), `janus-${nx.hashObject()({ options, PLUGIN_VERSION, NX_MAJOR: nxMajor() })}.hash`);
-    const cache = new PluginCache<ReturnType<typeof infer> | ReturnType<typeof composeInfer>>(cachePath);
-    // The root compose file gives the workspace-level targets; they are inferred again only when what they read changes.
-    const composeFile = COMPOSE_FILE_NAMES.find((n) => files.includes(n));
-    let compose: ReturnType<typeof composeInfer> | undefined;
-    if (composeFile) {
-      // What the root project's inference reads: the compose file, and the root's name (its folder, project.json, package.json).
-      const digest = createHash('sha256').update(context.workspaceRoot);
-      for (const f of [composeFile, 'project.json', 'package.json']) {
-        const path = join(context.workspaceRoot, f);
-        digest.update(`\0${f}\0`).update(existsSync(path) ? readFileSync(path) : '');
-      }
-      const key = `compose:${composeFile}:${digest.digest('hex')}`;
-      if (!cache.has(key)) cache.set(key, await inferComposeProject([composeFile], options, context));
-      compose = cache.get(key) as ReturnType<typeof composeInfer>;
-    }
-    const hashes = await projectHashes(
-      mine.map((f) => dirname(f)),
-      // Inferred targets depend on the running Nx's major version too (docker-run's `continuous`).
-      { options, PLUGIN_VERSION, NX_MAJOR: nxMajor() },
-      context.workspaceRoot,
-    );
+    const key = inferenceKey(options, installedNxVersion(), process.env);
+    const cache = new InferenceCache(join(nx.workspaceDataDirectory(), INFERENCE_CACHE_FILE), key, context.workspaceRoot, (m) => nx.logger().warn(m));
+    // A cache written under this key was written with this very Nx and plugin, after the check passed.
+    if (!cache.sameKey) assertSupportedNx();
+    const owned = await ownedBy(options, (path) => cache.exists(path));
+    const mine = files.filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile')).filter(owned);
     try {
+      // The root compose file gives the workspace-level targets; they are inferred again only when what they read changes.
+      const composeFile = COMPOSE_FILE_NAMES.find((n) => files.includes(n));
+      let compose: ReturnType<typeof composeInfer> | undefined;
+      if (composeFile) {
+        const id = `compose:${composeFile}`;
+        compose = cache.get(id) as typeof compose;
+        if (!compose) {
+          compose = await inferComposeProject([composeFile], options, context);
+          // What the root project's inference reads: the compose file, and the root's name (its folder, project.json, package.json).
+          cache.set(id, { files: [composeFile, 'project.json', 'package.json'], listings: [], trees: [] }, compose);
+        }
+      }
       const nodes = await nx.createNodesFromFiles()(
-        async (file, _options, ctx, i) => {
-          const key = hashes[i] + file;
-          if (!cache.has(key)) cache.set(key, await inferTargets(file, options, ctx));
-          return cache.get(key) as ReturnType<typeof infer>;
+        async (file, _options, ctx) => {
+          const kept = cache.get(file) as ReturnType<typeof infer> | undefined;
+          if (kept) return kept;
+          const reads = noReads();
+          let result: ReturnType<typeof infer>;
+          try {
+            result = await inferTargets(file, options, ctx, reads);
+          } catch (e) {
+            // Unreadable files (permissions, a folder vanishing mid-walk): this project alone drops out, and says why.
+            nx.logger().warn(`janus: ${dirname(file)} is left out of the project graph: its files cannot be read (${(e as Error).message})`);
+            return {};
+          }
+          cache.set(file, reads, result);
+          return result;
         },
         mine,
         rawOptions,
@@ -110,9 +124,7 @@ export const createNodes: CreateNodes<unknown> = [
       );
       return compose ? [...nodes, compose] : nodes;
     } finally {
-      // Nx 22 takes the path here (its constructor only reads from it); 23 and 24 keep it from the constructor
-      // and ignore the argument.
-      (cache as unknown as { writeToDisk(path?: string): void }).writeToDisk(cachePath);
+      cache.save();
     }
   },
 ];

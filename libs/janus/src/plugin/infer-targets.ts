@@ -14,6 +14,7 @@ import { dockerfileSources } from './dockerfile-sources';
 import { PLUGIN_ROOT } from './plugin-version';
 import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 import { COLLECTION, PACKAGE_NAME } from '../workspace/plugin-names';
+import type { InferenceReads } from './inference-cache';
 
 // Inference of one project's targets: loaded by createNodes on a cache miss only, so a warm graph never parses a
 // Dockerfile, walks a context or reads a template.
@@ -140,9 +141,19 @@ function unreadableRecordProject(projectRoot: string, project: { name: string; d
   };
 }
 
-export function inferTargets(dockerfilePath: string, options: NormalizedPluginOptions, context: CreateNodesContext) {
+/**
+ * One project's targets and facts from its Dockerfile. `reads` collects what this inference read (the files whose
+ * content and the folders whose listing it used), so the plugin's cache can tell from stats when to infer again.
+ */
+export function inferTargets(
+  dockerfilePath: string,
+  options: NormalizedPluginOptions,
+  context: CreateNodesContext,
+  reads: InferenceReads = { files: [], listings: [], trees: [] },
+) {
   const ws = context.workspaceRoot;
   const projectRoot = dirname(dockerfilePath);
+  reads.files.push(...['janus.json', 'project.json', 'package.json'].map((f) => join(projectRoot, f)), 'package.json');
   let janus: JanusJson | undefined;
   try {
     janus = readJson<JanusJson>(join(ws, projectRoot, 'janus.json'));
@@ -158,6 +169,9 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
   const file = typeof configured.file === 'string' ? configured.file : dockerfilePath;
   const buildArgs = (configured.buildArgs ?? {}) as Record<string, string>;
   const fromWs = (p: string) => relative(ws, p).split('\\').join('/');
+  const inWorkspace = (p: string) => !fromWs(p).startsWith('..');
+  reads.files.push(fromWs(join(ws, file)), fromWs(join(contextDir, '.dockerignore')));
+  reads.listings.push(fromWs(contextDir) || '.');
 
   const facts: JanusProjectFacts = { repository: '', baseImages: [], readsFiles: [], problems: [] };
   let sources = { baseImages: [] as string[], contextSources: [] as string[], unresolved: [] as string[] };
@@ -175,6 +189,10 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
   facts.repository = parseImageReference(image).repository;
 
   const { templateRoot, plugin } = inputsOfWorkspace(ws);
+  if (janus?.template) {
+    for (const root of [...(templateRoot ? [templateRoot] : []), ...(options.templatesDir ? [join(ws, options.templatesDir)] : [])])
+      if (inWorkspace(root)) reads.trees.push(fromWs(root));
+  }
   const templateInputs =
     janus?.template && templateRoot
       ? templateSources(templateRoot, janus.template, janus.options?.flavor).map((f) => `{workspaceRoot}/${fromWs(join(templateRoot, f))}`)

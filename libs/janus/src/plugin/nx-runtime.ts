@@ -1,6 +1,5 @@
 import type * as Devkit from '@nx/devkit';
 import type * as DevkitInternal from '@nx/devkit/internal';
-import { join } from 'node:path';
 import { installedNxVersion } from '../workspace/nx-version';
 import { SUPPORTED_NX, unsupportedNx } from './supported-nx';
 
@@ -12,7 +11,7 @@ import { SUPPORTED_NX, unsupportedNx } from './supported-nx';
  * measured at 50 projects, about 0.22 s of CPU per graph computation, several times what janus's warm inference
  * itself costs. Each one falls back to the public API when its module is not where this Nx version keeps it,
  * so another Nx version within the peer range only loses the saving (Nx 22.6 and 24.0 keep every one of them
- * where 23.2 does). The peer range starts at 22.6 because PluginCache first ships there: 22.5 has it nowhere. A spec checks that each is the very
+ * where 23.2 does). A spec checks that each is the very
  * function @nx/devkit exports.
  */
 export function fromNx<T>(module: string, name: string, fallback: string): () => T {
@@ -46,28 +45,6 @@ export const nx = {
   logger: fromNx<typeof Devkit.logger>('utils/logger', 'logger', '@nx/devkit'),
   DependencyType: fromNx<typeof Devkit.DependencyType>('config/project-graph', 'DependencyType', '@nx/devkit'),
   validateDependency: fromNx<typeof Devkit.validateDependency>('project-graph/project-graph-builder', 'validateDependency', '@nx/devkit'),
-  hashArray: fromNx<typeof Devkit.hashArray>('hasher/file-hasher', 'hashArray', '@nx/devkit'),
   hashObject: fromNx<typeof DevkitInternal.hashObject>('hasher/file-hasher', 'hashObject', '@nx/devkit/internal'),
-  // Not in @nx/devkit/internal's types, though it is what its calculateHashesForCreateNodes calls.
-  hashMultiGlobWithWorkspaceContext: fromNx<(workspaceRoot: string, globGroups: string[][]) => Promise<string[]>>(
-    'utils/workspace-context',
-    'hashMultiGlobWithWorkspaceContext',
-    'nx/src/devkit-internals',
-  ),
-  PluginCache: fromNx<typeof DevkitInternal.PluginCache>('utils/plugin-cache-utils', 'PluginCache', '@nx/devkit/internal'),
   workspaceDataDirectory: fromNx<string>('utils/cache-directory', 'workspaceDataDirectory', '@nx/devkit/internal'),
 };
-
-/**
- * @nx/devkit's `calculateHashesForCreateNodes` (the files under each project root, then the options), from the
- * functions above: the same hashes, so a project's cache entry changes exactly when any file in it does.
- */
-export async function projectHashes(projectRoots: string[], options: object, workspaceRoot: string): Promise<string[]> {
-  if (projectRoots.length === 0) return [];
-  const files = await nx.hashMultiGlobWithWorkspaceContext()(
-    workspaceRoot,
-    projectRoots.map((root) => [join(root, '**/*')]),
-  );
-  const ofOptions = nx.hashObject()(options);
-  return files.map((hash) => nx.hashArray()([hash, ofOptions]));
-}

@@ -1,4 +1,4 @@
-import satisfies from 'semver/functions/satisfies';
+import type Satisfies from 'semver/functions/satisfies';
 import { installedNxVersion } from '../workspace/nx-version';
 import { PLUGIN_MANIFEST } from './plugin-version';
 
@@ -12,6 +12,9 @@ export const SUPPORTED_NX = PLUGIN_MANIFEST.peerDependencies.nx;
  */
 export function unsupportedNx(version = installedNxVersion()): string | undefined {
   if (version === null) return `janus needs nx ${SUPPORTED_NX} in the workspace, and nx is not installed`;
+  // Loaded here, not at the top: a warm graph computation never asks (see create-nodes.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const satisfies = require('semver/functions/satisfies') as typeof Satisfies;
   if (!satisfies(version, SUPPORTED_NX, { includePrerelease: true }))
     return `janus ${PLUGIN_MANIFEST.version} supports nx ${SUPPORTED_NX}; this workspace has nx ${version}: move nx into that range or install a janus release that supports it`;
   return undefined;

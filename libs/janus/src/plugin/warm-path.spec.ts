@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import * as devkit from '@nx/devkit';
 import * as devkitInternal from '@nx/devkit/internal';
 import { runCommand } from '../process/run-command';
-import { fromNx, nx, projectHashes } from './nx-runtime';
+import { fromNx, nx } from './nx-runtime';
 import { REPO_ROOT } from '../../../../tools/repo-root';
 
 describe('what Nx functions the plugin takes', () => {
@@ -13,9 +13,7 @@ describe('what Nx functions the plugin takes', () => {
     expect(nx.logger()).toBe(devkit.logger);
     expect(nx.DependencyType()).toBe(devkit.DependencyType);
     expect(nx.validateDependency()).toBe(devkit.validateDependency);
-    expect(nx.hashArray()).toBe(devkit.hashArray);
     expect(nx.hashObject()).toBe(devkitInternal.hashObject);
-    expect(nx.PluginCache()).toBe(devkitInternal.PluginCache);
     expect(nx.workspaceDataDirectory()).toBe(devkitInternal.workspaceDataDirectory);
   });
 
@@ -24,23 +22,6 @@ describe('what Nx functions the plugin takes', () => {
     expect(() => fromNx('no/such/module', 'noSuchFunction', '@nx/devkit')()).toThrow(
       /^janus needs 'noSuchFunction' from nx\/src\/no\/such\/module or @nx\/devkit, which this nx \S+ does not provide \(supported: nx >=/,
     );
-  });
-
-  it("hash projects as @nx/devkit's calculateHashesForCreateNodes does", async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'janus-hashes-'));
-    try {
-      for (const f of ['a/Dockerfile', 'a/app/main.py', 'b/Dockerfile']) {
-        mkdirSync(dirname(join(ws, f)), { recursive: true });
-        writeFileSync(join(ws, f), f);
-      }
-      const options = { options: { platforms: 'linux/amd64' }, PLUGIN_VERSION: '1' };
-      const theirs = await devkitInternal.calculateHashesForCreateNodes(['a', 'b'], options, { workspaceRoot: ws, nxJsonConfiguration: {} });
-      const ours = await projectHashes(['a', 'b'], options, ws);
-      expect(ours).toEqual(theirs);
-      expect(new Set(ours).size).toBe(2);
-    } finally {
-      rmSync(ws, { recursive: true, force: true });
-    }
   });
 });
 
