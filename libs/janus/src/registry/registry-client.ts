@@ -183,6 +183,30 @@ export class RegistryClient {
     return JSON.parse(body.toString('utf8')) as T;
   }
 
+  /** A blob's bytes, checked against its digest (a layer read for an SBOM must be the layer the manifest names). */
+  async getBlob(repo: string, digest: string): Promise<Buffer> {
+    const res = await this.request('GET', `/v2/${repo}/blobs/${digest}`, {}, `repository:${repo}:pull`, [200]);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (sha256Digest(body) !== digest) throw new Error(`registry: blob ${repo}@${digest} does not match its digest`);
+    return body;
+  }
+
+  /** Uploads a small blob in one request (a monolithic upload), unless the registry already has it; returns its digest. */
+  async putBlob(repo: string, body: Buffer | string): Promise<string> {
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+    const digest = sha256Digest(bytes);
+    const scope = `repository:${repo}:pull,push`;
+    const head = await this.request('HEAD', `/v2/${repo}/blobs/${digest}`, {}, scope, [200, 404]);
+    if (head.status === 200) return digest;
+    const started = await this.request('POST', `/v2/${repo}/blobs/uploads/`, {}, scope, [202]);
+    const location = started.headers.get('location');
+    if (!location) throw new Error(`registry: ${this.host} opened an upload for ${repo} without saying where (no Location header)`);
+    const url = new URL(location, this.baseUrl);
+    url.searchParams.set('digest', digest);
+    await this.request('PUT', url.toString(), { 'Content-Type': 'application/octet-stream' }, scope, [201], bytes);
+    return digest;
+  }
+
   /**
    * Fails, before anything is built or pushed, when these credentials cannot push to the repository: opens a blob
    * upload (the first step of every push) and cancels it. This is where a token service that grants no push on

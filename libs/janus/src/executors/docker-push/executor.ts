@@ -5,6 +5,7 @@ import { assertEngineRunning, describeFailure } from '../../engine/docker-client
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, readBuildRecord, stageBuildRecord } from '../../image/build-record';
 import { buildSummary } from '../../image/build-summary';
 import { engineImageOf } from '../../image/recorded-image';
+import { attestPlatforms } from '../../image/attest-platforms';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
 import { SET_REGISTRY_HINT } from '../../plugin/plugin-options';
 import { parseOptions } from '../../schema/parse-options';
@@ -118,8 +119,13 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
       }));
     }
     const uploaded = record.residence === 'registry' ? 0 : platforms.reduce((sum, p) => sum + (p.uploadedBytes ?? 0), 0);
-    const publication = preparePublication(target, record.tags, listed);
-    const updated: BuildRecord = { ...record, pushed: true, indexDigest: publication.indexDigest, platforms };
+    // The same SBOM and provenance docker-build made (or would have): read from the images' layers in the registry
+    // and the record, uploaded by digest before the index that names them.
+    guard.doing(`attaching the SBOM and provenance of ${record.image}; no release tag had moved`);
+    const attested = await attestPlatforms(target, listed, record, (l) => logger.info(l));
+    const publication = preparePublication(target, record.tags, listed, attested.descriptors);
+    const attestations = record.attestations && { ...record.attestations, ...(record.attestations.sbom ? { packages: attested.packages } : {}) };
+    const updated: BuildRecord = { ...record, pushed: true, indexDigest: publication.indexDigest, platforms, ...(attestations ? { attestations } : {}) };
     // Staged before any tag moves: a full disk fails here, with nothing published.
     const staged = stageBuildRecord(dirname(file), updated);
     // Moving the release tags is a few manifest PUTs: an interrupt lets them finish (or roll back) rather than
