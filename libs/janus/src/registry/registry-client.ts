@@ -183,9 +183,14 @@ export class RegistryClient {
     return JSON.parse(body.toString('utf8')) as T;
   }
 
-  /** A blob's bytes, checked against its digest (a layer read for an SBOM must be the layer the manifest names). */
-  async getBlob(repo: string, digest: string): Promise<Buffer> {
-    const res = await this.request('GET', `/v2/${repo}/blobs/${digest}`, {}, `repository:${repo}:pull`, [200]);
+  /**
+   * A blob's bytes, checked against its digest (a layer read for an SBOM must be the layer the manifest names).
+   * `size`: the deadline grows with it (at least 1 MB/s on top of the usual one), so a busy registry's large
+   * layer is not mistaken for one that stopped answering.
+   */
+  async getBlob(repo: string, digest: string, size = 0): Promise<Buffer> {
+    const deadline = (this.options.timeoutMs ?? registryTimeoutMs()) + size / 1000;
+    const res = await this.request('GET', `/v2/${repo}/blobs/${digest}`, {}, `repository:${repo}:pull`, [200], undefined, deadline);
     const body = Buffer.from(await res.arrayBuffer());
     if (sha256Digest(body) !== digest) throw new Error(`registry: blob ${repo}@${digest} does not match its digest`);
     return body;
@@ -245,8 +250,8 @@ export class RegistryClient {
     return { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
   }
 
-  private async sendOnce(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
-    const timeoutMs = this.options.timeoutMs ?? registryTimeoutMs();
+  private async sendOnce(method: string, url: string, headers: Record<string, string>, body?: Buffer, deadlineMs?: number): Promise<Response> {
+    const timeoutMs = deadlineMs ?? this.options.timeoutMs ?? registryTimeoutMs();
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const res = await this.fetch(url, {
@@ -270,13 +275,13 @@ export class RegistryClient {
   }
 
   /** One request with retries on what passes (5xx, dropped connections), with backoff; deadlines and refusals fail at once. */
-  private async send(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+  private async send(method: string, url: string, headers: Record<string, string>, body?: Buffer, deadlineMs?: number): Promise<Response> {
     const retries = this.options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       let res: Response | undefined;
       let error: unknown;
       try {
-        res = await this.sendOnce(method, url, headers, body);
+        res = await this.sendOnce(method, url, headers, body, deadlineMs);
         if (!RETRIED_STATUSES.has(res.status)) return res;
       } catch (e) {
         if (!(e instanceof RegistryUnreachableError) || !transient(e.original)) throw e;
@@ -297,6 +302,8 @@ export class RegistryClient {
     scope: string | undefined,
     ok: number[],
     body?: Buffer,
+    /** This request's own deadline, for one whose body is large (a layer); others have the client's. */
+    deadlineMs?: number,
   ): Promise<Response> {
     const url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}`;
     const key = scope ?? '';
@@ -307,14 +314,14 @@ export class RegistryClient {
       fresh ||= a.fresh;
       return a.header;
     };
-    let res = await this.send(method, url, { ...headers, ...(await authorization()) }, body);
+    let res = await this.send(method, url, { ...headers, ...(await authorization()) }, body, deadlineMs);
     let refusal: string | undefined;
     if (res.status === 401) {
       const challenge = parseAuthChallenge(res.headers.get('www-authenticate'));
       // Kept: if the challenge cannot be answered, the registry's own words are the error message.
       refusal = await res.text().catch(() => '');
       if (challenge && this.answer(challenge, key, fresh)) {
-        res = await this.send(method, url, { ...headers, ...(await authorization()) }, body);
+        res = await this.send(method, url, { ...headers, ...(await authorization()) }, body, deadlineMs);
         refusal = undefined;
       }
     }

@@ -32,7 +32,10 @@ function serialNumber(digest: string): string {
  */
 export function cycloneDxDocument(subject: SbomSubject, packages: readonly FoundPackage[], janusVersion: string): Record<string, unknown> {
   const bom = new Bom({ serialNumber: serialNumber(subject.digest) });
-  bom.metadata.component = new Component(ComponentType.Container, subject.repository, { version: subject.digest });
+  bom.metadata.component = new Component(ComponentType.Container, subject.repository, {
+    version: subject.digest,
+    bomRef: `${subject.repository}@${subject.digest}`,
+  });
   bom.metadata.component.properties.add(new Property('janus:platform', subject.platform));
   bom.metadata.tools.tools.add(new Tool({ vendor: 'janus', name: 'janus', version: janusVersion }));
   for (const p of packages) {

@@ -108,14 +108,18 @@ function selfAndAncestors(path: string): string[] {
  */
 export async function finalFiles(layers: readonly ImageLayer[], wanted: (path: string) => boolean): Promise<Map<string, ImageFile>> {
   const files = new Map<string, ImageFile>();
-  // Every download starts at once (the registry's round trips overlap); the layers are still applied in order.
-  const reads = layers.map((l) => {
-    const read = l.read();
-    read.catch(() => undefined);
+  // The next layer downloads while this one is read; not all at once, which on a busy registry made each
+  // download share the bandwidth with every other and miss its deadline.
+  const start = (i: number) => {
+    const read = layers[i]?.read();
+    read?.catch(() => undefined);
     return read;
-  });
+  };
+  let next = start(0);
   for (const [i, layer] of layers.entries()) {
-    const changes = await readLayer(layer, reads[i], wanted);
+    const read = next!;
+    next = start(i + 1);
+    const changes = await readLayer(layer, read, wanted);
     for (const path of [...files.keys()]) {
       const [self, ...dirs] = selfAndAncestors(path);
       if (changes.removed.has(self) || dirs.some((d) => changes.removed.has(d) || changes.opaque.has(d))) files.delete(path);
