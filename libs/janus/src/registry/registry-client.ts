@@ -189,7 +189,7 @@ export class RegistryClient {
    * layer is not mistaken for one that stopped answering.
    */
   async getBlob(repo: string, digest: string, size = 0): Promise<Buffer> {
-    const deadline = (this.options.timeoutMs ?? registryTimeoutMs()) + size / 1000;
+    const deadline = Math.ceil((this.options.timeoutMs ?? registryTimeoutMs()) + size / 1000);
     const res = await this.request('GET', `/v2/${repo}/blobs/${digest}`, {}, `repository:${repo}:pull`, [200], undefined, deadline);
     const body = Buffer.from(await res.arrayBuffer());
     if (sha256Digest(body) !== digest) throw new Error(`registry: blob ${repo}@${digest} does not match its digest`);
