@@ -1,4 +1,4 @@
-import { formatPlatform } from './platform';
+import { formatPlatform } from '../oci/platform';
 import type { PlatformManifest } from '../registry/manifest-list';
 import { type AttestationDescriptor, type InTotoStatement, inTotoStatement, pushAttestationManifest } from '../registry/attestation-manifest';
 import type { BuildRecord } from './build-record';

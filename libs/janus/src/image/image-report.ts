@@ -1,7 +1,7 @@
 import { ATTESTATION_MANIFEST, readAttestations, REFERENCE_DIGEST_ANNOTATION, REFERENCE_TYPE_ANNOTATION } from '../registry/attestation-manifest';
-import { INDEX_TYPES } from '../registry/media-types';
+import { INDEX_TYPES } from '../oci/media-types';
 import { formatBytes } from './format-bytes';
-import { formatPlatform, type Platform } from './platform';
+import { formatPlatform, type Platform } from '../oci/platform';
 import { SLSA_PROVENANCE_V1 } from './provenance';
 import type { RegistryTarget } from './publish-image';
 import { CYCLONEDX_PREDICATE } from './sbom/cyclonedx-document';

@@ -1,4 +1,4 @@
-import { MediaType } from './media-types';
+import { MediaType } from '../oci/media-types';
 import type { RegistryClient } from './registry-client';
 import { sha256Digest } from './registry-client';
 

@@ -1,6 +1,6 @@
-import { formatPlatform, type Platform } from '../image/platform';
+import { formatPlatform, type Platform } from '../oci/platform';
+import { MediaType } from '../oci/media-types';
 import { type AttestationDescriptor, REFERENCE_DIGEST_ANNOTATION } from './attestation-manifest';
-import { MediaType } from './media-types';
 import type { FetchedManifest, RegistryClient } from './registry-client';
 
 export interface PlatformManifest {

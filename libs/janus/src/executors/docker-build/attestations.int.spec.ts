@@ -11,13 +11,13 @@ import {
   REFERENCE_DIGEST_ANNOTATION,
   REFERENCE_TYPE_ANNOTATION,
 } from '../../registry/attestation-manifest';
-import { MediaType } from '../../registry/media-types';
+import { MediaType } from '../../oci/media-types';
 import { RegistryClient } from '../../registry/registry-client';
 import { runCommand } from '../../process/run-command';
-import { initGitRepo } from '../../testing/git-repo';
-import { executorContext } from '../../testing/executor-context';
-import { removeImages } from '../../testing/test-images';
-import { TestRegistry } from '../../testing/test-registry';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { TestRegistry } from '../../../../janus-testing/src/test-registry';
 import imageReportExecutor from '../image-report/executor';
 import dockerBuildExecutor from './executor';
 

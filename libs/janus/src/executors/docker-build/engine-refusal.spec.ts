@@ -3,7 +3,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmS
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executorContext } from '../../testing/executor-context';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
 import dockerBuildExecutor from './executor';
 
 // An engine janus does not support yet is refused before anything runs: no engine, CLI or temporary file is
@@ -19,7 +19,7 @@ describe('docker-build with an engine it does not support yet', () => {
   const env = process.env;
 
   beforeAll(async () => {
-    cpSync(join(__dirname, '../../testing/fixtures/build-probe'), join(ws, 'apps/probe'), { recursive: true });
+    cpSync(join(__dirname, '../../../../janus-testing/src/fixtures/build-probe'), join(ws, 'apps/probe'), { recursive: true });
     mkdirSync(bin);
     // Stand-ins for the engine CLIs that record being run, and an engine socket that counts connections.
     for (const cli of ['docker', 'podman', 'buildah']) {

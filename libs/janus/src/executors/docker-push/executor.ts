@@ -7,7 +7,7 @@ import { buildSummary } from '../../image/build-summary';
 import { engineImageOf } from '../../image/recorded-image';
 import { attestPlatforms } from '../../image/attest-platforms';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
-import { SET_REGISTRY_HINT } from '../../plugin/plugin-options';
+import { SET_REGISTRY_HINT } from '../../workspace/plugin-options';
 import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
 import { type DockerPushOptions, schema } from './options-schema';

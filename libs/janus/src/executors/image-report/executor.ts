@@ -4,7 +4,7 @@ import { describeFailure } from '../../engine/docker-client';
 import { BUILD_RECORD_FILE, buildRecordDir, readBuildRecord } from '../../image/build-record';
 import { formatImageReport, readImageReport } from '../../image/image-report';
 import { registryFor } from '../../image/publish-image';
-import { parseImageReference } from '../../registry/image-reference';
+import { parseImageReference } from '../../oci/image-reference';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { type ImageReportOptions, schema } from './options-schema';

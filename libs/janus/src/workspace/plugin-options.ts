@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { registryHost } from '../schema/common-fields';
 import { parseOptions } from '../schema/parse-options';
-import { BUILD_NETWORKS } from '../workspace/machine-settings';
+import { BUILD_NETWORKS } from './machine-settings';
+import { PLUGIN_ENTRY } from './plugin-names';
+import { DEFAULT_PLATFORMS } from '../oci/platform';
 
-/** How nx.json names the plugin. */
-export const PLUGIN_ENTRY = 'janus/plugin';
 /** How a workspace names its registry, for every message about a missing one. */
 export const SET_REGISTRY_HINT = 'set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>, e.g. ghcr.io)';
 
@@ -48,7 +48,7 @@ export const pluginOptionsSchema = z
       .min(1, { error: 'must not be empty' })
       .optional()
       .meta({ description: 'CA bundle (PEM) npm must trust in builds, passed as the npm-ca BuildKit secret (JANUS_NPM_CA_FILE wins); default: none.' }),
-    platforms: z.string().default('linux/amd64,linux/arm64').meta({ description: 'Default platforms of the inferred docker-build.' }),
+    platforms: z.string().default(DEFAULT_PLATFORMS.join(',')).meta({ description: 'Default platforms of the inferred docker-build.' }),
     targetNames: z
       .object({
         lint: targetName.default('dockerfile-lint'),
