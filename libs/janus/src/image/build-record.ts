@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SECRET_KEY_PATTERN } from '../schema/common-fields';
+import { buildProvenanceSchema } from './provenance';
 import { siblingTargetPath } from '../workspace/target-options';
 import { BUILD_RECORD_FILE, IMAGE_DIGESTS_FILE } from './record-files';
 import { UserError } from '../errors/user-error';
@@ -58,6 +59,19 @@ export const buildRecordSchema = z.object({
   secrets: z.array(z.object({ id: z.string(), spec: z.string() })).default([]),
   baseImage: z.object({ ref: z.string(), digest: z.string().optional(), resolvedVia: z.string().optional(), error: z.string().optional() }).optional(),
   engine: z.string(),
+  /** How the build was made, for the provenance docker-build or docker-push attaches (absent in older records). */
+  provenance: buildProvenanceSchema.optional(),
+  /**
+   * Which attestations go with the images (absent in older records: none). `packages`: each platform's SBOM
+   * package counts, once an SBOM was made.
+   */
+  attestations: z
+    .object({
+      sbom: z.boolean(),
+      provenance: z.boolean(),
+      packages: z.record(z.string(), z.object({ deb: z.number(), python: z.number(), npm: z.number(), binary: z.number() })).optional(),
+    })
+    .optional(),
   git: z.object({
     sha: z.string(),
     branch: z.string().optional(),

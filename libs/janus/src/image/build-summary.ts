@@ -20,6 +20,21 @@ function builderCell(platform: string, b: BuildRecord['platforms'][number]['buil
   return `${b.endpoint}${b.name ? ` (${b.name}${emulated})` : emulated ? ` (${emulated.slice(2)})` : ''}`;
 }
 
+/** What the index carries besides the images: each platform's SBOM package counts, provenance, or why not. */
+function attestationLines(m: BuildRecord): string[] {
+  const a = m.attestations;
+  if (!a) return [];
+  const sbom = !a.sbom
+    ? ['sbom    off (sbom: false): the index carries no SBOM']
+    : !a.packages
+      ? ['sbom    on: made from the registry when the index is published (docker-push)']
+      : Object.entries(a.packages).map(
+          ([platform, c]) =>
+            `sbom    ${platform}: ${c.deb + c.python + c.npm + c.binary} packages (${c.deb} deb, ${c.python} python, ${c.npm} npm, ${c.binary} binary)`,
+        );
+  return [...sbom, `prov    ${a.provenance ? 'SLSA v1 provenance per platform' : 'off (provenance: false)'}`];
+}
+
 /** The table docker-build and docker-push print: tags, the list digest, and per platform its digest, size and build time. */
 export function buildSummary(m: BuildRecord, seconds: number, createdFrom?: string): string {
   const uploads = m.platforms.some((p) => p.uploadedBytes !== undefined);
@@ -37,11 +52,13 @@ export function buildSummary(m: BuildRecord, seconds: number, createdFrom?: stri
     ]);
   }
   const created = m.labels['org.opencontainers.image.created'];
+  const attested = attestationLines(m);
   return [
     `image   ${m.image}`,
     `tags    ${m.tags.join(', ')}`,
     m.indexDigest ? `index   ${m.indexDigest}` : `index   (not pushed)`,
     ...(created ? [`created ${created}${createdFrom ? ` (${createdFrom})` : ''}`] : []),
+    ...attested,
     '',
     table(rows),
     '',

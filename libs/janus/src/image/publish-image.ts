@@ -2,6 +2,7 @@ import type { BuilderEngine } from '../engine/builder-endpoints';
 import { containerEngine } from '../engine/docker-client';
 import { pushImage, tagImage } from '../engine/image-store';
 import { type FoundCredentials, registryCredentials } from '../registry/credentials';
+import type { AttestationDescriptor } from '../registry/attestation-manifest';
 import { parseImageReference } from '../oci/image-reference';
 import { buildManifestList, describePlatformManifest, type ManifestList, type PlatformManifest } from '../registry/manifest-list';
 import { RegistryClient, sha256Digest } from '../registry/registry-client';
@@ -151,8 +152,14 @@ export interface Publication {
  * between tags, the tags already moved are put back on what they named before (when the registry answers), and
  * the error names every tag's state, so release tags never disagree silently.
  */
-export function preparePublication(target: RegistryTarget, tags: string[], platforms: PlatformManifest[]): Publication {
-  const list = buildManifestList(platforms);
+export function preparePublication(
+  target: RegistryTarget,
+  tags: string[],
+  platforms: PlatformManifest[],
+  /** Already in the registry by digest: the index, which names them, goes up after them. */
+  attestations: readonly AttestationDescriptor[] = [],
+): Publication {
+  const list = buildManifestList(platforms, attestations);
   const indexDigest = sha256Digest(list.body);
   return {
     list,

@@ -30,6 +30,7 @@ describe('inferred targets on a temporary workspace', () => {
       'docker-build',
       'contract-test',
       'docker-push',
+      'image-report',
       'docker-run',
       'docker-logs',
       'docker-stop',
@@ -110,7 +111,7 @@ describe('inferred targets on a temporary workspace', () => {
     write('containers/base/janus.json', '{ "kind": "base-image" }');
     const project = (await infer('containers/base/Dockerfile')).projects['containers/base'];
     expect(project.name).toBe('containers-base');
-    expect(Object.keys(project.targets!)).toEqual(['dockerfile-lint', 'docker-build', 'docker-push']);
+    expect(Object.keys(project.targets!)).toEqual(['dockerfile-lint', 'docker-build', 'docker-push', 'image-report']);
     expect(project.targets!['dockerfile-lint'].options).toEqual({ ignore: ['JD001', 'JD002', 'JD003'] });
     expect(project.targets!['docker-push']).toMatchObject({ dependsOn: ['docker-build'], options: { requireContract: false } });
   });

@@ -180,6 +180,35 @@ export class RegistryClient {
   }
 
   /**
+   * A blob's bytes, checked against its digest (a layer read for an SBOM must be the layer the manifest names).
+   * `size`: the deadline grows with it (at least 1 MB/s on top of the usual one), so a busy registry's large
+   * layer is not mistaken for one that stopped answering.
+   */
+  async getBlob(repo: string, digest: string, size = 0): Promise<Buffer> {
+    const deadline = Math.ceil((this.options.timeoutMs ?? registryTimeoutMs()) + size / 1000);
+    const res = await this.request('GET', `/v2/${repo}/blobs/${digest}`, {}, `repository:${repo}:pull`, [200], undefined, deadline);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (sha256Digest(body) !== digest) throw new Error(`registry: blob ${repo}@${digest} does not match its digest`);
+    return body;
+  }
+
+  /** Uploads a small blob in one request (a monolithic upload), unless the registry already has it; returns its digest. */
+  async putBlob(repo: string, body: Buffer | string): Promise<string> {
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+    const digest = sha256Digest(bytes);
+    const scope = `repository:${repo}:pull,push`;
+    const head = await this.request('HEAD', `/v2/${repo}/blobs/${digest}`, {}, scope, [200, 404]);
+    if (head.status === 200) return digest;
+    const started = await this.request('POST', `/v2/${repo}/blobs/uploads/`, {}, scope, [202]);
+    const location = started.headers.get('location');
+    if (!location) throw new Error(`registry: ${this.host} opened an upload for ${repo} without saying where (no Location header)`);
+    const url = new URL(location, this.baseUrl);
+    url.searchParams.set('digest', digest);
+    await this.request('PUT', url.toString(), { 'Content-Type': 'application/octet-stream' }, scope, [201], bytes);
+    return digest;
+  }
+
+  /**
    * Fails, before anything is built or pushed, when these credentials cannot push to the repository: opens a blob
    * upload (the first step of every push) and cancels it. This is where a token service that grants no push on
    * the path, or a registry that needs the repository created first (ECR, a Harbor project), says so.
@@ -217,8 +246,8 @@ export class RegistryClient {
     return { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
   }
 
-  private async sendOnce(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
-    const timeoutMs = this.options.timeoutMs ?? registryTimeoutMs();
+  private async sendOnce(method: string, url: string, headers: Record<string, string>, body?: Buffer, deadlineMs?: number): Promise<Response> {
+    const timeoutMs = deadlineMs ?? this.options.timeoutMs ?? registryTimeoutMs();
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const res = await this.fetch(url, {
@@ -242,13 +271,13 @@ export class RegistryClient {
   }
 
   /** One request with retries on what passes (5xx, dropped connections), with backoff; deadlines and refusals fail at once. */
-  private async send(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+  private async send(method: string, url: string, headers: Record<string, string>, body?: Buffer, deadlineMs?: number): Promise<Response> {
     const retries = this.options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       let res: Response | undefined;
       let error: unknown;
       try {
-        res = await this.sendOnce(method, url, headers, body);
+        res = await this.sendOnce(method, url, headers, body, deadlineMs);
         if (!RETRIED_STATUSES.has(res.status)) return res;
       } catch (e) {
         if (!(e instanceof RegistryUnreachableError) || !transient(e.original)) throw e;
@@ -269,6 +298,8 @@ export class RegistryClient {
     scope: string | undefined,
     ok: number[],
     body?: Buffer,
+    /** This request's own deadline, for one whose body is large (a layer); others have the client's. */
+    deadlineMs?: number,
   ): Promise<Response> {
     const url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}`;
     const key = scope ?? '';
@@ -279,14 +310,14 @@ export class RegistryClient {
       fresh ||= a.fresh;
       return a.header;
     };
-    let res = await this.send(method, url, { ...headers, ...(await authorization()) }, body);
+    let res = await this.send(method, url, { ...headers, ...(await authorization()) }, body, deadlineMs);
     let refusal: string | undefined;
     if (res.status === 401) {
       const challenge = parseAuthChallenge(res.headers.get('www-authenticate'));
       // Kept: if the challenge cannot be answered, the registry's own words are the error message.
       refusal = await res.text().catch(() => '');
       if (challenge && this.answer(challenge, key, fresh)) {
-        res = await this.send(method, url, { ...headers, ...(await authorization()) }, body);
+        res = await this.send(method, url, { ...headers, ...(await authorization()) }, body, deadlineMs);
         refusal = undefined;
       }
     }

@@ -103,6 +103,13 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
       configurations: { ci: {} },
       metadata: { technologies, description: 'Publish the built and checked images and their manifest list under every tag.' },
     },
+    'image-report': {
+      executor: 'janus:image-report',
+      metadata: {
+        technologies,
+        description: 'Print what the published image says about itself, read back from its registry: platforms, sizes, SBOM package counts, provenance.',
+      },
+    },
     'docker-run': {
       executor: 'janus:docker-run',
       dependsOn: ['docker-build'],

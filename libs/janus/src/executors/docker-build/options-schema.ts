@@ -139,6 +139,14 @@ export const schema = z
       .positive({ error: 'must be a positive number of megabytes' })
       .default(500)
       .meta({ description: 'Fail when a platform image is larger than this.' }),
+    sbom: z.boolean().default(true).meta({
+      description:
+        'Attach a CycloneDX SBOM per platform (Debian, Python and npm packages of the final image, read from its layers) to the published index as a BuildKit-style attestation; an image whose packages cannot be read fails the build. false: no SBOM, and the summary says so.',
+    }),
+    provenance: z.boolean().default(true).meta({
+      description:
+        'Attach SLSA v1 provenance per platform (commit, repository, Dockerfile, build args without secret values, base image digests, builder, times) to the published index as an attestation.',
+    }),
     engine: z
       .enum(['auto', 'buildx', 'docker', 'podman'])
       .default('auto')

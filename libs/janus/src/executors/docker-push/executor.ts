@@ -6,6 +6,7 @@ import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, 
 import { defaultPublishRecordDir, stagePublishRecord } from '../../image/publish-record';
 import { buildSummary } from '../../image/build-summary';
 import { engineImageOf } from '../../image/recorded-image';
+import { attestPlatforms } from '../../image/attest-platforms';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
 import { SET_REGISTRY_HINT } from '../../workspace/plugin-options';
 import { parseOptions } from '../../schema/parse-options';
@@ -121,8 +122,14 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
       }));
     }
     const uploaded = record.residence === 'registry' ? 0 : platforms.reduce((sum, p) => sum + (p.uploadedBytes ?? 0), 0);
-    const publication = preparePublication(target, record.tags, listed);
-    const updated: BuildRecord = { ...record, pushed: true, indexDigest: publication.indexDigest, platforms };
+    // The same SBOM and provenance docker-build made (or would have): read from the images' layers in the registry
+    // and the record, uploaded by digest before the index that names them.
+    guard.doing(`attaching the SBOM and provenance of ${record.image}; no release tag had moved`);
+    const attested = await attestPlatforms(target, listed, record, (l) => logger.info(l));
+    const publication = preparePublication(target, record.tags, listed, attested.descriptors);
+    const attestations = record.attestations && { ...record.attestations, ...(record.attestations.sbom ? { packages: attested.packages } : {}) };
+    // What the summary shows; the build record itself stays as docker-build wrote it.
+    const updated: BuildRecord = { ...record, pushed: true, indexDigest: publication.indexDigest, platforms, ...(attestations ? { attestations } : {}) };
     // docker-push's own record, in its own output folder: the build record stays as docker-build wrote it (a
     // cache restore of the build would otherwise revert the publication). Staged before any tag moves: a full
     // disk fails here, with nothing published.

@@ -28,6 +28,11 @@ import type { NormalizedDockerBuild } from './normalize-options';
 import { largestLayers, overBudgetMessage } from './size-budget';
 import { logger } from '../../../workspace/nx-logger';
 import { UserError } from '../../../errors/user-error';
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
+import { attestPlatforms } from '../../../image/attest-platforms';
+import { baseImagesFromBuildLog, type BuildProvenance } from '../../../image/provenance';
+import { PLUGIN_MANIFEST } from '../../../plugin/plugin-version';
 
 function redact(line: string, secrets: string[]): string {
   return secrets.reduce((l, s) => l.split(s).join('***'), line);
@@ -57,6 +62,31 @@ async function platformEngines(o: NormalizedDockerBuild): Promise<Map<string, Ch
   }
   const checked = await connectBuilders(o.platforms, o.builders);
   return new Map([...checked].map(([p, c]) => [p, { ...c, recorded: true }]));
+}
+
+/** How this build was made, as its provenance says (times, Dockerfile, base digests, builder, source). */
+function provenanceFacts(
+  o: NormalizedDockerBuild,
+  engine: string,
+  started: number,
+  finished: number,
+  fromLines: string[],
+  base?: BaseImageInfo,
+): BuildProvenance {
+  const baseImages = baseImagesFromBuildLog(fromLines);
+  // A base resolved through its registry (no FROM line in the log, as with another engine) still counts.
+  if (base?.digest && !baseImages.some((b) => b.digest === base.digest)) baseImages.unshift({ ref: base.ref, digest: base.digest });
+  return {
+    startedOn: new Date(started).toISOString(),
+    finishedOn: new Date(finished).toISOString(),
+    dockerfile: { path: relative(o.workspaceRoot, o.file), digest: `sha256:${createHash('sha256').update(o.dockerfile).digest('hex')}` },
+    context: relative(o.workspaceRoot, o.context) || '.',
+    ...(o.target ? { target: o.target } : {}),
+    baseImages,
+    builder: { engine, janus: PLUGIN_MANIFEST.version },
+    source: { repository: o.labels['org.opencontainers.image.source'], commit: o.git.sha, ...(o.git.dirty ? { dirty: true } : {}) },
+    ...(o.reproducible ? { sourceDateEpoch: o.createdEpoch } : {}),
+  };
 }
 
 /**
@@ -179,6 +209,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       throw failed ? failed.reason : new UserError(overBudget.join('\n'));
     }
     built.push(...o.platforms.map((p) => builtBy.get(p)!));
+    const finished = Date.now();
 
     // Loading tags this machine's own image: one another engine built is not in this one (it is in the registry).
     const inLocal = built.filter((b) => builders.get(b.platform)!.engine.local);
@@ -191,14 +222,19 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     for (const { previous: id, api } of movedRefs.values()) if (id) previous.set(id, api);
     for (const ref of releaseRefs) if (current.get(ref)) previous.set(current.get(ref)!, localApi);
     const stagedPlatforms: StagedPlatform[] = target ? o.platforms.map((p) => stagedBy.get(p)!) : [];
+    const baseImage = await baseImageOf(o, fromLines);
+    const described = {
+      tags: o.tags.map((t) => t.tag),
+      buildArgs: redactBuildArgs(o.buildArgs),
+      secrets: o.secrets.map((s) => ({ id: s.id, spec: s.spec })),
+      provenance: provenanceFacts(o, engine.name, started, finished, fromLines, baseImage),
+      attestations: { sbom: o.sbom, provenance: o.provenance },
+    };
+    // Made as soon as the images are in a registry, published or not: an image whose SBOM cannot be made fails
+    // its build, not a later push. The attestation manifests go up by digest; only the index names them.
+    const attested = target ? await attestPlatforms(target, stagedPlatforms, described, (l) => logger.info(l)) : undefined;
     const publication: Publication | undefined =
-      o.push && target
-        ? preparePublication(
-            target,
-            o.tags.map((t) => t.tag),
-            stagedPlatforms,
-          )
-        : undefined;
+      o.push && target ? preparePublication(target, described.tags, stagedPlatforms, attested?.descriptors) : undefined;
     const record: BuildRecord = {
       project: o.projectName,
       image: o.repository,
@@ -209,11 +245,13 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       repository: target?.repository,
       indexDigest: publication?.indexDigest,
       platforms: built,
-      buildArgs: redactBuildArgs(o.buildArgs),
+      buildArgs: described.buildArgs,
       labels: o.labels,
-      secrets: o.secrets.map((s) => ({ id: s.id, spec: s.spec })),
-      baseImage: await baseImageOf(o, fromLines),
+      secrets: described.secrets,
+      baseImage,
       engine: engine.name,
+      provenance: described.provenance,
+      attestations: { ...described.attestations, ...(attested && o.sbom ? { packages: attested.packages } : {}) },
       git: { sha: o.git.sha, branch: o.git.branch, tag: o.git.tag, prNumber: o.git.prNumber, ...(o.git.dirty ? { dirty: true } : {}) },
     };
     staged = stageBuildRecord(o.outputPath, record);
