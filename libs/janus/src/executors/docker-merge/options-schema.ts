@@ -9,13 +9,9 @@ export const schema = z
         description:
           "The per-platform build targets (e.g. docker-build-amd64, docker-build-arm64) whose records are merged; each target's outputPath is where its record is read.",
       }),
-    outputPath: z
-      .string()
-      .min(1, { error: 'must not be empty' })
-      .optional()
-      .meta({
-        description: 'Where the merged metadata.json goes (default: dist/docker/<project>), read by contract-test and docker-push as a docker-build record.',
-      }),
+    outputPath: z.string().min(1, { error: 'must not be empty' }).optional().meta({
+      description: 'Where the merged metadata.json goes (default: dist/docker/<project>), read by contract-test and docker-push as a docker-build record.',
+    }),
   })
   .strict();
 
