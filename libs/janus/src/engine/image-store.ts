@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { repositoryAndTag } from '../registry/image-reference';
 import { registryTimeoutMs } from '../registry/registry-client';
-import { dockerClient, engineApi } from './docker-client';
+import { currentEngine, dockerClient, engineApi } from './docker-client';
 import type { EngineApi, ImageInfo } from './engine-api';
 import { followProgress } from './progress-stream';
 
@@ -24,9 +24,17 @@ export function inspectImage(ref: string, engine: EngineApi = engineApi()): Prom
   return engine.inspectImage(ref);
 }
 
-export async function tagImage(imageId: string, ref: string, engine: EngineApi = engineApi()): Promise<void> {
+let tagging: Promise<unknown> = Promise.resolve();
+
+/**
+ * Tags one at a time: Podman's compatible API reads an image's names, adds one and writes them back, so tags of
+ * one image requested at once lose all but one (seen: four concurrent tags left three). Each takes milliseconds.
+ */
+export function tagImage(imageId: string, ref: string, engine: EngineApi = engineApi()): Promise<void> {
   const { repo, tag } = repositoryAndTag(ref);
-  await engine.tagImage(imageId, repo, tag);
+  const done = tagging.then(() => engine.tagImage(imageId, repo, tag));
+  tagging = done.catch(() => undefined);
+  return done;
 }
 
 /** Removes an image only while nothing names it, so a shared layer or a user's tag is never taken away. */
@@ -50,6 +58,15 @@ export interface PushResult {
 }
 
 /**
+ * How long a push may go without a progress event. Docker reports each layer as it goes; Podman's compatible API
+ * says nothing between "The push refers to…" and the digest, while it compresses every layer it has not pushed to
+ * that registry before (31 s for a 389 MB base here), so its pushes are allowed ten registry deadlines of silence.
+ */
+function pushSilenceMs(): number {
+  return currentEngine().kind === 'podman' ? 10 * registryTimeoutMs() : registryTimeoutMs();
+}
+
+/**
  * Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. No
  * progress for `stallMs` fails the push naming what it waited for (see followProgress).
  */
@@ -57,7 +74,7 @@ export async function pushImage(
   ref: string,
   auth?: PushCredentials,
   onLine?: (line: string) => void,
-  stallMs = registryTimeoutMs(),
+  stallMs = pushSilenceMs(),
   docker: Docker = dockerClient(),
 ): Promise<PushResult> {
   const { repo, tag } = repositoryAndTag(ref);
@@ -118,7 +135,8 @@ export async function ensureImage(ref: string, engine: EngineApi = engineApi(), 
 /** The registry mirrors the engine uses for Docker Hub names (where a build's `FROM python:…` really came from). */
 export async function engineMirrors(engine: EngineApi = engineApi()): Promise<string[]> {
   const info = await engine.info();
-  return info.RegistryConfig?.Mirrors ?? [];
+  // Docker lists them in Mirrors; Podman (registries.conf) under docker.io's index config, and Mirrors stays empty.
+  return [...(info.RegistryConfig?.Mirrors ?? []), ...(info.RegistryConfig?.IndexConfigs?.['docker.io']?.Mirrors ?? [])];
 }
 
 /** `docker save` of one image: a tar of its config and layers, streamed (layers can be hundreds of MB). */

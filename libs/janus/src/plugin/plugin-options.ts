@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGINE_CHOICES } from '../engine/engine-choice';
 import { registryHost } from '../schema/common-fields';
 import { parseOptions } from '../schema/parse-options';
 import { BUILD_NETWORKS } from '../workspace/machine-settings';
@@ -48,6 +49,10 @@ export const pluginOptionsSchema = z
       .min(1, { error: 'must not be empty' })
       .optional()
       .meta({ description: 'CA bundle (PEM) npm must trust in builds, passed as the npm-ca BuildKit secret (JANUS_NPM_CA_FILE wins); default: none.' }),
+    engine: z.enum(ENGINE_CHOICES).optional().meta({
+      description:
+        "Container engine this workspace's targets build and run on: docker, podman (its Docker-compatible socket and the podman build CLI) or auto (Docker's socket when it is there, else Podman's). JANUS_ENGINE and a target's own 'engine' option win.",
+    }),
     platforms: z.string().default('linux/amd64,linux/arm64').meta({ description: 'Default platforms of the inferred docker-build.' }),
     targetNames: z
       .object({
