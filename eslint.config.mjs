@@ -4,6 +4,12 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { createRequire } from 'node:module';
+
+// The workspace's own rules are TypeScript, loaded as the tools are (type-checked with the rest).
+const require = createRequire(import.meta.url);
+require('@swc-node/register');
+const janusLayers = require('./tools/eslint/janus-layers.ts');
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'tmp/', 'coverage/', '.nx/', '**/__fixtures__/**', '**/files/**'] },
@@ -27,6 +33,13 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    // The plugin's layers (libs/janus/README.md, "Layers"): imports only point down, never in a loop.
+    files: ['libs/janus/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    plugins: { janus: janusLayers.plugin },
+    rules: { 'janus/layers': 'error' },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import contractTestExecutor from '../libs/janus/src/executors/contract-test/executor';
 import type { ContractReport } from '../libs/janus/src/contract/report';
-import { executorContext } from '../libs/janus/src/testing/executor-context';
+import { executorContext } from '../libs/janus-testing/src/executor-context';
 
 const ROOT = join(__dirname, '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import dockerBuildExecutor from '../libs/janus/src/executors/docker-build/executor';
 import { dockerClient } from '../libs/janus/src/engine/docker-client';
 import { runCommand } from '../libs/janus/src/process/run-command';
-import { executorContext } from '../libs/janus/src/testing/executor-context';
+import { executorContext } from '../libs/janus-testing/src/executor-context';
 
 const DEMO = join(__dirname, '../apps/demo-agent');
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];

@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { dockerClient } from '../libs/janus/src/engine/docker-client';
 import { inspectImage, removeIfUntagged } from '../libs/janus/src/engine/image-store';
 import { runCommand } from '../libs/janus/src/process/run-command';
-import { initGitRepo } from '../libs/janus/src/testing/git-repo';
-import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+import { initGitRepo } from '../libs/janus-testing/src/git-repo';
+import { TempWorkspace } from '../libs/janus-testing/src/temp-workspace';
+import { REPO_ROOT } from '../tools/repo-root';
 
 const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 7));
 const DEMO = join(REPO_ROOT, 'apps/demo-agent');

@@ -17,9 +17,9 @@ import { startGateway } from '../apps/gateway/src/gateway';
 import { silentLogger } from '../apps/gateway/src/log';
 import { waitForHealth } from '../apps/gateway/src/runners/health-probe';
 import { INSTANCE_LABEL } from '../apps/gateway/src/runners/docker/docker-runner';
-import { buildImage } from '../libs/janus/src/testing/build-test-image';
+import { buildImage } from '../libs/janus-testing/src/build-test-image';
 import { runCommand } from '../libs/janus/src/process/run-command';
-import { removeImages } from '../libs/janus/src/testing/test-images';
+import { removeImages } from '../libs/janus-testing/src/test-images';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 400);

@@ -1,7 +1,7 @@
 // Generator wall time: `nx g janus:baseline` against `nx g @nx/js:library` in the same workspace, interleaved
 // so both see the same machine load. Prints medians and their ratio (target: janus / nx-js ≤ 1.0).
 // Both run as users get them: compiled packages (TempWorkspace builds the plugin first if its sources changed).
-import { TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+import { TempWorkspace } from '../libs/janus-testing/src/temp-workspace';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../libs/janus/src/process/run-command';
-import { initGitRepo } from '../libs/janus/src/testing/git-repo';
-import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+import { initGitRepo } from '../libs/janus-testing/src/git-repo';
+import { TempWorkspace } from '../libs/janus-testing/src/temp-workspace';
+import { REPO_ROOT } from '../tools/repo-root';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

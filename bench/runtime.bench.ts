@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureImage } from '../libs/janus/src/engine/image-store';
-import { nativePlatform } from '../libs/janus/src/image/platform';
+import { nativePlatform } from '../libs/janus/src/oci/platform';
 import type { BuildRecord } from '../libs/janus/src/image/build-record';
 import { runCommand } from '../libs/janus/src/process/run-command';
 

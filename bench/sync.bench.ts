@@ -6,8 +6,9 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCommand } from '../libs/janus/src/process/run-command';
 import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject } from '../libs/janus/src/rendering/render-record';
-import { initGitRepo } from '../libs/janus/src/testing/git-repo';
-import { REPO_ROOT, TempWorkspace } from '../libs/janus/src/testing/temp-workspace';
+import { initGitRepo } from '../libs/janus-testing/src/git-repo';
+import { TempWorkspace } from '../libs/janus-testing/src/temp-workspace';
+import { REPO_ROOT } from '../tools/repo-root';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkedInDrift, renderCheckedInBaseline, REPO_ROOT } from '../demo/demo-agent-render';
+import { checkedInDrift, renderCheckedInBaseline } from '../demo/demo-agent-render';
 import { contextFilesRead } from '../../libs/janus/src/plugin/context-files';
 import { dockerfileSources } from '../../libs/janus/src/plugin/dockerfile-sources';
+import { REPO_ROOT } from '../repo-root';
 
 // The checked-in baselines must be what `nx g janus:baseline` renders today from their janus.json, plus only
 // the local edits their owners made on purpose: a template change that is not carried into them fails here

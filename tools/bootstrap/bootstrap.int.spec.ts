@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import { stopChild } from '../../libs/janus/src/process/stop-child';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
-import { untagImages } from '../../libs/janus/src/testing/test-images';
+import { untagImages } from '../../libs/janus-testing/src/test-images';
 
 const SCRIPT = join(__dirname, 'bootstrap.sh');
 const ROOT = join(__dirname, '../..');

@@ -5,8 +5,8 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { baselineGenerator } from '../../libs/janus/src/generators/baseline/generator';
+import { REPO_ROOT } from '../repo-root';
 
-export const REPO_ROOT = join(__dirname, '../..');
 export const DEMO_AGENT_DIR = 'apps/demo-agent';
 // Nx owns project.json (tags, later target edits); janus.json is the generator's input, not its output.
 const NOT_RENDERED = new Set(['project.json', 'janus.json']);

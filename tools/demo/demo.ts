@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startContainer } from '../../libs/janus/src/engine/container-runner';
 import { assertEngineRunning } from '../../libs/janus/src/engine/docker-client';
 import type { BuildRecord } from '../../libs/janus/src/image/build-record';
-import { parseImageReference } from '../../libs/janus/src/registry/image-reference';
+import { parseImageReference } from '../../libs/janus/src/oci/image-reference';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import { waitUntilReady } from '../../libs/janus/src/contract/checks/readiness';

@@ -3,7 +3,8 @@
 //   node -r @swc-node/register tools/demo/render-demo-agent.ts
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEMO_AGENT_DIR, demoAgentDrift, renderDemoAgent, REPO_ROOT } from './demo-agent-render';
+import { DEMO_AGENT_DIR, demoAgentDrift, renderDemoAgent } from './demo-agent-render';
+import { REPO_ROOT } from '../repo-root';
 
 async function main() {
   const rendered = await renderDemoAgent();

@@ -1,11 +1,12 @@
-import { removeImages } from '../../libs/janus/src/testing/test-images';
+import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../libs/janus/src/process/run-command';
-import { ensurePluginBuilt, REPO_ROOT } from './build-plugin';
+import { ensurePluginBuilt } from './build-plugin';
+import { REPO_ROOT } from '../repo-root';
 
 // A copy of this checkout's plugin, run from its sources and then built and linked the way this workspace
 // runs it, driven by the real nx CLI: an edit to the sources must never run silently on the previous build.

@@ -7,13 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { satisfies } from 'semver';
 import { type BuildStamp, buildStampPath } from '../../libs/janus/src/package/build-stamp';
 import { changedSources, digestSources, type SourceSet } from '../../libs/janus/src/package/source-digest';
 import { enginesConflicts } from './dependency-engines';
+import { REPO_ROOT } from '../repo-root';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
 const PLUGIN_ROOT = 'libs/janus';
 const PACKAGE_DIR = 'dist/libs/janus';
 export const REBUILD_COMMAND = 'npm run build:plugin';

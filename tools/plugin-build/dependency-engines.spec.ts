@@ -2,8 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enginesConflicts } from './dependency-engines';
-
-const REPO_ROOT = join(__dirname, '../..');
+import { REPO_ROOT } from '../repo-root';
 
 describe("the plugin's installed dependencies and its engines.node", () => {
   it('admit every Node the plugin claims (the tree installed here, production dependencies only)', () => {

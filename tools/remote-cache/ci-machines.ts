@@ -2,7 +2,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../libs/janus/src/process/run-command';
-import { REPO_ROOT } from '../../libs/janus/src/testing/temp-workspace';
+import { REPO_ROOT } from '../repo-root';
 
 /** A new "machine" for the fleet specs: a clone of `origin` in `dir`, sharing its node_modules. */
 export async function cloneMachine(origin: string, dir: string): Promise<string> {

@@ -7,14 +7,14 @@ import { inspectImage } from '../../libs/janus/src/engine/image-store';
 import type { BuildRecord } from '../../libs/janus/src/image/build-record';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { janusTargets } from '../../libs/janus/src/targets/janus-targets';
-import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
-import { TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
-import { removeImages } from '../../libs/janus/src/testing/test-images';
-import { TestRegistry } from '../../libs/janus/src/testing/test-registry';
+import { initGitRepo } from '../../libs/janus-testing/src/git-repo';
+import { TempWorkspace } from '../../libs/janus-testing/src/temp-workspace';
+import { removeImages } from '../../libs/janus-testing/src/test-images';
+import { TestRegistry } from '../../libs/janus-testing/src/test-registry';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 
-const FIXTURE = join(__dirname, '../../libs/janus/src/testing/fixtures/contract/runtime-agent');
+const FIXTURE = join(__dirname, '../../libs/janus-testing/src/fixtures/contract/runtime-agent');
 
 // Issue 10's fleet, end to end: two clones of one commit on two "machines" that share only the Nx remote cache
 // server in this folder and the registry. The first builds, proves and ships with the ci configuration; the

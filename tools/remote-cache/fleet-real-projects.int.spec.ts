@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import type { BuildRecord } from '../../libs/janus/src/image/build-record';
-import { REPO_ROOT } from '../../libs/janus/src/testing/temp-workspace';
-import { removeImages } from '../../libs/janus/src/testing/test-images';
-import { TestRegistry } from '../../libs/janus/src/testing/test-registry';
+import { removeImages } from '../../libs/janus-testing/src/test-images';
+import { TestRegistry } from '../../libs/janus-testing/src/test-registry';
 import { ensurePluginBuilt } from '../plugin-build/build-plugin';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
+import { REPO_ROOT } from '../repo-root';
 
 // Issue 21's fleet on this workspace's own projects: two clones of one commit, one cloned over ssh and one over
 // https, each building the base image itself (two runners, or a cache eviction), share the remote cache. The

@@ -3,9 +3,9 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { initGitRepo } from '../../libs/janus/src/testing/git-repo';
-import { TempWorkspace } from '../../libs/janus/src/testing/temp-workspace';
-import { removeImages } from '../../libs/janus/src/testing/test-images';
+import { initGitRepo } from '../../libs/janus-testing/src/git-repo';
+import { TempWorkspace } from '../../libs/janus-testing/src/temp-workspace';
+import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 

@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import { workspaceContainers } from '../../libs/janus/src/compose/workspace-containers';
 import { assertEngineRunning } from '../../libs/janus/src/engine/docker-client';
 import { CommandError, runCommand } from '../../libs/janus/src/process/run-command';
-import { REPO_ROOT } from '../../libs/janus/src/testing/temp-workspace';
+import { REPO_ROOT } from '../repo-root';
 
 const PROJECTS = ['gateway', 'baseline-agent-cli', 'baseline-langchain'];
 const BASELINES = ['baseline-agent-cli', 'baseline-langchain'];

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
-import { renderBaselineTo } from '../../../libs/janus/src/testing/render-baseline';
+import { renderBaselineTo } from '../../../libs/janus-testing/src/render-baseline';
 import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
 import { Verdaccio } from './verdaccio';
+import { REPO_ROOT } from '../../../tools/repo-root';
 
-const REPO_ROOT = join(__dirname, '../../..');
 const NX_VERSION = '23.2.1';
 const OLD_PROJECT_JSON = join(REPO_ROOT, 'libs/janus/src/migrations/0-2-0/__fixtures__/project-json-0.1.0.json');
 

@@ -6,13 +6,13 @@ import OpenAI from 'openai';
 import { waitUntilReady } from '../../../libs/janus/src/contract/checks/readiness';
 import { startContainer, type StartedContainer } from '../../../libs/janus/src/engine/container-runner';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
-import { INDEX_TYPES } from '../../../libs/janus/src/registry/media-types';
-import { removeImages } from '../../../libs/janus/src/testing/test-images';
-import { TestRegistry } from '../../../libs/janus/src/testing/test-registry';
+import { INDEX_TYPES } from '../../../libs/janus/src/oci/media-types';
+import { removeImages } from '../../../libs/janus-testing/src/test-images';
+import { TestRegistry } from '../../../libs/janus-testing/src/test-registry';
 import { nodeBinDir } from './node-binaries';
 import { Verdaccio } from './verdaccio';
+import { REPO_ROOT } from '../../../tools/repo-root';
 
-const REPO_ROOT = join(__dirname, '../../..');
 // The matrix: the whole path on the newest supported Nx under the host's Node (20); the oldest supported Nx and
 // the other Node majors go as far as inferred targets, lint, sync:check and one amd64 build. This workspace's
 // own Nx (23.2.1) is what every other spec runs on. Keep these equal to the ends of the plugin's nx peer range.

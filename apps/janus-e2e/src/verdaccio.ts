@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../libs/janus/src/process/run-command';
 import { stopChild } from '../../../libs/janus/src/process/stop-child';
-
-const REPO_ROOT = join(__dirname, '../../..');
+import { REPO_ROOT } from '../../../tools/repo-root';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { parseImageReference } from '../registry/image-reference';
+import { parseImageReference } from '../oci/image-reference';
 
 /** A service as far as janus needs it: its image and its healthcheck. */
 export interface ComposeService {

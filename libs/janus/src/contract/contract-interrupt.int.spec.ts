@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { buildImage } from '../testing/build-test-image';
+import { buildImage } from '../../../janus-testing/src/build-test-image';
 import { testContainerFilter } from '../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
-import { ctrlCUnderNx } from '../testing/ctrl-c-under-nx';
-import { spawnExecutor } from '../testing/spawn-executor';
+import { ctrlCUnderNx } from '../../../janus-testing/src/ctrl-c-under-nx';
+import { spawnExecutor } from '../../../janus-testing/src/spawn-executor';
 
 type Moment = 'before the first container' | 'while a container is being created' | 'mid-checks';
 
@@ -22,7 +22,7 @@ describe('contract-test interrupted', () => {
 
   beforeAll(async () => {
     await assertEngineRunning();
-    await buildImage({ context: join(__dirname, '../testing/fixtures/contract/sleeper'), tags: [image] });
+    await buildImage({ context: join(__dirname, '../../../janus-testing/src/fixtures/contract/sleeper'), tags: [image] });
   });
   afterAll(async () => {
     await dockerClient()

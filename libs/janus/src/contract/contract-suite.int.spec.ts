@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { logger } from '@nx/devkit';
-import { buildImage } from '../testing/build-test-image';
+import { buildImage } from '../../../janus-testing/src/build-test-image';
 import { assertEngineRunning, dockerClient } from '../engine/docker-client';
 import { testContainerFilter } from '../engine/container-runner';
 import contractTestExecutor from '../executors/contract-test/executor';
 import type { ContractTestOptions } from '../executors/contract-test/options-schema';
-import { renderBaselineTo } from '../testing/render-baseline';
-import { executorContext } from '../testing/executor-context';
+import { renderBaselineTo } from '../../../janus-testing/src/render-baseline';
+import { executorContext } from '../../../janus-testing/src/executor-context';
 import { FLAVORS } from '../schema/common-fields';
 import type { ContractReport } from './report';
 
-const FIXTURES = join(__dirname, '../testing/fixtures/contract');
+const FIXTURES = join(__dirname, '../../../janus-testing/src/fixtures/contract');
 const id = randomBytes(3).toString('hex');
 const tag = (name: string) => `janus-test/contract-${name}:${id}`;
 // A broken stream also breaks the checks that need one: concurrent streams, the SDK's stream, the proxied stream.

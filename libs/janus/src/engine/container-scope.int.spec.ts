@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage } from '../testing/build-test-image';
-import { removeImages } from '../testing/test-images';
+import { buildImage } from '../../../janus-testing/src/build-test-image';
+import { removeImages } from '../../../janus-testing/src/test-images';
 import { ContainerScope, SCOPE_LABEL, ScopeClosedError } from './container-runner';
 import { assertEngineRunning, describeFailure, dockerClient } from './docker-client';
 
@@ -38,7 +38,7 @@ describe('a container scope', () => {
 
   beforeAll(async () => {
     await assertEngineRunning();
-    await buildImage({ context: join(__dirname, '../testing/fixtures/contract/sleeper'), tags: [image] });
+    await buildImage({ context: join(__dirname, '../../../janus-testing/src/fixtures/contract/sleeper'), tags: [image] });
   });
   afterAll(() => removeImages(image));
 

@@ -1,15 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENGINE_CHOICES, ENGINE_ENV, type EngineKind, type EngineSelection } from '../workspace/machine-settings';
 import { localEngineSocket } from './engine-api';
 
-/** The container engines Janus runs on. Both serve the Docker Engine API; only Docker's carries BuildKit sessions. */
-export const ENGINE_KINDS = ['docker', 'podman'] as const;
-export type EngineKind = (typeof ENGINE_KINDS)[number];
-export const ENGINE_CHOICES = ['auto', ...ENGINE_KINDS] as const;
-export type EngineSelection = (typeof ENGINE_CHOICES)[number];
+export { ENGINE_ENV, type EngineKind };
 
-/** The environment variable that picks the engine for every target of a machine (a target's own option wins). */
-export const ENGINE_ENV = 'JANUS_ENGINE';
 /** Where Podman's Docker-compatible socket is, when not where `podman system service` puts it by default. */
 export const PODMAN_SOCKET_ENV = 'JANUS_PODMAN_SOCKET';
 

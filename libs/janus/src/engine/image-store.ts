@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
-import { repositoryAndTag } from '../registry/image-reference';
-import { registryTimeoutMs } from '../registry/registry-client';
+import { repositoryAndTag } from '../oci/image-reference';
+import { registryTimeoutMs } from '../oci/registry-timeouts';
+import type { PushCredentials } from '../oci/credentials';
 import { currentEngine, dockerClient, engineApi } from './docker-client';
 import type { EngineApi, ImageInfo } from './engine-api';
 import { followProgress } from './progress-stream';
@@ -11,12 +12,6 @@ export type { ImageInfo } from './engine-api';
 export interface HistoryEntry {
   createdBy: string;
   size: number;
-}
-
-export interface PushCredentials {
-  username: string;
-  password: string;
-  serveraddress: string;
 }
 
 /** The image as the engine has it, or undefined when it has none by that name or id. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../process/run-command';
 import { DOCKER_BUILD_FACT_INPUTS, dockerBuildFactInputs } from '../targets/janus-targets';
-import { initGitRepo } from '../testing/git-repo';
+import { initGitRepo } from '../../../janus-testing/src/git-repo';
 import { forgetGitFacts, readGitFacts, treeDirty } from './git-facts';
 
 // Real git in a temp repository: what the build calls dirty, and what its task hash sees of it.

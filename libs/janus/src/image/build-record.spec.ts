@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executorContext } from '../testing/executor-context';
+import { executorContext } from '../../../janus-testing/src/executor-context';
 import { type BuildRecord, buildRecordDir, readBuildRecord, writeBuildRecord } from './build-record';
 
 const record = (): BuildRecord => ({

@@ -1,5 +1,5 @@
 import type { LayerCacheRequest } from '../engine/build-engines/build-engine';
-import { parseImageReference } from '../registry/image-reference';
+import { parseImageReference } from '../oci/image-reference';
 import { registryFor, type RegistryTarget } from './publish-image';
 
 /** Whether the registry has the image: undefined when it cannot say (unreachable, refused), so BuildKit decides. */

@@ -1,4 +1,4 @@
-import { MediaType } from '../registry/media-types';
+import { MediaType } from '../oci/media-types';
 import { RegistryClient, sha256Digest } from '../registry/registry-client';
 import { preparePublication, stagingTag } from './publish-image';
 

@@ -1,10 +1,10 @@
 import { engineApi } from '../engine/docker-client';
 import { pushImage, tagImage } from '../engine/image-store';
 import { type FoundCredentials, registryCredentials } from '../registry/credentials';
-import { parseImageReference } from '../registry/image-reference';
+import { parseImageReference } from '../oci/image-reference';
 import { buildManifestList, describePlatformManifest, type ManifestList, type PlatformManifest } from '../registry/manifest-list';
 import { RegistryClient, sha256Digest } from '../registry/registry-client';
-import { parsePlatform } from './platform';
+import { parsePlatform } from '../oci/platform';
 
 /** A registry repository with a client that answers its challenges with the credentials found for it. */
 export interface RegistryTarget {

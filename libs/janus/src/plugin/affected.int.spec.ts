@@ -1,11 +1,12 @@
-import { removeImages } from '../testing/test-images';
+import { removeImages } from '../../../janus-testing/src/test-images';
 import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../process/run-command';
-import { initGitRepo } from '../testing/git-repo';
-import { REPO_ROOT, TempWorkspace } from '../testing/temp-workspace';
+import { initGitRepo } from '../../../janus-testing/src/git-repo';
+import { TempWorkspace } from '../../../janus-testing/src/temp-workspace';
+import { REPO_ROOT } from '../../../../tools/repo-root';
 
 // CI's one line on a real workspace: after one full build, `nx affected -t docker-build` after each kind of
 // change must really run exactly the builds the change calls for; everything else is a cache hit or not run.

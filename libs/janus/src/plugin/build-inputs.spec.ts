@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { contextFilesRead } from './context-files';
 import { dockerfileSources } from './dockerfile-sources';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
-import { normalizePluginOptions } from './plugin-options';
+import { normalizePluginOptions } from '../workspace/plugin-options';
 
 describe('what a Dockerfile reads', () => {
   it('lists base images and context sources, leaving out stages, scratch, --from copies and URLs', () => {

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COMPOSE_FILE_NAMES } from '../compose/compose-file-names';
-import { parseImageReference } from '../registry/image-reference';
+import { parseImageReference } from '../oci/image-reference';
 import type { inferComposeProject as composeInfer, inferTargets as infer, JanusComposeFacts, JanusProjectFacts } from './infer-targets';
 import { nx, projectHashes } from './nx-runtime';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
-import type { NormalizedPluginOptions } from './plugin-options';
+import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 import { PLUGIN_VERSION } from './plugin-version';
 import { nxMajor } from '../workspace/nx-version';
 import { assertSupportedNx } from './supported-nx';
@@ -50,7 +50,7 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
   } catch {
     // None yet, or a torn or foreign file: validate again and replace it.
   }
-  const normalized = (await import('./plugin-options')).normalizePluginOptions(raw);
+  const normalized = (await import('../workspace/plugin-options')).normalizePluginOptions(raw);
   try {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(`${file}.${process.pid}`, JSON.stringify(normalized));

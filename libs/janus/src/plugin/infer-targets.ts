@@ -2,7 +2,7 @@ import type { CreateNodesContext, TargetConfiguration } from '@nx/devkit';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { IMAGE_DIGESTS_FILE } from '../image/record-files';
-import { parseImageReference } from '../registry/image-reference';
+import { parseImageReference } from '../oci/image-reference';
 import { templatesDir } from '../rendering/templates-dir';
 import { templateSources } from '../rendering/template-sources';
 import { COMPOSE_FILE_NAMES, readComposeServices } from '../compose/compose-file';
@@ -11,7 +11,7 @@ import { contextFilesRead } from './context-files';
 import { imagePathspecs } from './dockerfile-sources';
 import { dockerfileSources } from './dockerfile-sources';
 import { PLUGIN_ROOT } from './plugin-version';
-import type { NormalizedPluginOptions } from './plugin-options';
+import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 
 // Inference of one project's targets: loaded by createNodes on a cache miss only, so a warm graph never parses a
 // Dockerfile, walks a context or reads a template.

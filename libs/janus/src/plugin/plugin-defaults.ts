@@ -1,4 +1,5 @@
-import type { NormalizedPluginOptions } from './plugin-options';
+import { DEFAULT_PLATFORMS } from '../oci/platform';
+import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 
 /**
  * The options a workspace gets with `"options": {}`: held apart from the zod schema so that computing a
@@ -7,6 +8,6 @@ import type { NormalizedPluginOptions } from './plugin-options';
 export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = {
   include: [],
   exclude: [],
-  platforms: 'linux/amd64,linux/arm64',
+  platforms: DEFAULT_PLATFORMS.join(','),
   targetNames: { lint: 'dockerfile-lint', build: 'docker-build', contract: 'contract-test', push: 'docker-push', run: 'docker-run' },
 };

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import * as devkit from '@nx/devkit';
 import * as devkitInternal from '@nx/devkit/internal';
 import { runCommand } from '../process/run-command';
-import { REPO_ROOT } from '../testing/temp-workspace';
 import { fromNx, nx, projectHashes } from './nx-runtime';
+import { REPO_ROOT } from '../../../../tools/repo-root';
 
 describe('what Nx functions the plugin takes', () => {
   it('are the very ones @nx/devkit exports', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { PushCredentials } from '../engine/image-store';
+import type { PushCredentials } from '../oci/credentials';
 import { CommandError, type CommandResult, runCommand } from '../process/run-command';
 
 /** Where the credentials came from, for messages: a refusal names the source so the user knows what to fix. */

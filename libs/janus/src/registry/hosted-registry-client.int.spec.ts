@@ -1,4 +1,4 @@
-import { HostedRegistry } from '../testing/hosted-registry';
+import { HostedRegistry } from '../../../janus-testing/src/hosted-registry';
 import { RegistryClient } from './registry-client';
 import { registryTrust } from './registry-trust';
 

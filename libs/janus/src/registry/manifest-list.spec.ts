@@ -1,5 +1,5 @@
 import { buildManifestList, type PlatformManifest } from './manifest-list';
-import { MediaType } from './media-types';
+import { MediaType } from '../oci/media-types';
 import { sha256Digest } from './registry-client';
 
 const entry = (architecture: string, mediaType: string = MediaType.dockerManifest): PlatformManifest => ({

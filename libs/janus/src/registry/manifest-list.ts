@@ -1,5 +1,5 @@
-import { formatPlatform, type Platform } from '../image/platform';
-import { MediaType } from './media-types';
+import { formatPlatform, type Platform } from '../oci/platform';
+import { MediaType } from '../oci/media-types';
 import type { FetchedManifest, RegistryClient } from './registry-client';
 
 export interface PlatformManifest {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AuthChallenge, parseAuthChallenge } from './auth-challenge';
-import { ALL_MANIFEST_TYPES, SINGLE_MANIFEST_TYPES } from './media-types';
+import { registryTimeoutMs } from '../oci/registry-timeouts';
+import { ALL_MANIFEST_TYPES, SINGLE_MANIFEST_TYPES } from '../oci/media-types';
 import {
   certificateProblem,
   RegistryCertificateError,
@@ -41,12 +42,6 @@ export interface RegistryClientOptions {
   credentialSource?: string;
   /** The engine's CA files for this registry (forHost finds them); trusted on top of Node's CAs, named in TLS errors. */
   trust?: RegistryTrust;
-}
-
-/** The deadline of every registry step (`JANUS_REGISTRY_TIMEOUT_S`, default 30 s). */
-export function registryTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const s = Number(env.JANUS_REGISTRY_TIMEOUT_S);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 30_000;
 }
 
 // Dropped or refused connections: a registry restarting or a proxy hiccup, worth another try.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDERS } from '../generators/runtime/providers';
+import { PROVIDERS } from './providers';
 import { flavor, imageReference, nonRootUid, port, projectName, SECRET_KEY_PATTERN } from '../schema/common-fields';
 
 /** One ENV line of a rendered Dockerfile; shared by every template set that renders the env-block partial. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDERS, type RuntimeProvider } from '../generators/runtime/providers';
+import { PROVIDERS, type RuntimeProvider } from './providers';
 import { imageReference, nonRootUid } from '../schema/common-fields';
 
 const USER = 'runtime';

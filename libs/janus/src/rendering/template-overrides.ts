@@ -1,6 +1,6 @@
 import { readNxJson, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
-import { janusPluginEntryOptions, normalizePluginOptions } from '../plugin/plugin-options';
+import { janusPluginEntryOptions, normalizePluginOptions } from '../workspace/plugin-options';
 import type { TemplateOverrides } from './template-renderer';
 
 /**

@@ -11,7 +11,7 @@ import dockerfileLint from '../executors/dockerfile-lint/executor';
 import { deployGenerator } from '../generators/deploy/generator';
 import { redactBuildArgs } from '../image/build-record';
 import { envEntry } from '../rendering/baseline-context';
-import { executorContext } from '../testing/executor-context';
+import { executorContext } from '../../../janus-testing/src/executor-context';
 import { parseOptions } from './parse-options';
 
 // A recognisable secret value fed through every path that refuses secret-looking input: the refusal names the

@@ -1,15 +1,15 @@
-import { removeImages } from '../testing/test-images';
+import { removeImages } from '../../../janus-testing/src/test-images';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stripVTControlCharacters } from 'node:util';
 import type { BuildRecord } from '../image/build-record';
 import { runCommand } from '../process/run-command';
-import { initGitRepo } from '../testing/git-repo';
-import { TempWorkspace } from '../testing/temp-workspace';
+import { initGitRepo } from '../../../janus-testing/src/git-repo';
+import { TempWorkspace } from '../../../janus-testing/src/temp-workspace';
 import { janusTargets } from './janus-targets';
 
-const FIXTURE = join(__dirname, '../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../janus-testing/src/fixtures/build-probe');
 
 // The real nx CLI with its cache: every fact that changes tags or labels must make docker-build run again,
 // or a cache hit replays the tags of another commit or branch.

@@ -6,6 +6,8 @@ import { SOURCE_URL_SHELL } from '../git/source-url';
 /** Shell words, each single-quoted. */
 const shellQuote = (words: string[]) => words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
 import { nxReportsContinuousFailures } from '../workspace/nx-version';
+import { SYNC_GENERATOR } from '../workspace/plugin-names';
+import { DEFAULT_PLATFORMS } from '../oci/platform';
 
 /**
  * Every fact that changes an image's tags or labels, other than the files: Nx must see each of them, or a cache
@@ -45,8 +47,8 @@ export const DOCKER_BUILD_FACT_INPUTS = dockerBuildFactInputs();
 
 const technologies = ['docker'];
 // Lint and build read the Dockerfile the templates manage: with sync.applyChanges (or on a TTY) Nx brings it
-// up to the templates first. Named here rather than imported, so a graph computation never loads the generator.
-const syncGenerators = ['janus:sync'];
+// up to the templates first.
+const syncGenerators = [SYNC_GENERATOR];
 
 /**
  * The janus targets of a container project, as inference gives them (and as older generators wrote them).
@@ -74,7 +76,7 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
       syncGenerators,
       inputs: ['default', ...DOCKER_BUILD_FACT_INPUTS],
       outputs: ['{options.outputPath}', '{workspaceRoot}/dist/docker/{projectName}'],
-      options: { platforms: 'linux/amd64,linux/arm64' },
+      options: { platforms: DEFAULT_PLATFORMS.join(',') },
       // CI looks base images up afresh, so a moved base tag is noticed; tags come from the CI facts it states. It keeps
       // its images in the registry by digest, so a cache hit on another machine can test and publish them, and its
       // layers are reproducible, so a fleet building one commit pushes (and caches) one set of layers.

@@ -1,11 +1,11 @@
-import { removeImages, startBuiltServer } from '../../testing/test-images';
+import { removeImages, startBuiltServer } from '../../../../janus-testing/src/test-images';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { StartedContainer } from '../../engine/container-runner';
 import { assertEngineRunning } from '../../engine/docker-client';
-import { renderBaselineTo } from '../../testing/render-baseline';
+import { renderBaselineTo } from '../../../../janus-testing/src/render-baseline';
 import { checkStreamUsage } from './stream-usage';
 import type { BaselineTarget } from './target';
 

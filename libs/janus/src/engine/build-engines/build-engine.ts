@@ -1,3 +1,5 @@
+import type { BaseImageParts } from '../../oci/base-image-parts';
+
 export interface PlatformBuildRequest {
   context: string;
   file: string;
@@ -21,6 +23,8 @@ export interface PlatformBuildRequest {
   layerCache?: LayerCacheRequest;
   /** The image the final stage is built FROM (`scratch` for none): its layers are never rewritten. */
   baseImage?: string;
+  /** Reads the base image's layers (from its registry): given by the caller, since the engine never talks to a registry. */
+  readBaseImage?: (ref: string, platform: string) => Promise<BaseImageParts>;
   /**
    * Images an earlier build recorded (and the Nx cache may restore a record of): never removed, even untagged,
    * when this build happens to reproduce one as an intermediate it would otherwise clean up.

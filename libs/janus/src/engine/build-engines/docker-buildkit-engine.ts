@@ -5,7 +5,6 @@ import { runCommand } from '../../process/run-command';
 import { removeIfUntagged } from '../image-store';
 import type { BuildEngine, BuiltImage, PlatformBuildRequest } from './build-engine';
 import { commonBuildArgs, layerCacheArgs } from './cli-build-args';
-import { baseImageParts } from '../layer-times/base-layers';
 import { pinImageTimes } from '../layer-times/pin-image-times';
 
 /**
@@ -45,12 +44,13 @@ export class DockerBuildkitEngine implements BuildEngine {
       produced = imageId;
       if (req.layerTime === undefined) return { platform: req.platform, imageId };
       // BuildKit before 0.13 (the engine's own, here) cannot rewrite layer times itself.
-      const base = req.baseImage
-        ? await baseImageParts(req.baseImage, req.platform).catch((e: Error) => {
-            req.onLine(`${e.message}; pinning the times of every layer instead`);
-            return { diffIds: [], historyLength: 0 };
-          })
-        : { diffIds: [], historyLength: 0 };
+      const base =
+        req.baseImage && req.readBaseImage
+          ? await req.readBaseImage(req.baseImage, req.platform).catch((e: Error) => {
+              req.onLine(`${e.message}; pinning the times of every layer instead`);
+              return { diffIds: [], historyLength: 0 };
+            })
+          : { diffIds: [], historyLength: 0 };
       // On failure the catch below removes the image the build wrote; pinning removes it itself on success.
       const pinned = await pinImageTimes(imageId, req.layerTime, {
         keepLeading: base.diffIds,

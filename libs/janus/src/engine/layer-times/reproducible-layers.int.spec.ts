@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import dockerBuildExecutor from '../../executors/docker-build/executor';
 import type { BuildRecord } from '../../image/build-record';
 import { runCommand } from '../../process/run-command';
-import { executorContext } from '../../testing/executor-context';
-import { initGitRepo } from '../../testing/git-repo';
-import { removeImages } from '../../testing/test-images';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 import { assertEngineRunning } from '../docker-client';
-import { inspectImage } from '../image-store';
-import { baseImageParts } from './base-layers';
+import { engineMirrors, inspectImage } from '../image-store';
+import { baseImageParts } from '../../registry/base-layers';
 import { pinImageTimes } from './pin-image-times';
 
 // Two clean clones of one commit, checked out at different times, built on the real engine as two fresh
@@ -89,7 +89,7 @@ describe('reproducible layers: two clones of one commit', () => {
     expect(layerDirs()).toEqual(tempBefore);
     // The base image's layers are the base image's, shared with everything built on it; the three COPY
     // layers on top are the ones rewritten.
-    const base = (await baseImageParts('python:3.11-slim', 'linux/amd64')).diffIds;
+    const base = (await baseImageParts('python:3.11-slim', 'linux/amd64', await engineMirrors())).diffIds;
     expect(base.length).toBeGreaterThan(0);
     expect(one.slice(0, base.length)).toEqual(base);
     expect(one.length).toBeGreaterThanOrEqual(base.length + 3);

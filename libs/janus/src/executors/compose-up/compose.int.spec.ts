@@ -10,9 +10,10 @@ import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import type { BuildRecord } from '../../image/build-record';
 import { noteBuiltImages } from '../../image/image-ledger';
 import { CommandError, runCommand } from '../../process/run-command';
-import { initGitRepo } from '../../testing/git-repo';
-import { REPO_ROOT, TempWorkspace } from '../../testing/temp-workspace';
-import { removeImages } from '../../testing/test-images';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 // The workspace targets on the real engine and the real nx CLI, with the repository's demo agent as the
 // service (a copy, under an image name of its own, so the shared demo-agent tags are never moved).

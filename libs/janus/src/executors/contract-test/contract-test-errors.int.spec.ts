@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readContractReport } from '../../contract/report';
 import { assertEngineRunning } from '../../engine/docker-client';
 import { type BuildRecord, writeBuildRecord } from '../../image/build-record';
-import { nativePlatform } from '../../image/platform';
-import { executorContext } from '../../testing/executor-context';
+import { nativePlatform } from '../../oci/platform';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
 import contractTestExecutor from './executor';
 
 // What the user typed, or what the record says, is named when the image cannot be had: never a raw registry

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import dockerBuildExecutor from './executor';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
-import { AuthRegistry } from '../../testing/auth-registry';
-import { executorContext } from '../../testing/executor-context';
+import { AuthRegistry } from '../../../../janus-testing/src/auth-registry';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
 
-const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // A registry that challenges: without credentials the build stops before building with the registry's own
 // status and words; with JANUS_REGISTRY_USER/PASSWORD it answers the challenge and publishes the list.

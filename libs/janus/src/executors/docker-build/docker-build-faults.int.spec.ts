@@ -1,4 +1,4 @@
-import { removeImages } from '../../testing/test-images';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 import { logger } from '@nx/devkit';
 import { SocketEngineApi } from '../../engine/socket-engine-api';
 import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,11 +10,11 @@ import dockerBuildExecutor from './executor';
 import type { DockerBuildOptions } from './options-schema';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
-import { executorContext } from '../../testing/executor-context';
-import { REPO_ROOT } from '../../testing/temp-workspace';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 const REGISTRY = 'localhost:5000';
-const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // What must not happen when a build goes wrong: tags that move, images that disappear, silence about why.
 describe('janus:docker-build faults', () => {
@@ -116,7 +116,14 @@ describe('janus:docker-build faults', () => {
       const before = await danglingProbeImages();
       // In its own process, as nx runs it: only there does TMPDIR reach node's os.tmpdir() (jest's is a copy).
       const options = { ...base, labels: { 'org.janus.probe.run': randomBytes(4).toString('hex') } };
-      const cli = [join(__dirname, '../../testing/run-executor-cli.ts'), join(__dirname, 'executor.ts'), ws, 'probe', 'apps/probe', JSON.stringify(options)];
+      const cli = [
+        join(__dirname, '../../../../janus-testing/src/run-executor-cli.ts'),
+        join(__dirname, 'executor.ts'),
+        ws,
+        'probe',
+        'apps/probe',
+        JSON.stringify(options),
+      ];
       await runCommand('node', ['-r', '@swc-node/register', ...cli], { cwd: REPO_ROOT, env: { ...env, TMPDIR: full } });
       // The TypeScript loader's cache directory is the test harness's, not the build's.
       expect(readdirSync(full).filter((e) => !e.startsWith('swc-node-'))).toEqual(['fill']);

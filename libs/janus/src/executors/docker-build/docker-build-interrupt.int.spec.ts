@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
 import { runCommand } from '../../process/run-command';
-import { spawnExecutor } from '../../testing/spawn-executor';
+import { spawnExecutor } from '../../../../janus-testing/src/spawn-executor';
 
-const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // Ctrl-C in the middle of a RUN step: the build stops promptly, no tag appears in the registry or the
 // engine, and no container or untagged image of the build is left behind.

@@ -11,13 +11,13 @@ import type { BuildRecord } from '../../image/build-record';
 import { dockerClient, assertEngineRunning, useEngine } from '../../engine/docker-client';
 import { startContainer } from '../../engine/container-runner';
 import { RegistryClient } from '../../registry/registry-client';
-import { MediaType } from '../../registry/media-types';
-import { executorContext } from '../../testing/executor-context';
-import { initGitRepo } from '../../testing/git-repo';
-import { testEngines } from '../../testing/test-engines';
+import { MediaType } from '../../oci/media-types';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { testEngines } from '../../../../janus-testing/src/test-engines';
 
 const REGISTRY = 'localhost:5000';
-const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // Builds a fixture for amd64 and arm64 on the real engine (arm64 under qemu), pushes it to the local
 // registry and checks what the registry serves against what the executor says it built. The same on Docker

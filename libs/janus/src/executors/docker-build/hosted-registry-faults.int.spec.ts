@@ -3,11 +3,11 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
-import { executorContext } from '../../testing/executor-context';
-import { HostedRegistry, type HostedRegistryOptions } from '../../testing/hosted-registry';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { HostedRegistry, type HostedRegistryOptions } from '../../../../janus-testing/src/hosted-registry';
 import dockerBuildExecutor from './executor';
 
-const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // The ways a hosted registry turns a build away, each on a real registry served as they are (HTTPS with a
 // private CA, Basic or token auth, a nested path): the build fails before building, with one line naming the

@@ -7,11 +7,11 @@ import { inspectImage } from '../../engine/image-store';
 import type { BuildRecord } from '../../image/build-record';
 import { CommandError } from '../../process/run-command';
 import { janusTargets } from '../../targets/janus-targets';
-import { initGitRepo } from '../../testing/git-repo';
-import { addRuntimeAgentProject } from '../../testing/runtime-agent-project';
-import { TempWorkspace } from '../../testing/temp-workspace';
-import { removeImages } from '../../testing/test-images';
-import { freePort, TestRegistry } from '../../testing/test-registry';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { addRuntimeAgentProject } from '../../../../janus-testing/src/runtime-agent-project';
+import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { freePort, TestRegistry } from '../../../../janus-testing/src/test-registry';
 
 // Issue 21's sequence with the real nx CLI and engine: a plain build, the README's CI line (which moves the
 // tags to another image), then a plain build again, which Nx answers from its cache with the first record.

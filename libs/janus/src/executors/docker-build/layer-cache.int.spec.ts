@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { assertEngineRunning } from '../../engine/docker-client';
 import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
-import { executorContext } from '../../testing/executor-context';
-import { initGitRepo } from '../../testing/git-repo';
-import { removeImages } from '../../testing/test-images';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 import { logger } from '../../workspace/nx-logger';
 import dockerBuildExecutor from './executor';
 
 const REGISTRY = 'localhost:5000';
-const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // The layer cache a fleet shares through the registry, on the engine's own BuildKit: the pushed image carries
 // inline cache metadata, and the next build (on any machine) imports it from the repository's `latest`.

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { assertEngineRunning } from '../../engine/docker-client';
 import type { BuildRecord } from '../../image/build-record';
 import { runCommand } from '../../process/run-command';
-import { executorContext } from '../../testing/executor-context';
-import { removeImages } from '../../testing/test-images';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 import dockerBuildExecutor from './executor';
 
 // What the machine says (JANUS_BUILD_NETWORK, JANUS_NPM_REGISTRY, JANUS_NPM_CA_FILE) reaches BuildKit, and a

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SUPPORTED_PLATFORMS } from '../../image/platform';
+import { DEFAULT_PLATFORMS, SUPPORTED_PLATFORMS } from '../../oci/platform';
 import { rejoinSplitSpecs } from '../../image/secret-spec';
 import { REGISTRY_HOST_PATTERN, SECRET_KEY_PATTERN } from '../../schema/common-fields';
 import { BUILD_NETWORKS } from '../../workspace/machine-settings';
@@ -72,7 +72,7 @@ export const schema = z
     network: z.enum(BUILD_NETWORKS).optional().meta({
       description: "Network for RUN steps. Default: the machine's (JANUS_BUILD_NETWORK, else the janus plugin's 'buildNetwork' option), else the engine's own.",
     }),
-    platforms: platforms.default(['linux/amd64', 'linux/arm64']).meta({ description: 'Target platforms, comma-separated.' }),
+    platforms: platforms.default([...DEFAULT_PLATFORMS]).meta({ description: 'Target platforms, comma-separated.' }),
     image: z
       .string()
       .regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, {

@@ -3,7 +3,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executorContext } from '../../testing/executor-context';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
 import dockerBuildExecutor from './executor';
 
 // Podman asked for where it is not installed, or where its socket does not answer: one line saying which and how to
@@ -19,7 +19,7 @@ describe('docker-build on Podman where Podman cannot serve', () => {
   const env = process.env;
 
   beforeAll(async () => {
-    cpSync(join(__dirname, '../../testing/fixtures/build-probe'), join(ws, 'apps/probe'), { recursive: true });
+    cpSync(join(__dirname, '../../../../janus-testing/src/fixtures/build-probe'), join(ws, 'apps/probe'), { recursive: true });
     mkdirSync(bin);
     // Only what the build runs besides an engine CLI: no podman on this PATH unless a case puts one there.
     for (const tool of ['git', 'sh']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));

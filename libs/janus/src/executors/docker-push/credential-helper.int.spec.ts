@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { assertEngineRunning } from '../../engine/docker-client';
 import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
-import { executorContext } from '../../testing/executor-context';
-import { removeImages } from '../../testing/test-images';
-import { TestRegistry } from '../../testing/test-registry';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { TestRegistry } from '../../../../janus-testing/src/test-registry';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
 
-const FIXTURE = join(__dirname, '../../testing/fixtures/contract/runtime-agent');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
 // A registry with htpasswd auth and a Docker config that sends its host to a credential helper: a real
 // `docker-credential-janustest` on PATH, speaking the helper protocol, which logs every time it is asked.

@@ -7,10 +7,10 @@ import type { Readable } from 'node:stream';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
-import { executorContext } from '../../testing/executor-context';
-import { ctrlCUnderNx } from '../../testing/ctrl-c-under-nx';
-import { spawnExecutor } from '../../testing/spawn-executor';
-import { removeImages } from '../../testing/test-images';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { ctrlCUnderNx } from '../../../../janus-testing/src/ctrl-c-under-nx';
+import { spawnExecutor } from '../../../../janus-testing/src/spawn-executor';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 import dockerBuildExecutor from '../docker-build/executor';
 
 const REGISTRY = 'localhost:5000';
@@ -27,7 +27,7 @@ describe('docker-push interrupted', () => {
 
   beforeAll(async () => {
     await assertEngineRunning();
-    cpSync(join(__dirname, '../../testing/fixtures/build-probe'), join(ws, 'apps/probe'), { recursive: true });
+    cpSync(join(__dirname, '../../../../janus-testing/src/fixtures/build-probe'), join(ws, 'apps/probe'), { recursive: true });
     writeFileSync(join(ws, 'secret.txt'), 'x-secret-x');
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     const built = await dockerBuildExecutor(

@@ -1,4 +1,4 @@
-import { removeImages } from '../../testing/test-images';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 import { logger } from '@nx/devkit';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +10,12 @@ import { type ContractReport, writeReports } from '../../contract/report';
 import { assertEngineRunning } from '../../engine/docker-client';
 import { tagImage } from '../../engine/image-store';
 import type { BuildRecord } from '../../image/build-record';
-import { nativePlatform } from '../../image/platform';
+import { nativePlatform } from '../../oci/platform';
 import { RegistryClient } from '../../registry/registry-client';
-import { executorContext } from '../../testing/executor-context';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
 
 const REGISTRY = 'localhost:5000';
-const FIXTURE = join(__dirname, '../../testing/fixtures/build-probe');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // Build without pushing, then publish what was built: the registry must serve exactly the recorded images,
 // and a local tag that moved in between, or a contract that did not pass on this build, must stop the push.

@@ -6,7 +6,7 @@ import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, BuildRecordError, 
 import { buildSummary } from '../../image/build-summary';
 import { engineImageOf } from '../../image/recorded-image';
 import { platformsInRegistry, preparePublication, registryFor, stagePlatforms } from '../../image/publish-image';
-import { SET_REGISTRY_HINT } from '../../plugin/plugin-options';
+import { SET_REGISTRY_HINT } from '../../workspace/plugin-options';
 import { parseOptions } from '../../schema/parse-options';
 import { siblingTargetPath, workspacePath } from '../../workspace/target-options';
 import { type DockerPushOptions, schema } from './options-schema';

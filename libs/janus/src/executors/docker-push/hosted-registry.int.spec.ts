@@ -8,14 +8,14 @@ import { assertEngineRunning } from '../../engine/docker-client';
 import { ensureImage, inspectImage } from '../../engine/image-store';
 import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
-import { executorContext } from '../../testing/executor-context';
-import { HostedRegistry, type HostedRegistryOptions } from '../../testing/hosted-registry';
-import { removeImages } from '../../testing/test-images';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { HostedRegistry, type HostedRegistryOptions } from '../../../../janus-testing/src/hosted-registry';
+import { removeImages } from '../../../../janus-testing/src/test-images';
 import contractTestExecutor from '../contract-test/executor';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
 
-const FIXTURE = join(__dirname, '../../testing/fixtures/contract/runtime-agent');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
 interface Kind {
   name: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBuildRecord } from '../../image/build-record';
-import { executorContext } from '../../testing/executor-context';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
 import { logger } from '../../workspace/nx-logger';
 import dockerPushExecutor from './executor';
 

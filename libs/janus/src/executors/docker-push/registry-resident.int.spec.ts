@@ -9,14 +9,14 @@ import { inspectImage, pushImage, tagImage } from '../../engine/image-store';
 import type { BuildRecord } from '../../image/build-record';
 import { RegistryClient } from '../../registry/registry-client';
 import { runCommand } from '../../process/run-command';
-import { executorContext } from '../../testing/executor-context';
-import { removeImages } from '../../testing/test-images';
-import { TestRegistry } from '../../testing/test-registry';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { TestRegistry } from '../../../../janus-testing/src/test-registry';
 import contractTestExecutor from '../contract-test/executor';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
 
-const FIXTURE = join(__dirname, '../../testing/fixtures/contract/runtime-agent');
+const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
 // Builds that live in the registry by digest, on a registry this spec owns and breaks: the record must be
 // enough to test and publish on an engine that never had the images, a second push of the same image uploads

@@ -7,11 +7,11 @@ import type { BuildRecord } from '../../image/build-record';
 import { CommandError } from '../../process/run-command';
 import { RegistryClient } from '../../registry/registry-client';
 import { janusTargets } from '../../targets/janus-targets';
-import { initGitRepo } from '../../testing/git-repo';
-import { removeImages } from '../../testing/test-images';
-import { addRuntimeAgentProject } from '../../testing/runtime-agent-project';
-import { TempWorkspace } from '../../testing/temp-workspace';
-import { TestRegistry } from '../../testing/test-registry';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { addRuntimeAgentProject } from '../../../../janus-testing/src/runtime-agent-project';
+import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
+import { TestRegistry } from '../../../../janus-testing/src/test-registry';
 
 // The real nx CLI and its cache: build, prove and ship with the ci configuration, then play the machine that
 // restores everything from the cache but never built the image (its engine has none of it, dist/ is gone).

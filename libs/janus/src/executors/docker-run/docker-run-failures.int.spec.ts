@@ -1,4 +1,4 @@
-import { holdDemoAgentImage, untagImages } from '../../testing/test-images';
+import { holdDemoAgentImage, untagImages } from '../../../../janus-testing/src/test-images';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -6,9 +6,10 @@ import { stripVTControlCharacters } from 'node:util';
 import { projectContainers } from '../../compose/workspace-containers';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { CommandError, runCommand } from '../../process/run-command';
-import { Nx24Workspace, NX24 } from '../../testing/nx24-workspace';
-import { REPO_ROOT, TempWorkspace } from '../../testing/temp-workspace';
-import { freePort } from '../../testing/test-registry';
+import { Nx24Workspace, NX24 } from '../../../../janus-testing/src/nx24-workspace';
+import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
+import { freePort } from '../../../../janus-testing/src/test-registry';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 interface Workspace {
   root: string;

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectContainers } from '../../compose/workspace-containers';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
-import { ctrlCUnderNx } from '../../testing/ctrl-c-under-nx';
-import { holdDemoAgentImage, untagImages } from '../../testing/test-images';
-import { executorContext } from '../../testing/executor-context';
+import { ctrlCUnderNx } from '../../../../janus-testing/src/ctrl-c-under-nx';
+import { holdDemoAgentImage, untagImages } from '../../../../janus-testing/src/test-images';
+import { executorContext } from '../../../../janus-testing/src/executor-context';
 import dockerLogs from '../docker-logs/executor';
 import dockerStop from '../docker-stop/executor';
 import dockerRun from './executor';
-import { spawnExecutor } from '../../testing/spawn-executor';
-import { freePort } from '../../testing/test-registry';
+import { spawnExecutor } from '../../../../janus-testing/src/spawn-executor';
+import { freePort } from '../../../../janus-testing/src/test-registry';
 
 // docker-run as `nx run` runs it (its own process, so it can be sent Ctrl-C), with docker-logs and docker-stop
 // finding its container from another "terminal".

@@ -6,7 +6,7 @@ import { assertEngineRunning, describeFailure } from '../../engine/docker-client
 import { ensureImage } from '../../engine/image-store';
 import { isPortTaken, portHolder } from '../../engine/port-holder';
 import { buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../image/build-record';
-import { nativePlatform } from '../../image/platform';
+import { nativePlatform } from '../../oci/platform';
 import { engineImageOf } from '../../image/recorded-image';
 import { parseOptions } from '../../schema/parse-options';
 import { type DockerRunOptions, schema } from './options-schema';

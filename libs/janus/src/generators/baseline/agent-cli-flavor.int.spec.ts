@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildImage } from '../../testing/build-test-image';
+import { buildImage } from '../../../../janus-testing/src/build-test-image';
 import { startContainer } from '../../engine/container-runner';
 import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { waitUntilReady } from '../../contract/checks/readiness';
-import { renderBaselineTo } from '../../testing/render-baseline';
+import { renderBaselineTo } from '../../../../janus-testing/src/render-baseline';
 
 // The agent-cli flavor's own wiring, on the real engine: a CLI named by JANUS_AGENT_COMMAND answers each
 // request with its stdout, and a CLI that fails becomes an OpenAI-shaped upstream error.

@@ -1,8 +1,8 @@
-import { removeImages, startBuiltServer } from '../../testing/test-images';
+import { removeImages, startBuiltServer } from '../../../../janus-testing/src/test-images';
 import { randomBytes } from 'node:crypto';
 import { startContainer, type StartedContainer } from '../../engine/container-runner';
 import { assertEngineRunning } from '../../engine/docker-client';
-import { TempWorkspace } from '../../testing/temp-workspace';
+import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
 import { waitUntilReady } from '../../contract/checks/readiness';
 import { FakeUpstream, UPSTREAM_REPLY, UPSTREAM_USAGE } from '../../contract/fake-upstream';
 import { chatCompletion } from '../../contract/wire/chat-completion';

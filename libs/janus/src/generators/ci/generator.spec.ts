@@ -6,6 +6,7 @@ import { deriveTags } from '../../executors/docker-build/lib/tag-rules';
 import { gitFactsFromEnv } from '../../git/git-facts';
 import { janusTargets } from '../../targets/janus-targets';
 import { ciGenerator } from './generator';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 interface Job {
   if: string;
@@ -21,7 +22,6 @@ interface Workflow {
 }
 
 const FILE = '.github/workflows/containers.yml';
-const REPO_ROOT = join(__dirname, '../../../../..');
 
 async function generated(options: Parameters<typeof ciGenerator>[1] = {}): Promise<Workflow> {
   const tree = createTreeWithEmptyWorkspace();

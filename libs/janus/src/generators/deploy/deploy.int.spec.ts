@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerClient } from '../../engine/docker-client';
 import { runCommand } from '../../process/run-command';
-import { removeImages } from '../../testing/test-images';
-import { parseUnit } from '../../testing/systemd-unit';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { parseUnit } from '../../../../janus-testing/src/systemd-unit';
 import { updateScript, type DeployPlan } from './systemd-units';
 import { deployGenerator, resolveDeployPlan } from './generator';
 import { parseOptions } from '../../schema/parse-options';
 import { schema } from './options-schema';
-import { freePort } from '../../testing/test-registry';
+import { freePort } from '../../../../janus-testing/src/test-registry';
 
 const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
 

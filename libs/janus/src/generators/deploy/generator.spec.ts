@@ -2,7 +2,7 @@ import { addProjectConfiguration, type Tree, updateNxJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { OptionsError } from '../../schema/parse-options';
 import { deployGenerator } from './generator';
-import { parseUnit } from '../../testing/systemd-unit';
+import { parseUnit } from '../../../../janus-testing/src/systemd-unit';
 import { updateScript } from './systemd-units';
 
 describe('janus:deploy', () => {

@@ -1,5 +1,5 @@
 import { formatFiles, getProjects, joinPathFragments, logger, readNxJson, type Tree } from '@nx/devkit';
-import { janusPluginEntryOptions, normalizePluginOptions, SET_REGISTRY_HINT } from '../../plugin/plugin-options';
+import { janusPluginEntryOptions, normalizePluginOptions, SET_REGISTRY_HINT } from '../../workspace/plugin-options';
 import { SECRET_KEY_PATTERN } from '../../schema/common-fields';
 import { OptionsError, parseOptions } from '../../schema/parse-options';
 import { type DeployGeneratorOptions, type ParsedDeployOptions, schema } from './options-schema';

@@ -1,12 +1,9 @@
 import { formatFiles, logger, type NxJsonConfiguration, readNxJson, type Tree, updateNxJson } from '@nx/devkit';
-import { janusPluginEntryOptions, PLUGIN_ENTRY } from '../../plugin/plugin-options';
+import { janusPluginEntryOptions } from '../../workspace/plugin-options';
+import { PLUGIN_ENTRY, SYNC_GENERATOR } from '../../workspace/plugin-names';
 import { assertSupportedNx } from '../../plugin/supported-nx';
 import { parseOptions } from '../../schema/parse-options';
 import { type InitGeneratorOptions, schema } from './options-schema';
-
-export { PLUGIN_ENTRY };
-// Named here, not imported from the sync generator, which imports this module.
-const SYNC_GENERATOR = 'janus:sync';
 
 /** Whether nx.json already lists the plugin, in either of the forms Nx accepts. */
 export function hasJanusPlugin(tree: Tree): boolean {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderProject } from '../../rendering/render-record';
 import { recordedOptions, type ResolvedRuntime, TEMPLATE_SET } from './generator';
-import { PROVIDERS } from './providers';
+import { PROVIDERS } from '../../rendering/providers';
 
 // The rendered entrypoint run by a real POSIX sh (dash here, as in Debian images), with a stand-in CLI on PATH
 // that prints what it was given: every branch, no container needed.

@@ -7,7 +7,7 @@ import { initGenerator } from '../init/generator';
 import { directoryProblems } from '../project-directory';
 import { binsOf, fetchPackument, nativePackages, newestCompatible, nodeRangeOfBaseImage, npmRegistry, acceptsNode } from './npm-versions';
 import { type ParsedRuntimeOptions, type RuntimeGeneratorOptions, schema } from './options-schema';
-import { PROVIDERS, type RuntimeProvider } from './providers';
+import { PROVIDERS, type RuntimeProvider } from '../../rendering/providers';
 
 export const TEMPLATE_SET = 'runtime';
 const SUBJECT = 'janus:runtime';

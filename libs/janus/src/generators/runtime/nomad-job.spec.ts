@@ -1,7 +1,7 @@
 import { parse } from '@cdktn/hcl2json';
 import { renderProject } from '../../rendering/render-record';
 import { recordedOptions, type ResolvedRuntime, TEMPLATE_SET } from './generator';
-import { PROVIDERS } from './providers';
+import { PROVIDERS } from '../../rendering/providers';
 
 type Block = Record<string, unknown>;
 /** hcl2json gives every block as a list of bodies, labels as keys: one body per label here. */

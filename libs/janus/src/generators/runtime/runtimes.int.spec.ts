@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ContractReport } from '../../contract/report';
 import type { BuildRecord } from '../../image/build-record';
 import { runCommand } from '../../process/run-command';
-import { REPO_ROOT } from '../../testing/temp-workspace';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 const RUNTIMES = ['openai-runtime', 'anthropic-runtime', 'google-runtime'];
 const NX = join(REPO_ROOT, 'node_modules/.bin/nx');

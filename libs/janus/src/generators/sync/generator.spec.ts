@@ -3,9 +3,9 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../testing/temp-workspace';
 import { baselineGenerator } from '../baseline/generator';
 import { syncGenerator } from './generator';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 // Sync on an in-memory tree with a copy of the templates that the spec changes, as a maintainer would.
 describe('janus:sync', () => {

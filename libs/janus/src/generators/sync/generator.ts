@@ -6,8 +6,7 @@ import { templateOverrides } from '../../rendering/template-overrides';
 import { cannotCheck } from './lib/cannot-check';
 import { type FileSyncResult, syncRegions, syncWholeFile } from './lib/sync-file';
 import { type SyncGeneratorOptions, schema } from './options-schema';
-
-export const SYNC_GENERATOR = 'janus:sync';
+import { SYNC_GENERATOR } from '../../workspace/plugin-names';
 
 /** What sync found in one project. */
 export interface ProjectSyncReport {

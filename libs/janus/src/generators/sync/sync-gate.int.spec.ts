@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { CommandError, runCommand } from '../../process/run-command';
-import { REPO_ROOT, TempWorkspace } from '../../testing/temp-workspace';
+import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 // `nx sync:check` is CI's gate on managed files (Nx 23.2.1, the workspace's own nx). It must fail whenever a
 // managed file cannot be checked, not only when it would write something, and list the regions it keeps. One

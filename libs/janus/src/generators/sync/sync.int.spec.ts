@@ -3,9 +3,10 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { type CommandResult, CommandError, runCommand } from '../../process/run-command';
-import { initGitRepo } from '../../testing/git-repo';
-import { removeImages } from '../../testing/test-images';
-import { REPO_ROOT, TempWorkspace } from '../../testing/temp-workspace';
+import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { removeImages } from '../../../../janus-testing/src/test-images';
+import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
+import { REPO_ROOT } from '../../../../../tools/repo-root';
 
 // A template maintainer's day on the real nx CLI: a convention changes in one partial, CI's `nx sync:check`
 // refuses the drift naming each Dockerfile, `nx sync` carries the change into exactly the regions it belongs

@@ -9,7 +9,8 @@ import {
   updateNxJson,
   updateProjectConfiguration,
 } from '@nx/devkit';
-import { janusPluginEntryOptions, PLUGIN_ENTRY } from '../../plugin/plugin-options';
+import { janusPluginEntryOptions } from '../../workspace/plugin-options';
+import { PLUGIN_ENTRY } from '../../workspace/plugin-names';
 import { MACHINE_SETTINGS, NPM_CA_SECRET, NPM_REGISTRY_ARG } from '../../workspace/machine-settings';
 
 // janus 0.2 wrote how its own machine reached npm into every project it generated: the host network and a CA

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { interpolate, type ComposeService } from '../../../compose/compose-file';
 import { ensureImage, inspectImage, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, buildRecordDir, BUILD_RECORD_FILE, readBuildRecord } from '../../../image/build-record';
-import { nativePlatform } from '../../../image/platform';
+import { nativePlatform } from '../../../oci/platform';
 
 const withoutLibrary = (r: string) => r.replace(/^library\//, '');
 

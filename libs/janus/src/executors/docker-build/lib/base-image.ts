@@ -1,5 +1,5 @@
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
-import { DOCKER_HUB, parseImageReference } from '../../../registry/image-reference';
+import { DOCKER_HUB, parseImageReference } from '../../../oci/image-reference';
 import { RegistryClient } from '../../../registry/registry-client';
 
 export interface BaseImageInfo {

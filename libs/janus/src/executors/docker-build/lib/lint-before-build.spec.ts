@@ -2,7 +2,7 @@ import { logger } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executorContext } from '../../../testing/executor-context';
+import { executorContext } from '../../../../../janus-testing/src/executor-context';
 import dockerBuildExecutor from '../executor';
 import { lintBeforeBuild } from './lint-before-build';
 import { normalizeOptions } from './normalize-options';

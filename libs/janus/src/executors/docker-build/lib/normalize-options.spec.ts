@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../process/run-command';
-import { executorContext } from '../../../testing/executor-context';
-import { initGitRepo } from '../../../testing/git-repo';
+import { executorContext } from '../../../../../janus-testing/src/executor-context';
+import { initGitRepo } from '../../../../../janus-testing/src/git-repo';
 import { layerCacheFor, normalizeOptions } from './normalize-options';
 
 describe('docker-build options', () => {

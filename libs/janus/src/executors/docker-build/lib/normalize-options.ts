@@ -8,7 +8,7 @@ import { type GitFacts, lastChangeOf, treeDirty } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecret, resolveSecrets } from '../../../image/secret-spec';
 import { dockerfileSources, imagePathspecs } from '../../../plugin/dockerfile-sources';
-import { janusPluginEntryOptions, normalizePluginOptions, type NormalizedPluginOptions, SET_REGISTRY_HINT } from '../../../plugin/plugin-options';
+import { janusPluginEntryOptions, normalizePluginOptions, type NormalizedPluginOptions, SET_REGISTRY_HINT } from '../../../workspace/plugin-options';
 import { OptionsError, parseOptions } from '../../../schema/parse-options';
 import { type MachineSettings, machineSettings, NPM_CA_SECRET, NPM_REGISTRY_ARG } from '../../../workspace/machine-settings';
 import { outputPathProblem, workspacePath } from '../../../workspace/target-options';

@@ -1,6 +1,6 @@
 import type { BuildEngine } from '../../../engine/build-engines/build-engine';
 import { engineMirrors } from '../../../engine/image-store';
-import { DOCKER_HUB, parseImageReference } from '../../../registry/image-reference';
+import { DOCKER_HUB, parseImageReference } from '../../../oci/image-reference';
 import { RegistryClient, registryBaseUrl } from '../../../registry/registry-client';
 
 // BuildKit's words when a FROM image has no manifest for the platform asked for.

@@ -6,7 +6,7 @@ import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecor
 import { buildSummary } from '../../../image/build-summary';
 import { builtImages } from '../../../image/image-ledger';
 import { keepImages, keptTag } from '../../../image/kept-images';
-import { isPlatform, nativePlatform, platformTagSuffix } from '../../../image/platform';
+import { isPlatform, nativePlatform, platformTagSuffix } from '../../../oci/platform';
 import {
   checkPushTarget,
   type Publication,
@@ -17,6 +17,7 @@ import {
   stagePlatforms,
 } from '../../../image/publish-image';
 import { existingCacheSources } from '../../../image/layer-cache-sources';
+import { baseImageParts } from '../../../registry/base-layers';
 import type { FoundCredentials } from '../../../registry/credentials';
 import { searchableSecretValues } from '../../../image/secret-spec';
 import { explainingPlatformMismatch } from './platform-mismatch';
@@ -96,6 +97,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         pull: o.pull,
         layerTime: o.reproducible ? o.createdEpoch : undefined,
         baseImage: o.baseImage,
+        readBaseImage: async (ref, p) => baseImageParts(ref, p, await engineMirrors()),
         keepImages: recorded,
         layerCache,
         platform,

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { ENGINE_CHOICES } from '../engine/engine-choice';
 import { registryHost } from '../schema/common-fields';
 import { parseOptions } from '../schema/parse-options';
-import { BUILD_NETWORKS } from '../workspace/machine-settings';
+import { BUILD_NETWORKS, ENGINE_CHOICES } from './machine-settings';
+import { PLUGIN_ENTRY } from './plugin-names';
+import { DEFAULT_PLATFORMS } from '../oci/platform';
 
-/** How nx.json names the plugin. */
-export const PLUGIN_ENTRY = 'janus/plugin';
 /** How a workspace names its registry, for every message about a missing one. */
 export const SET_REGISTRY_HINT = 'set "registry" in the janus plugin options in nx.json (nx g janus:init --registry=<host[:port]>, e.g. ghcr.io)';
 
@@ -53,7 +52,7 @@ export const pluginOptionsSchema = z
       description:
         "Container engine this workspace's targets build and run on: docker, podman (its Docker-compatible socket and the podman build CLI) or auto (Docker's socket when it is there, else Podman's). JANUS_ENGINE and a target's own 'engine' option win.",
     }),
-    platforms: z.string().default('linux/amd64,linux/arm64').meta({ description: 'Default platforms of the inferred docker-build.' }),
+    platforms: z.string().default(DEFAULT_PLATFORMS.join(',')).meta({ description: 'Default platforms of the inferred docker-build.' }),
     targetNames: z
       .object({
         lint: targetName.default('dockerfile-lint'),

@@ -1,4 +1,4 @@
-import { runCommand } from '../process/run-command';
+import { runCommand } from '../../janus/src/process/run-command';
 
 /** Makes `dir` a git repository with one commit on `main`, so tag derivation runs on real git. */
 export async function initGitRepo(dir: string, tag?: string): Promise<string> {

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../process/run-command';
-import { stopChild } from '../process/stop-child';
-import { trustingFetch } from '../registry/trusting-fetch';
+import { runCommand } from '../../janus/src/process/run-command';
+import { stopChild } from '../../janus/src/process/stop-child';
+import { trustingFetch } from '../../janus/src/registry/trusting-fetch';
 import type { IssuedCertificate } from './test-ca';
 
 /** A port nobody listens on right now, from the kernel. */

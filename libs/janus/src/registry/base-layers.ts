@@ -1,26 +1,19 @@
-import { parsePlatform } from '../../image/platform';
-import { DOCKER_HUB, parseImageReference } from '../../registry/image-reference';
-import { INDEX_TYPES } from '../../registry/media-types';
-import { RegistryClient } from '../../registry/registry-client';
-import { engineMirrors } from '../image-store';
-
-/** What of a base image an image built on it leaves as it is: its layers and its history entries. */
-export interface BaseImageParts {
-  diffIds: string[];
-  /** How many entries of the config's history are the base image's (they come first). */
-  historyLength: number;
-}
+import { parsePlatform } from '../oci/platform';
+import { DOCKER_HUB, parseImageReference } from '../oci/image-reference';
+import { INDEX_TYPES } from '../oci/media-types';
+import { RegistryClient } from './registry-client';
+import type { BaseImageParts } from '../oci/base-image-parts';
 
 /**
  * The layer digests (diff ids) and history length of the image a final stage is built FROM, for one platform, asked of the
- * registry the build pulled it from (the engine's mirrors first for Docker Hub names): the engine's BuildKit
+ * registry the build pulled it from (the engine's `mirrors` first for Docker Hub names): the engine's BuildKit
  * keeps base images out of the image store, so the registry is where they can be read. These layers are
  * left as they are when layer times are pinned: they are the base image's, shared with every other image on it.
  */
-export async function baseImageParts(ref: string, platform: string): Promise<BaseImageParts> {
+export async function baseImageParts(ref: string, platform: string, mirrors: string[]): Promise<BaseImageParts> {
   if (ref === 'scratch') return { diffIds: [], historyLength: 0 };
   const parsed = parseImageReference(ref);
-  const hosts = parsed.registry === DOCKER_HUB ? [...(await engineMirrors()), 'https://registry-1.docker.io'] : [parsed.registry];
+  const hosts = parsed.registry === DOCKER_HUB ? [...mirrors, 'https://registry-1.docker.io'] : [parsed.registry];
   const wanted = parsePlatform(platform);
   const errors: string[] = [];
   for (const host of hosts) {

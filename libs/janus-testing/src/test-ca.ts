@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../process/run-command';
+import { runCommand } from '../../janus/src/process/run-command';
 
 /** A certificate and its key, as files (what the registry's config names) and as PEM text. */
 export interface IssuedCertificate {

@@ -1,6 +1,6 @@
-import { waitUntilReady } from '../contract/checks/readiness';
-import { startContainer, type StartedContainer } from '../engine/container-runner';
-import { dockerClient } from '../engine/docker-client';
+import { waitUntilReady } from '../../janus/src/contract/checks/readiness';
+import { startContainer, type StartedContainer } from '../../janus/src/engine/container-runner';
+import { dockerClient } from '../../janus/src/engine/docker-client';
 import { buildImage } from './build-test-image';
 
 /** Removes every local image a test made under these references (tags and the images behind them). */

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { baselineContext } from '../rendering/baseline-context';
-import { renderTemplateSet } from '../rendering/template-renderer';
-import type { Flavor } from '../schema/common-fields';
+import { baselineContext } from '../../janus/src/rendering/baseline-context';
+import { renderTemplateSet } from '../../janus/src/rendering/template-renderer';
+import type { Flavor } from '../../janus/src/schema/common-fields';
 
 /** Writes a baseline project's rendered files into `dir`, as the generator would, without a workspace. */
 export function renderBaselineTo(dir: string, flavor: Flavor, name = 'probe'): void {

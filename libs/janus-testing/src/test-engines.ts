@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chooseEngine, type EngineKind, type EngineTarget } from '../engine/engine-choice';
+import { chooseEngine, type EngineKind, type EngineTarget } from '../../janus/src/engine/engine-choice';
 
 /** One engine the engine-specific integration specs run on, and the docker-build `engine` option that picks it. */
 export interface TestEngine {

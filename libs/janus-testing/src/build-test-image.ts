@@ -1,6 +1,6 @@
-import { selectBuildEngine } from '../engine/build-engines/select-build-engine';
-import { tagImage } from '../engine/image-store';
-import { nativePlatform } from '../image/platform';
+import { selectBuildEngine } from '../../janus/src/engine/build-engines/select-build-engine';
+import { tagImage } from '../../janus/src/engine/image-store';
+import { nativePlatform } from '../../janus/src/oci/platform';
 
 export interface BuildImageRequest {
   context: string;

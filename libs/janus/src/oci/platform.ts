@@ -7,6 +7,9 @@ export interface Platform {
 
 export const SUPPORTED_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'] as const;
 
+/** The platforms a build is for unless told otherwise: the two that cloud machines run. */
+export const DEFAULT_PLATFORMS: ReadonlyArray<(typeof SUPPORTED_PLATFORMS)[number]> = ['linux/amd64', 'linux/arm64'];
+
 /** `linux/arm64/v8` → { os, architecture, variant }. */
 export function parsePlatform(spec: string): Platform {
   const [os, architecture, variant, ...rest] = spec.split('/');

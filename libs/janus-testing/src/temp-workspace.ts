@@ -1,10 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ensurePluginBuilt } from '../../../../tools/plugin-build/build-plugin';
-import { runCommand, type CommandResult } from '../process/run-command';
-
-export const REPO_ROOT = resolve(__dirname, '../../../..');
+import { join } from 'node:path';
+import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
+import { runCommand, type CommandResult } from '../../janus/src/process/run-command';
+import { REPO_ROOT } from '../../../tools/repo-root';
 
 /**
  * A throwaway Nx workspace that has this repository's node_modules installed, with `janus` being the built

@@ -1,7 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { REPO_ROOT } from './temp-workspace';
+import { REPO_ROOT } from '../../../tools/repo-root';
 
 /**
  * Runs one executor in its own process through run-executor-cli.ts, as `nx run` would, so a spec can send it

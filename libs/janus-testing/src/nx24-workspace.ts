@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePluginBuilt } from '../../../../tools/plugin-build/build-plugin';
-import { type CommandResult, CommandError, runCommand } from '../process/run-command';
-import { REPO_ROOT } from './temp-workspace';
+import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
+import { type CommandResult, CommandError, runCommand } from '../../janus/src/process/run-command';
+import { REPO_ROOT } from '../../../tools/repo-root';
 
 /** The Nx 24 a spec runs against: pinned, so the cached install below is exactly what the spec names. */
 export const NX24 = { nx: '24.0.7', devkit: '24.0.0' };
