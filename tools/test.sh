@@ -10,7 +10,8 @@ ensure_node_deps
 # would otherwise land unseen. Any finding fails the run before a single test starts.
 echo "[janus] typecheck, lint, format:check"
 npm run -s checks
-bash tools/bootstrap/bootstrap.sh
+# Podman beside dockerd: the engine-specific integration specs run on both engines.
+JANUS_WITH_PODMAN=${JANUS_WITH_PODMAN:-1} bash tools/bootstrap/bootstrap.sh
 # Specs that drive the real nx CLI run the compiled plugin; build it once here if its sources changed.
 npm run -s build:plugin
 mkdir -p tmp

@@ -10,11 +10,16 @@
 #   JANUS_REGISTRY_ADDR  local registry address (default 127.0.0.1:5000)
 #   JANUS_BASE_ARCHES    architectures to build stand-in base images for (default "amd64 arm64")
 #   JANUS_FORCE_MIRROR   1 = set up the mirror even if Docker Hub answers (tests of this script)
+#   JANUS_ENGINE         podman = also install and start Podman (its Docker-compatible socket) beside dockerd
+#   JANUS_WITH_PODMAN    1 = the same whatever JANUS_ENGINE says (CI runs the specs on both engines)
+#   JANUS_PODMAN_SOCKET  where Podman's API socket listens (default /run/podman/podman.sock)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/podman.sh
+. "$here/lib/podman.sh"
 require_debian_root
 # This machine's build settings (host network, CA bundle), for the base images it builds with docker-build.
 # shellcheck source=../this-machine.sh
@@ -25,6 +30,7 @@ ensure_binfmt_arm64
 ensure_registry
 ensure_mirror_config
 ensure_dockerd
+if [ "${JANUS_ENGINE:-}" = podman ] || [ "${JANUS_WITH_PODMAN:-0}" = 1 ]; then ensure_podman; fi
 if [ "$JANUS_MIRROR" = 1 ]; then
   # The stand-ins are built by the plugin's own docker-build target, which needs the node dependencies.
   (cd "$REPO_ROOT" && . tools/ensure-node-deps.sh && ensure_node_deps)

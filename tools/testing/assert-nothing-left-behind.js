@@ -2,10 +2,19 @@
 // labelled with its run id, no file in its own TMPDIR, and no dangling image built during it. Leftovers are
 // removed, so one bad run does not poison the next, and the run fails naming them.
 const { execFileSync } = require('node:child_process');
-const { readdirSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
+
+// Each engine a run may have used: Docker always, Podman when its socket is there (the specs then ran on it too).
+// Podman's store is read through its own CLI, which formats Created as a time, not a string.
+const ENGINES = [
+  { name: 'docker', bin: 'docker', created: '{{.Created}}' },
+  { name: 'podman', bin: 'podman', created: '{{.Created.Format "2006-01-02T15:04:05Z07:00"}}' },
+];
+const PODMAN_SOCKET = process.env.JANUS_PODMAN_SOCKET || '/run/podman/podman.sock';
+let engine = ENGINES[0];
 
 function docker(args) {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return execFileSync(engine.bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
 function leftoverContainers() {
@@ -15,7 +24,7 @@ function leftoverContainers() {
     .filter(Boolean);
   if (ids.length === 0) return [];
   docker(['rm', '-f', ...ids]);
-  return [`${ids.length} container(s) labelled ${label}: ${ids.join(', ')}`];
+  return [`${ids.length} ${engine.name} container(s) labelled ${label}: ${ids.join(', ')}`];
 }
 
 // Images janus builds carry OCI labels; one that lost every tag during this run is a build or a cleanup
@@ -24,7 +33,7 @@ function leftoverImages() {
   const started = Number(process.env.JANUS_TEST_RUN_STARTED ?? 0);
   const lines = docker(['images', '-q', '--no-trunc', '--filter', 'dangling=true', '--filter', 'label=org.opencontainers.image.title']).split('\n');
   const ids = [...new Set(lines.filter(Boolean))];
-  const mine = ids.filter((id) => Date.parse(docker(['image', 'inspect', '--format', '{{.Created}}', id]).trim()) / 1000 >= started);
+  const mine = ids.filter((id) => Date.parse(docker(['image', 'inspect', '--format', engine.created, id]).trim()) / 1000 >= started);
   if (mine.length === 0) return [];
   // Several runs sharing one engine (developers, helpers) cannot tell whose a dangling image is; CI runs alone.
   if (!process.env.CI) {
@@ -38,7 +47,7 @@ function leftoverImages() {
       // still used by a container of another run: leave it
     }
   }
-  return [`${mine.length} dangling image(s) built during the run: ${mine.map((id) => id.slice(0, 19)).join(', ')}`];
+  return [`${mine.length} dangling ${engine.name} image(s) built during the run: ${mine.map((id) => id.slice(0, 19)).join(', ')}`];
 }
 
 function leftoverTempFiles() {
@@ -58,10 +67,14 @@ function leftoverTempFiles() {
 
 module.exports = async function assertNothingLeftBehind() {
   const found = [];
-  try {
-    found.push(...leftoverContainers(), ...leftoverImages());
-  } catch {
-    // no engine: the tests themselves already failed with instructions
+  for (const e of ENGINES) {
+    if (e.name === 'podman' && !existsSync(PODMAN_SOCKET)) continue;
+    engine = e;
+    try {
+      found.push(...leftoverContainers(), ...leftoverImages());
+    } catch {
+      // no engine: the tests themselves already failed with instructions
+    }
   }
   found.push(...leftoverTempFiles());
   if (!found.length) return;

@@ -10,10 +10,14 @@ describe('executor failures in words', () => {
   });
   it('knows the engine by the socket DOCKER_HOST names, not only by docker.sock', () => {
     const env = process.env;
-    process.env = { ...env, DOCKER_HOST: 'unix:///run/user/1000/podman/podman-engine' };
+    process.env = { ...env, DOCKER_HOST: 'unix:///run/user/1000/engine/api.sock' };
     try {
-      const gone = Object.assign(new Error('connect ECONNREFUSED /run/user/1000/podman/podman-engine'), { code: 'ECONNREFUSED' });
-      expect(describeFailure(gone)).toMatch(/the Docker engine at unix:\/\/\/run\/user\/1000\/podman\/podman-engine is not reachable/);
+      const gone = Object.assign(new Error('connect ECONNREFUSED /run/user/1000/engine/api.sock'), { code: 'ECONNREFUSED' });
+      expect(describeFailure(gone)).toMatch(/the Docker engine at unix:\/\/\/run\/user\/1000\/engine\/api.sock is not reachable/);
+      // A DOCKER_HOST naming Podman's socket is Podman: told how to start Podman's socket, not Docker.
+      process.env.DOCKER_HOST = 'unix:///run/user/1000/podman/podman.sock';
+      const podman = Object.assign(new Error('connect ECONNREFUSED /run/user/1000/podman/podman.sock'), { code: 'ECONNREFUSED' });
+      expect(describeFailure(podman)).toMatch(/Podman's API socket at \/run\/user\/1000\/podman\/podman.sock is not answering .*podman system service/);
     } finally {
       process.env = env;
     }

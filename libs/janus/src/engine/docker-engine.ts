@@ -297,7 +297,8 @@ class DockerImages implements ImageOperations {
 
   async mirrors(): Promise<string[]> {
     const info = await this.api().info();
-    return info.RegistryConfig?.Mirrors ?? [];
+    // Docker lists them in Mirrors; Podman (registries.conf) under docker.io's index config, and Mirrors stays empty.
+    return [...(info.RegistryConfig?.Mirrors ?? []), ...(info.RegistryConfig?.IndexConfigs?.['docker.io']?.Mirrors ?? [])];
   }
 }
 

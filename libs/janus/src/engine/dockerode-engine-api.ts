@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { EngineApi, ImageHistoryEntry, ImageInfo } from './engine-api';
+import type { EngineApi, EngineInfo, ImageHistoryEntry, ImageInfo } from './engine-api';
 
 /** The same calls through dockerode, for engines it reaches and a bare socket does not (tcp, TLS, ssh). */
 export class DockerodeEngineApi implements EngineApi {
@@ -9,8 +9,8 @@ export class DockerodeEngineApi implements EngineApi {
     await this.docker.ping();
   }
 
-  info(): Promise<{ RegistryConfig?: { Mirrors?: string[] } }> {
-    return this.docker.info() as Promise<{ RegistryConfig?: { Mirrors?: string[] } }>;
+  info(): Promise<EngineInfo> {
+    return this.docker.info() as Promise<EngineInfo>;
   }
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {

@@ -6,6 +6,11 @@ import { UserError } from '../errors/user-error';
 
 export type ImageInfo = Docker.ImageInspectInfo;
 
+/** What the plugin reads of the engine's /info: Docker's registry mirrors, or Podman's per registry. */
+export interface EngineInfo {
+  RegistryConfig?: { Mirrors?: string[]; IndexConfigs?: Record<string, { Mirrors?: string[] }> };
+}
+
 export interface ImageHistoryEntry {
   CreatedBy?: string;
   Size?: number;
@@ -18,7 +23,7 @@ export interface ImageHistoryEntry {
  */
 export interface EngineApi {
   ping(): Promise<void>;
-  info(): Promise<{ RegistryConfig?: { Mirrors?: string[] } }>;
+  info(): Promise<EngineInfo>;
   /** undefined when the engine has no image by that name or id. */
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
   tagImage(image: string, repo: string, tag: string): Promise<void>;

@@ -1,6 +1,6 @@
 import { registryTimeoutMs } from '../oci/registry-timeouts';
 import type { ContainerEngine, HistoryEntry, ImageInfo, PushCredentials, PushResult } from './container-engine';
-import { containerEngine } from './docker-client';
+import { containerEngine, currentEngine } from './docker-client';
 import { UserError } from '../errors/user-error';
 
 /** The engine's local image store, as the rest of the plugin sees it: no Engine API types beyond inspect data. */
@@ -11,8 +11,16 @@ export function inspectImage(ref: string, engine: ContainerEngine = containerEng
   return engine.images.inspect(ref);
 }
 
+let tagging: Promise<unknown> = Promise.resolve();
+
+/**
+ * Tags one at a time: Podman's compatible API reads an image's names, adds one and writes them back, so tags of
+ * one image requested at once lose all but one (seen: four concurrent tags left three). Each takes milliseconds.
+ */
 export function tagImage(imageId: string, ref: string, engine: ContainerEngine = containerEngine()): Promise<void> {
-  return engine.images.tag(imageId, ref);
+  const done = tagging.then(() => engine.images.tag(imageId, ref));
+  tagging = done.catch(() => undefined);
+  return done;
 }
 
 /** Removes an image only while nothing names it, so a shared layer or a user's tag is never taken away. */
@@ -27,6 +35,15 @@ export function imageHistory(ref: string, engine: ContainerEngine = containerEng
 }
 
 /**
+ * How long a push may go without a progress event. Docker reports each layer as it goes; Podman's compatible API
+ * says nothing between "The push refers to…" and the digest, while it compresses every layer it has not pushed to
+ * that registry before (31 s for a 389 MB base here), so its pushes are allowed ten registry deadlines of silence.
+ */
+function pushSilenceMs(): number {
+  return currentEngine().kind === 'podman' ? 10 * registryTimeoutMs() : registryTimeoutMs();
+}
+
+/**
  * Pushes one local tag through the Engine API; progress lines (other than the chatty ones) go to `onLine`. No
  * progress for `stallMs` fails the push naming what it waited for (see followProgress).
  */
@@ -34,7 +51,7 @@ export function pushImage(
   ref: string,
   auth?: PushCredentials,
   onLine?: (line: string) => void,
-  stallMs = registryTimeoutMs(),
+  stallMs = pushSilenceMs(),
   engine: ContainerEngine = containerEngine(),
 ): Promise<PushResult> {
   return engine.images.push(ref, { auth, onLine, stallMs });

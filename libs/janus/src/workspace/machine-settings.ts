@@ -11,6 +11,14 @@ import { isAbsolute, join } from 'node:path';
 export const BUILD_NETWORKS = ['default', 'host', 'none'] as const;
 export type BuildNetwork = (typeof BUILD_NETWORKS)[number];
 
+/** The container engines Janus runs on. Both serve the Docker Engine API; only Docker's carries BuildKit sessions. */
+export const ENGINE_KINDS = ['docker', 'podman'] as const;
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+export const ENGINE_CHOICES = ['auto', ...ENGINE_KINDS] as const;
+export type EngineSelection = (typeof ENGINE_CHOICES)[number];
+/** The environment variable that picks the engine for every target of a machine (a target's own option wins). */
+export const ENGINE_ENV = 'JANUS_ENGINE';
+
 /** The environment variables, and the plugin options of the same meaning. */
 export const MACHINE_SETTINGS = {
   network: { env: 'JANUS_BUILD_NETWORK', option: 'buildNetwork' },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registryHost } from '../schema/common-fields';
 import { parseOptions } from '../schema/parse-options';
-import { BUILD_NETWORKS } from './machine-settings';
+import { BUILD_NETWORKS, ENGINE_CHOICES } from './machine-settings';
 import { PLUGIN_ENTRY } from './plugin-names';
 import { DEFAULT_PLATFORMS } from '../oci/platform';
 
@@ -58,6 +58,10 @@ export const pluginOptionsSchema = z
     splitPlatforms: z.boolean().default(false).meta({
       description:
         'Build each platform in its own target (docker-build-amd64, docker-build-arm64: one CI runner per platform, each staging its image in the registry by digest); docker-build then merges their records into one, rebuilding nothing.',
+    }),
+    engine: z.enum(ENGINE_CHOICES).optional().meta({
+      description:
+        "Container engine this workspace's targets build and run on: docker, podman (its Docker-compatible socket and the podman build CLI) or auto (Docker's socket when it is there, else Podman's). JANUS_ENGINE and a target's own 'engine' option win.",
     }),
     platforms: z.string().default(DEFAULT_PLATFORMS.join(',')).meta({ description: 'Default platforms of the inferred docker-build.' }),
     targetNames: z

@@ -1,5 +1,6 @@
 import { resolveDockerCli } from '../docker-cli';
 import { runCommand } from '../../process/run-command';
+import type { EngineTarget } from '../engine-choice';
 import type { BuildEngine } from './build-engine';
 import { DockerBuildkitEngine } from './docker-buildkit-engine';
 import { PodmanEngine } from './podman-engine';
@@ -7,10 +8,16 @@ import { UserError } from '../../errors/user-error';
 
 export type EngineChoice = 'auto' | 'buildx' | 'docker' | 'podman';
 
-export async function selectBuildEngine(choice: EngineChoice): Promise<BuildEngine> {
-  if (choice === 'podman') {
+/**
+ * The builder for the chosen engine: Podman's socket carries no BuildKit session, so on Podman every build goes
+ * through the `podman build` CLI; on Docker, buildx when the client has it, else the classic BuildKit client.
+ */
+export async function selectBuildEngine(choice: EngineChoice, engine?: EngineTarget): Promise<BuildEngine> {
+  if (choice === 'podman' || (choice === 'auto' && engine?.kind === 'podman')) {
     await runCommand('podman', ['--version']).catch(() => {
-      throw new UserError("engine 'podman': the podman CLI was not found; install podman or use --engine=docker");
+      throw new UserError(
+        "janus: Podman is not installed (no podman CLI, which builds for Podman): install it ('apt-get install podman', or 'JANUS_ENGINE=podman npm run bootstrap' here), or choose Docker (JANUS_ENGINE=docker)",
+      );
     });
     return new PodmanEngine();
   }

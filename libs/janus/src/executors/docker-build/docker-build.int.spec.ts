@@ -8,20 +8,22 @@ import dockerClean from '../docker-clean/executor';
 import { inspectImage } from '../../engine/image-store';
 import { forgetGitFacts } from '../../git/git-facts';
 import type { BuildRecord } from '../../image/build-record';
-import { dockerClient, assertEngineRunning } from '../../engine/docker-client';
+import { dockerClient, assertEngineRunning, useEngine } from '../../engine/docker-client';
 import { startContainer } from '../../engine/container-runner';
 import { RegistryClient } from '../../registry/registry-client';
 import { MediaType } from '../../oci/media-types';
 import { executorContext } from '../../../../janus-testing/src/executor-context';
 import { initGitRepo } from '../../../../janus-testing/src/git-repo';
+import { testEngines } from '../../../../janus-testing/src/test-engines';
 
 const REGISTRY = 'localhost:5000';
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
 // Builds a fixture for amd64 and arm64 on the real engine (arm64 under qemu), pushes it to the local
-// registry and checks what the registry serves against what the executor says it built.
-describe('janus:docker-build on the real engine and registry', () => {
-  const ws = mkdtempSync(join(tmpdir(), 'janus-build-ws-'));
+// registry and checks what the registry serves against what the executor says it built. The same on Docker
+// (BuildKit) and on Podman (podman build, its Docker-compatible socket): same tags, labels, list and media types.
+describe.each(testEngines())('janus:docker-build on the real engine ($kind) and registry', (engine) => {
+  let ws = '';
   const image = `janus-test/build-${randomBytes(3).toString('hex')}`;
   const registry = RegistryClient.forHost(REGISTRY);
   let sha = '';
@@ -29,7 +31,9 @@ describe('janus:docker-build on the real engine and registry', () => {
   const published: string[] = [];
 
   beforeAll(async () => {
+    useEngine(engine.target);
     await assertEngineRunning();
+    ws = mkdtempSync(join(tmpdir(), 'janus-build-ws-'));
     cpSync(FIXTURE, join(ws, 'apps/probe'), { recursive: true });
     writeFileSync(join(ws, 'probe-secret.txt'), 's3cr3t-value-for-tests');
     writeFileSync(join(ws, '.gitignore'), 'dist\nprobe-secret.txt\n');
@@ -44,6 +48,7 @@ describe('janus:docker-build on the real engine and registry', () => {
         secrets: ['id=probe-secret,src=probe-secret.txt'],
         labels: { 'org.janus.test-build': 'yes' },
         lint: false,
+        engine: engine.buildOption,
       },
       executorContext(ws, 'probe', 'apps/probe'),
     );
@@ -52,6 +57,7 @@ describe('janus:docker-build on the real engine and registry', () => {
   });
 
   afterAll(async () => {
+    useEngine(engine.target);
     const docker = dockerClient();
     for (const img of await docker.listImages({ filters: { reference: [`${REGISTRY}/${image}`] } })) {
       await docker
@@ -62,7 +68,7 @@ describe('janus:docker-build on the real engine and registry', () => {
     for (const digest of [metadata?.indexDigest, ...(metadata?.platforms ?? []).map((p) => p.digest), ...published]) {
       if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
     }
-    rmSync(ws, { recursive: true, force: true });
+    if (ws) rmSync(ws, { recursive: true, force: true });
   });
 
   it('derives the tags from git and adds the extra one', () => {
@@ -122,6 +128,7 @@ describe('janus:docker-build on the real engine and registry', () => {
       tags: ['extra-tag'],
       secrets: ['id=probe-secret,src=probe-secret.txt'],
       lint: false,
+      engine: engine.buildOption,
     };
     const dirtyTag = `sha-${sha.slice(0, 7)}-dirty`;
     const releaseIds = async () =>

@@ -147,19 +147,10 @@ export const schema = z
       description:
         'Attach SLSA v1 provenance per platform (commit, repository, Dockerfile, build args without secret values, base image digests, builder, times) to the published index as an attestation.',
     }),
-    engine: z
-      .enum(['auto', 'buildx', 'docker', 'podman'])
-      .default('auto')
-      // Refused while parsing, before any engine, CLI or temporary file is touched: a podman build whose tags and
-      // pushes then went to Docker's Engine API failed with a raw error and left its images behind.
-      .refine((e) => e !== 'podman', {
-        error:
-          "not supported yet: docker-build builds with BuildKit and tags and pushes through Docker's Engine API; Podman support is planned. Use 'auto', 'buildx' or 'docker' with a Docker engine (its socket or DOCKER_HOST)",
-      })
-      .meta({
-        description:
-          'auto: buildx when the docker CLI has it, else per-platform BuildKit builds plus a manifest list. podman: not supported yet (refused before anything runs).',
-      }),
+    engine: z.enum(['auto', 'buildx', 'docker', 'podman']).default('auto').meta({
+      description:
+        "auto: the engine JANUS_ENGINE or the janus plugin option 'engine' names, else the one running here (Docker's socket, else Podman's); on Docker, buildx when the docker CLI has it, else per-platform BuildKit builds plus a manifest list. buildx, docker: Docker's engine with that builder. podman: the podman build CLI, with tags, pushes and containers through Podman's Docker-compatible socket.",
+    }),
     outputPath: z
       .string()
       .min(1, { error: 'must not be empty' })

@@ -1,5 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { resolveDockerCli } from '../../../engine/docker-cli';
+import { ENGINE_ENV } from '../../../engine/engine-choice';
 import { type GitFacts, readGitFacts } from '../../../git/git-facts';
 
 /** The branch tags and `latest` are derived against: nx.json's defaultBase, as Nx's own affected commands use it. */
@@ -20,6 +21,8 @@ export function gitFactsFor(context: ExecutorContext): Promise<GitFacts> {
  */
 export function startBuildFacts(context: ExecutorContext, engine: string | undefined): void {
   // The docker client first: its answer comes last (a Go binary's start), and the build waits for it.
-  if (engine !== 'podman') void resolveDockerCli();
+  // Not for Podman (the option or JANUS_ENGINE): its builds never use the docker client, which may speak to dockerd.
+  const podman = engine === 'podman' || ((engine ?? 'auto') === 'auto' && process.env[ENGINE_ENV] === 'podman');
+  if (!podman) void resolveDockerCli();
   gitFactsFor(context).catch(() => undefined);
 }

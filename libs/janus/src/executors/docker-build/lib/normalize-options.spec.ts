@@ -152,7 +152,6 @@ describe('docker-build options', () => {
     ],
     ['bad size budget', { sizeBudgetMb: 0 }, /'sizeBudgetMb' = 0: must be a positive number/],
     ['unknown engine', { engine: 'kaniko' }, /'engine' = "kaniko": must be one of "auto", "buildx", "docker", "podman"/],
-    ['podman, not supported yet', { engine: 'podman' }, /'engine' = "podman": not supported yet: .*Use 'auto', 'buildx' or 'docker' with a Docker engine/],
     ['invalid extra tag', { tags: ['no spaces'] }, /'tags.0' = "no spaces": must be a valid tag/],
     ['push without a registry', { push: true, registry: '' }, /'push' = true needs a registry to push to, and none is set/],
     ['a registry that is not a host', { registry: 'not a host' }, /'registry' = "not a host": must be a registry host\[:port\]/],

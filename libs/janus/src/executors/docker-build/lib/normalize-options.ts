@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { DockerfileModel } from '../../../dockerfile/dockerfile-model';
 import type { LayerCacheRequest } from '../../../engine/build-engines/build-engine';
 import { type BuilderEndpoint, configuredBuilders, isLocalEndpoint } from '../../../engine/builder-endpoints';
+import { chooseEngine, type EngineTarget } from '../../../engine/engine-choice';
 import { type GitFacts, lastChangeOf, treeDirty } from '../../../git/git-facts';
 import { defaultBuildRecordDir } from '../../../image/build-record';
 import { type ResolvedSecret, resolveSecret, resolveSecrets } from '../../../image/secret-spec';
@@ -60,6 +61,8 @@ export interface NormalizedDockerBuild extends Omit<
   baseImage?: string;
   outputPath: string;
   git: GitFacts;
+  /** The engine (and its socket) the build, its tags and pushes go to: the option, else JANUS_ENGINE, the plugin option, what runs. */
+  engineTarget: EngineTarget;
   /** false when the build is not to lint its Dockerfile first. */
   lint: false | LintSettings;
   /** The engine each platform is built on, where one is set (JANUS_BUILDERS, the plugin's `builders`); else the local engine. */
@@ -174,6 +177,13 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   const targetName = `${projectName}:${context.targetName ?? 'docker-build'}`;
   const machine = machineSettings(ws, workspace);
   problems.push(...machine.problems);
+  let engineTarget: EngineTarget | undefined;
+  try {
+    const option = o.engine === 'auto' ? undefined : o.engine === 'podman' ? 'podman' : 'docker';
+    engineTarget = chooseEngine({ option, pluginOption: workspace.engine });
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
 
   const builders = configuredBuilders(workspace.builders);
   problems.push(...builders.problems);
@@ -266,6 +276,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     target,
     outputPath,
     git,
+    engineTarget: engineTarget!,
     lint: o.lint && lintSettings(context),
     stage: o.stage ?? (o.push || remote.length ? 'registry' : 'engine'),
     builders: builders.builders,

@@ -2,7 +2,7 @@ import type { BuildEngine } from '../../../engine/build-engines/build-engine';
 import { selectBuildEngine } from '../../../engine/build-engines/select-build-engine';
 import { type CheckedBuilder, connectBuilders, localBuilder } from '../../../engine/builder-endpoints';
 import type { ContainerEngine } from '../../../engine/container-engine';
-import { assertEngineRunning } from '../../../engine/docker-client';
+import { assertEngineRunning, useEngine } from '../../../engine/docker-client';
 import { engineMirrors, inspectImage, removeIfUntagged, tagImage } from '../../../engine/image-store';
 import { type BuildRecord, type PlatformResult, redactBuildArgs, stageBuildRecord } from '../../../image/build-record';
 import { buildSummary } from '../../../image/build-summary';
@@ -99,6 +99,8 @@ function provenanceFacts(
  */
 export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSignal): Promise<BuildRecord> {
   const started = Date.now();
+  // Every engine call of this run (ping, build, tag, push, inspect) goes to the engine the options chose.
+  useEngine(o.engineTarget);
   // Independent questions, asked at once (each is a round trip or a client start), answered in this order:
   // is the engine there, may these credentials push to the repository (fail before a long build, not after
   // it: an untrusted certificate, a refused password or token, a path the registry refuses), which builder.
@@ -110,7 +112,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   const ready = await Promise.allSettled([
     assertEngineRunning(),
     registry?.then(checkPushTarget),
-    selectBuildEngine(o.engine),
+    selectBuildEngine(o.engine, o.engineTarget),
     existingCacheSources(o.layerCache, (l) => logger.info(l), targetFor),
     platformEngines(o),
   ]);
