@@ -1,4 +1,4 @@
-# janus:begin python-slim-rootfs b7c813248155
+# janus:begin python-slim-rootfs 510b16b31a1b
 """Assembles the image's whole root filesystem in OUT from the target platform's base image, mounted at TARGET,
 without running anything of the target platform (so an emulated build runs no package manager and no
 interpreter under qemu): the interpreter and the stdlib minus what no app imports, a venv holding the closure of
@@ -273,7 +273,7 @@ def main(target, out, arch, uid, user, home, tools, pyproject):
     # The tools the image promises (a POSIX shell and the usual commands), then every library anything here links.
     binaries = [python]
     for tool in tools.split():
-        path = next((d + "/" + tool for d in ("/usr/local/bin", "/usr/bin", "/bin") if fs.exists(d + "/" + tool)), None)
+        path = next((d + "/" + tool for d in ("/bin", "/usr/bin", "/usr/local/bin") if fs.exists(d + "/" + tool)), None)
         if path is None:
             sys.exit(f"slim-rootfs: the base image has no {tool}")
         fs.place(path)

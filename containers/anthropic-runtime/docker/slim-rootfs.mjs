@@ -1,13 +1,14 @@
-// janus:begin node-slim-rootfs 577cd396450f
+// janus:begin node-slim-rootfs 6b9f46036e85
 // Assembles the image's root filesystem in OUT from the target platform's base image, mounted at TARGET, without
 // running anything of the target platform (an emulated build runs no package manager under qemu): the `node`
 // binary alone (no npm, no cache), the tools the image promises, every shared library these link (read from the
 // ELF headers), /etc/passwd and /etc/group for the service user, its writable directories, /tmp and the CA bundle.
-// Usage: node slim-rootfs.mjs TARGET OUT UID USER HOME "TOOLS" [WRITABLE_DIR...]
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+// Native programs under LINKED_BY (the app's or CLI's own, copied by the Dockerfile) get their libraries too.
+// Usage: node slim-rootfs.mjs TARGET OUT UID USER HOME "TOOLS" LINKED_BY [WRITABLE_DIR...]
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, normalize } from 'node:path';
 
-const [target, out, uidText, user, home, tools, ...writable] = process.argv.slice(2);
+const [target, out, uidText, user, home, tools, linkedBy, ...writable] = process.argv.slice(2);
 const uid = Number(uidText);
 const lexists = (p) => {
   try {
@@ -82,32 +83,53 @@ const triplets = (base) => (existsSync(target + base) ? readdirSync(target + bas
 const libDirs = ['/usr/local/lib', ...triplets('/lib'), ...triplets('/usr/lib'), '/lib', '/usr/lib', '/lib64', '/usr/lib64'];
 
 /** Places the ELF files PATHS and, transitively, their program interpreter and the libraries they need. */
-function withLibraries(paths) {
-  const queue = [...paths];
+function withLibraries(paths, needs = []) {
+  const queue = [...paths, ...needs.flatMap(libraryPaths)];
   const seen = new Set();
   while (queue.length) {
     const path = real(queue.pop());
     if (seen.has(path)) continue;
     seen.add(path);
     place(path);
-    const [interp, needed] = elfDependencies(target + path);
-    if (interp) place(interp);
-    for (const name of needed) {
-      const dir = libDirs.find((d) => lexists(`${target}${d}/${name}`));
-      if (!dir) throw new Error(`slim-rootfs: ${path} needs ${name}, which the base image lacks`);
-      queue.push(`${dir}/${name}`);
-    }
+    queue.push(...libraryPaths(target + path));
   }
 }
 
+/** The program interpreter and libraries the ELF file FILE needs, placed under the names the loader looks for. */
+function libraryPaths(file) {
+  const [interp, needed] = elfDependencies(file);
+  if (interp) place(interp);
+  return needed.map((name) => {
+    const dir = libDirs.find((d) => lexists(`${target}${d}/${name}`));
+    if (!dir) throw new Error(`slim-rootfs: ${file} needs ${name}, which the base image lacks`);
+    // The name the loader looks for (often a symlink to the versioned file), then what it resolves to.
+    return place(`${dir}/${name}`);
+  });
+}
+
+/** The ELF files under DIR (native addons and binaries of the packages the Dockerfile copies). */
+function elfFilesUnder(dir) {
+  if (!dir || !existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => `${e.parentPath ?? e.path}/${e.name}`)
+    .filter((f) => {
+      const b = Buffer.alloc(4);
+      const fd = openSync(f, 'r');
+      const n = readSync(fd, b, 0, 4, 0);
+      closeSync(fd);
+      return n === 4 && b.readUInt32BE(0) === 0x7f454c46;
+    });
+}
+
 const command = (name) => {
-  const dir = ['/usr/local/bin', '/usr/bin', '/bin'].find((d) => lexists(`${target}${d}/${name}`));
+  const dir = ['/bin', '/usr/bin', '/usr/local/bin'].find((d) => lexists(`${target}${d}/${name}`));
   if (!dir) throw new Error(`slim-rootfs: the base image has no ${name}`);
   place(`${dir}/${name}`);
   return `${dir}/${name}`;
 };
 mkdirSync(out, { recursive: true });
-withLibraries([command('node'), ...tools.split(/\s+/).filter(Boolean).map(command)]);
+withLibraries([command('node'), ...tools.split(/\s+/).filter(Boolean).map(command)], elfFilesUnder(linkedBy));
 
 for (const path of ['/etc/ssl/certs/ca-certificates.crt', '/usr/lib/ssl/cert.pem']) if (lexists(target + path) && existsSync(target + real(path))) place(path);
 mkdirSync(`${out}/etc`, { recursive: true });

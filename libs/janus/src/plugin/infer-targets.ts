@@ -11,6 +11,7 @@ import { contextFilesRead } from './context-files';
 import { imagePathspecs } from './dockerfile-sources';
 import { dockerfileSources } from './dockerfile-sources';
 import { PLUGIN_ROOT } from './plugin-version';
+import { BASELINE_SIZE_BUDGET_MB } from './plugin-defaults';
 import type { NormalizedPluginOptions } from './plugin-options';
 
 // Inference of one project's targets: loaded by createNodes on a cache miss only, so a warm graph never parses a
@@ -218,7 +219,11 @@ export function inferTargets(dockerfilePath: string, options: NormalizedPluginOp
     platforms: options.platforms,
     ...(options.registry ? { registry: options.registry } : {}),
     ...(janus?.kind === 'base-image' ? { revisionFrom: 'inputs' } : {}),
+    ...(janus?.template === 'baseline' ? { sizeBudgetMb: BASELINE_SIZE_BUDGET_MB } : {}),
   };
+  if (janus?.template === 'baseline' && targets['contract-test']) {
+    targets['contract-test'].options = { ...targets['contract-test'].options, sizeBudgetMb: BASELINE_SIZE_BUDGET_MB };
+  }
   const extraInputs = recipeInputs(janus, projectRoot, facts.problems);
   build.inputs = [
     `{workspaceRoot}/${fromWs(join(ws, file))}`,

@@ -10,3 +10,6 @@ export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = {
   platforms: 'linux/amd64,linux/arm64',
   targetNames: { lint: 'dockerfile-lint', build: 'docker-build', contract: 'contract-test', push: 'docker-push', run: 'docker-run' },
 };
+
+/** The agent-runner spec's image size target: a baseline over it fails its build (and its contract). */
+export const BASELINE_SIZE_BUDGET_MB = 100;

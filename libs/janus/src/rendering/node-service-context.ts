@@ -35,6 +35,7 @@ export function nodeServiceContext(name: string, o: NodeServiceRecordOptions) {
     user: 'app',
     home: '/app',
     writableDirs: [] as string[],
+    linkedBy: '/build/node_modules',
     slimTools: SLIM_TOOLS,
     baseImage: o.baseImage,
     entry: o.entry,

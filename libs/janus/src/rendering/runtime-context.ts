@@ -51,6 +51,7 @@ export function runtimeContext(name: string, o: RuntimeRecordOptions) {
     user: USER,
     home: HOME,
     slimTools: SLIM_TOOLS,
+    linkedBy: '/cli',
     writableDirs: [HOME, ...(p.configDir ? [`${HOME}/${p.configDir}`] : []), '/workspace'],
     credentials: o.credentials,
     credentialsText: o.credentials.join(' or '),

@@ -22,7 +22,7 @@ import { searchableSecretValues } from '../../../image/secret-spec';
 import { explainingPlatformMismatch } from './platform-mismatch';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
-import { largestLayers, overBudgetMessage } from './size-budget';
+import { overBudgetMessage, platformSize, sizeSummary } from './size-budget';
 import { logger } from '../../../workspace/nx-logger';
 
 function redact(line: string, secrets: string[]): string {
@@ -116,11 +116,11 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         buildSeconds: (Date.now() - t0) / 1000,
       });
     }
-    const over = built.filter((b) => b.size > o.sizeBudgetMb * 1e6);
-    if (over.length) {
-      const messages = await Promise.all(over.map(async (b) => overBudgetMessage(b.platform, b.size, o.sizeBudgetMb, await largestLayers(b.imageId))));
-      throw new Error(messages.join('\n'));
-    }
+    const sizes = [];
+    for (const b of built) sizes.push(await platformSize(b.platform, b.imageId, b.size));
+    logger.info(sizeSummary(sizes, o.sizeBudgetMb));
+    const over = sizes.filter((s) => s.size > o.sizeBudgetMb * 1e6);
+    if (over.length) throw new Error(over.map((s) => overBudgetMessage(s, o.sizeBudgetMb)).join('\n'));
 
     const local = built.find((b) => b.platform === nativePlatform()) ?? (built.length === 1 ? built[0] : undefined);
     const releaseRefs = o.load && local ? o.tags.map((t) => `${o.repository}:${t.tag}`) : [];
