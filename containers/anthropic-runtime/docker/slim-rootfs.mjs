@@ -1,12 +1,29 @@
-// janus:begin node-slim-rootfs 6b9f46036e85
+// janus:begin node-slim-rootfs 56ecb542d49f
 // Assembles the image's root filesystem in OUT from the target platform's base image, mounted at TARGET, without
 // running anything of the target platform (an emulated build runs no package manager under qemu): the `node`
 // binary alone (no npm, no cache), the tools the image promises, every shared library these link (read from the
 // ELF headers), /etc/passwd and /etc/group for the service user, its writable directories, /tmp and the CA bundle.
 // Native programs under LINKED_BY (the app's or CLI's own, copied by the Dockerfile) get their libraries too.
 // Usage: node slim-rootfs.mjs TARGET OUT UID USER HOME "TOOLS" LINKED_BY [WRITABLE_DIR...]
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { Buffer } from 'node:buffer';
 import { dirname, normalize } from 'node:path';
+import process from 'node:process';
 
 const [target, out, uidText, user, home, tools, linkedBy, ...writable] = process.argv.slice(2);
 const uid = Number(uidText);
@@ -79,7 +96,12 @@ function elfDependencies(path) {
   return [interp, needed];
 }
 
-const triplets = (base) => (existsSync(target + base) ? readdirSync(target + base).filter((n) => n.endsWith('-linux-gnu')).map((n) => `${base}/${n}`) : []);
+const triplets = (base) =>
+  existsSync(target + base)
+    ? readdirSync(target + base)
+        .filter((n) => n.endsWith('-linux-gnu'))
+        .map((n) => `${base}/${n}`)
+    : [];
 const libDirs = ['/usr/local/lib', ...triplets('/lib'), ...triplets('/usr/lib'), '/lib', '/usr/lib', '/lib64', '/usr/lib64'];
 
 /** Places the ELF files PATHS and, transitively, their program interpreter and the libraries they need. */

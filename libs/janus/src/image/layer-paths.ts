@@ -27,7 +27,8 @@ async function layerFiles(stream: NodeJS.ReadableStream): Promise<Map<string, nu
   const inner = extract();
   stream.pipe(inner);
   for await (const entry of inner) {
-    if (entry.header.type === 'file' && !entry.header.name.split('/').pop()!.startsWith('.wh.')) files.set(`/${entry.header.name.replace(/^\.?\//, '')}`, entry.header.size ?? 0);
+    if (entry.header.type === 'file' && !entry.header.name.split('/').pop()!.startsWith('.wh.'))
+      files.set(`/${entry.header.name.replace(/^\.?\//, '')}`, entry.header.size ?? 0);
     entry.resume();
   }
   return files;
@@ -45,8 +46,8 @@ export async function imageLayers(saved: NodeJS.ReadableStream): Promise<LayerFi
   saved.pipe(outer);
   for await (const entry of outer) {
     const name = entry.header.name;
-    if (name.endsWith(".tar")) byPath.set(name, await layerFiles(entry as unknown as NodeJS.ReadableStream));
-    else if (name.endsWith(".json")) json.set(name, JSON.parse((await readAll(entry as AsyncIterable<Buffer>)).toString("utf8")));
+    if (name.endsWith('.tar')) byPath.set(name, await layerFiles(entry as unknown as NodeJS.ReadableStream));
+    else if (name.endsWith('.json')) json.set(name, JSON.parse((await readAll(entry as AsyncIterable<Buffer>)).toString('utf8')));
     else entry.resume();
   }
   const manifest = (json.get('manifest.json') as SaveManifest[] | undefined)?.[0];

@@ -105,7 +105,10 @@ describe('janus:runtime', () => {
     await runtimeGenerator(tree, { provider: 'google' });
     const registry = process.env.npm_config_registry!;
     const dir = 'containers/google-runtime';
-    const written = tree.children(dir).filter((f) => tree.isFile(`${dir}/${f}`)).map((f) => [f, tree.read(`${dir}/${f}`, 'utf8')!] as const);
+    const written = tree
+      .children(dir)
+      .filter((f) => tree.isFile(`${dir}/${f}`))
+      .map((f) => [f, tree.read(`${dir}/${f}`, 'utf8')!] as const);
     for (const [file, text] of written) {
       expect([file, text.includes(registry.replace(/\/$/, ''))]).toEqual([file, false]);
       expect([file, /127\.0\.0\.1|registry\.npmjs\.org|\/etc\/ssl|"network"|npm-ca,src=/.test(text)]).toEqual([file, false]);
@@ -115,7 +118,9 @@ describe('janus:runtime', () => {
     // The build installs from npm's own default unless the machine names a registry (JANUS_NPM_REGISTRY).
     const dockerfile = tree.read(`${dir}/Dockerfile`, 'utf8')!;
     expect(dockerfile).toMatch(/^ARG NPM_REGISTRY$/m);
-    expect(dockerfile).toContain('npm install --global --prefix /cli --os=linux --cpu="$cpu" --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}');
+    expect(dockerfile).toContain(
+      'npm install --global --prefix /cli --os=linux --cpu="$cpu" --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}',
+    );
   });
 
   it('renders what nx sync renders: a fresh runtime (formatted as generators format) is in sync', async () => {

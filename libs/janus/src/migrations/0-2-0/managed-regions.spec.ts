@@ -14,7 +14,8 @@ describe('migration 0.2.0: markers for projects rendered before managed regions'
   beforeEach(async () => {
     tree = createTreeWithEmptyWorkspace();
     await baselineGenerator(tree, { name: 'agent', skipFormat: true });
-    for (const file of ['Dockerfile', '.dockerignore', 'docker/slim-rootfs.py']) tree.write(`apps/agent/${file}`, read(`apps/agent/${file}`).replace(MARKER, ''));
+    for (const file of ['Dockerfile', '.dockerignore', 'docker/slim-rootfs.py'])
+      tree.write(`apps/agent/${file}`, read(`apps/agent/${file}`).replace(MARKER, ''));
     const record = JSON.parse(read('apps/agent/janus.json')) as Record<string, unknown>;
     tree.write('apps/agent/janus.json', JSON.stringify({ template: record.template, options: record.options }));
     warnings.length = 0;
