@@ -19,14 +19,15 @@ const image: PlatformSize = {
 describe('size budget', () => {
   it('names the platform, the size, the budget and the five largest paths of the final filesystem', () => {
     const message = overBudgetMessage(image, 100);
-    expect(message.split('\n')[0]).toBe('linux/arm64: image is 130.0 MB, over the size budget of 100 MB (sizeBudgetMb); nothing was tagged or pushed. Largest paths:');
-    expect(message.split('\n').slice(1).map((l) => l.trim().split(/\s+/).pop())).toEqual([
-      '/usr/local/bin/node',
-      '/app/node_modules/zod/index.js',
-      '/usr/lib/libstdc++.so.6',
-      '/app/node_modules/a.js',
-      '/usr/bin/sh',
-    ]);
+    expect(message.split('\n')[0]).toBe(
+      'linux/arm64: image is 130.0 MB, over the size budget of 100 MB (sizeBudgetMb); nothing was tagged or pushed. Largest paths:',
+    );
+    expect(
+      message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/).pop()),
+    ).toEqual(['/usr/local/bin/node', '/app/node_modules/zod/index.js', '/usr/lib/libstdc++.so.6', '/app/node_modules/a.js', '/usr/bin/sh']);
   });
 
   it('counts a path a later layer replaced at its later size', () => {
