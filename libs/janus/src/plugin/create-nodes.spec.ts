@@ -36,7 +36,9 @@ describe('inferred targets on a temporary workspace', () => {
       'docker-stop',
     ]);
     expect(project.name).toBeUndefined();
-    expect(project.targets!['contract-test'].options).toEqual({ port: 9090 });
+    // A baseline's budget is the agent-runner spec's 100 MB, at build and in the contract.
+    expect(project.targets!['contract-test'].options).toEqual({ port: 9090, sizeBudgetMb: 100 });
+    expect(project.targets!['docker-build'].options).toMatchObject({ sizeBudgetMb: 100 });
     expect(project.targets!['docker-build'].metadata?.description).toMatch(/Build the image/);
     const inputs = project.targets!['docker-build'].inputs!.filter((i): i is string => typeof i === 'string');
     expect(inputs).toEqual(

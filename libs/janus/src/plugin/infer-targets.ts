@@ -15,6 +15,7 @@ import { PLUGIN_ROOT } from './plugin-version';
 import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 import { COLLECTION, PACKAGE_NAME } from '../workspace/plugin-names';
 import type { InferenceReads } from './inference-cache';
+import { BASELINE_SIZE_BUDGET_MB } from './plugin-defaults';
 
 // Inference of one project's targets: loaded by createNodes on a cache miss only, so a warm graph never parses a
 // Dockerfile, walks a context or reads a template.
@@ -241,7 +242,11 @@ export function inferTargets(
     platforms: options.platforms,
     ...(options.registry ? { registry: options.registry } : {}),
     ...(janus?.kind === 'base-image' ? { revisionFrom: 'inputs' } : {}),
+    ...(janus?.template === 'baseline' ? { sizeBudgetMb: BASELINE_SIZE_BUDGET_MB } : {}),
   };
+  if (janus?.template === 'baseline' && targets['contract-test']) {
+    targets['contract-test'].options = { ...targets['contract-test'].options, sizeBudgetMb: BASELINE_SIZE_BUDGET_MB };
+  }
   const extraInputs = recipeInputs(janus, projectRoot, facts.problems);
   build.inputs = [
     `{workspaceRoot}/${fromWs(join(ws, file))}`,

@@ -12,3 +12,6 @@ export const DEFAULT_PLUGIN_OPTIONS: NormalizedPluginOptions = {
   platforms: DEFAULT_PLATFORMS.join(','),
   targetNames: { lint: 'dockerfile-lint', build: 'docker-build', contract: 'contract-test', push: 'docker-push', run: 'docker-run' },
 };
+
+/** The agent-runner spec's image size target: a baseline over it fails its build (and its contract). */
+export const BASELINE_SIZE_BUDGET_MB = 100;

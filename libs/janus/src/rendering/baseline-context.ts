@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVIDERS } from './providers';
+import { SLIM_TOOLS } from './slim-tools';
 import { flavor, imageReference, nonRootUid, port, projectName, SECRET_KEY_PATTERN } from '../schema/common-fields';
 
 /** One ENV line of a rendered Dockerfile; shared by every template set that renders the env-block partial. */
@@ -38,6 +39,8 @@ export const baselineContextSchema = z
     env: z.array(envEntry).min(1),
     /** The runtime CLIs' unattended command lines, in the order the agent-cli flavor looks for them on PATH. */
     agentClis: z.array(z.array(z.string().min(1)).min(1)),
+    /** The base's commands the slim final stage keeps (SLIM_TOOLS). */
+    slimTools: z.string().min(1),
   })
   .strict();
 
@@ -79,5 +82,6 @@ export function baselineContext(input: BaselineContextInput): BaselineContext {
       { key: 'DEBUG', value: 'false' },
     ],
     agentClis: Object.values(PROVIDERS).map((p) => p.headless),
+    slimTools: SLIM_TOOLS,
   });
 }

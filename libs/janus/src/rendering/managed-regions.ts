@@ -33,6 +33,7 @@ const BY_EXTENSION: Record<string, CommentSyntax> = {
   html: HTML,
   ts: SLASHES,
   js: SLASHES,
+  mjs: SLASHES,
 };
 
 /** The line comment of a file's type, or undefined where the format has none (JSON): such files are managed whole. */

@@ -14,8 +14,9 @@ describe('node-service template set', () => {
     expect(lintDockerfile({ dockerfile: dockerfile.content, dockerignore: dockerignore.content, port })).toEqual([]);
     expect(dockerfile.regions.map((r) => r.partial)).toEqual([
       'node-builder-stage',
+      'node-prune-files',
+      'node-rootfs-step',
       'node-runtime-stage',
-      'node-non-root-user',
       'env-block',
       'node-healthcheck',
     ]);

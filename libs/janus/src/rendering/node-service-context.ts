@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { imageReference, nonRootUid, port } from '../schema/common-fields';
 import { envEntry } from './baseline-context';
+import { SLIM_TOOLS } from './slim-tools';
 
 /**
  * What janus.json records of a Node service (`"template": "node-service"`): enough for `nx sync` to render its
@@ -32,6 +33,10 @@ export function nodeServiceContext(name: string, o: NodeServiceRecordOptions) {
     port: o.port,
     uid: o.uid,
     user: 'app',
+    home: '/app',
+    writableDirs: [] as string[],
+    linkedBy: '/build/node_modules',
+    slimTools: SLIM_TOOLS,
     baseImage: o.baseImage,
     entry: o.entry,
     healthcheck: { interval: '10s', timeout: '5s', startPeriod: '10s', retries: 3, path: '/health' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROVIDERS, type RuntimeProvider } from './providers';
 import { imageReference, nonRootUid } from '../schema/common-fields';
+import { SLIM_TOOLS } from './slim-tools';
 
 const USER = 'runtime';
 const HOME = '/home/runtime';
@@ -49,7 +50,9 @@ export function runtimeContext(name: string, o: RuntimeRecordOptions) {
     uid: o.uid,
     user: USER,
     home: HOME,
-    ownedDirs: [HOME, ...(p.configDir ? [`${HOME}/${p.configDir}`] : []), '/workspace'],
+    slimTools: SLIM_TOOLS,
+    linkedBy: '/cli',
+    writableDirs: [HOME, ...(p.configDir ? [`${HOME}/${p.configDir}`] : []), '/workspace'],
     credentials: o.credentials,
     credentialsText: o.credentials.join(' or '),
     headlessLine: p.headless.join(' '),

@@ -49,8 +49,10 @@ describe('janus:baseline', () => {
     await baselineGenerator(tree, { name: 'my-agent', port: 9090, uid: 1234 });
     const dockerfile = tree.read('apps/my-agent/Dockerfile', 'utf8')!;
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=python:3\.11-slim$/m);
-    expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\} AS builder$/m);
-    expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\} AS runtime$/m);
+    // Built on the build platform from the target's base, the final stage holds only what it assembled.
+    expect(dockerfile).toMatch(/^FROM --platform=\$BUILDPLATFORM \$\{BASE_IMAGE\} AS builder$/m);
+    expect(dockerfile).toMatch(/^RUN --mount=type=bind,from=target-base,target=\/target \\$/m);
+    expect(dockerfile).toMatch(/^FROM scratch AS runtime$/m);
     expect(dockerfile).toMatch(/^USER 1234:1234$/m);
     expect(dockerfile).toMatch(/^EXPOSE 9090$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \\$/m);
@@ -61,6 +63,7 @@ describe('janus:baseline', () => {
     expect(dockerfile).toMatch(/DEBUG=false/);
     expect(dockerfile).not.toMatch(/JANUS_LLM_API_KEY=/);
     // Sources are copied after the dependency layer, so a code change does not reinstall dependencies.
+    expect(dockerfile).toMatch(/ 1234 app \/app /);
     expect(dockerfile.indexOf('COPY pyproject.toml')).toBeLessThan(dockerfile.indexOf('COPY app ./app'));
     expect(dockerfile.lastIndexOf('COPY --from=builder')).toBeLessThan(dockerfile.indexOf('COPY app ./app'));
   });

@@ -79,8 +79,8 @@ describe('janus:runtime', () => {
     expect(janus).toMatchObject({ kind: 'runtime', template: 'runtime', options: { package: '@anthropic-ai/claude-code', version: '2.1.197', bin: 'claude' } });
     const dockerfile = tree.read('containers/anthropic-runtime/Dockerfile', 'utf8')!;
     expect(dockerfile).toContain("'@anthropic-ai/claude-code@2.1.197'");
-    expect(dockerfile).toContain("amd64) native='@anthropic-ai/claude-code-linux-x64@2.1.197'");
-    expect(dockerfile).toContain("npm rebuild --global '@anthropic-ai/claude-code'");
+    expect(dockerfile).toContain("amd64) cpu=x64 native='@anthropic-ai/claude-code-linux-x64@2.1.197'");
+    expect(dockerfile).toContain("npm rebuild --global --prefix /cli '@anthropic-ai/claude-code'");
     expect(dockerfile).toMatch(/DISABLE_AUTOUPDATER=1/);
     expect(tree.read('containers/anthropic-runtime/README.md', 'utf8')).toMatch(
       /2\.1\.197, the newest that runs on the base image's Node 20\.x\.x \(2\.1\.332 needs Node >=22\.0\.0\)/,
@@ -90,6 +90,7 @@ describe('janus:runtime', () => {
       'Dockerfile',
       'README.md',
       'anthropic-runtime.nomad.hcl',
+      'docker',
       'entrypoint.sh',
       'janus.json',
       'project.json',
@@ -104,7 +105,10 @@ describe('janus:runtime', () => {
     await runtimeGenerator(tree, { provider: 'google' });
     const registry = process.env.npm_config_registry!;
     const dir = 'containers/google-runtime';
-    const written = tree.children(dir).map((f) => [f, tree.read(`${dir}/${f}`, 'utf8')!] as const);
+    const written = tree
+      .children(dir)
+      .filter((f) => tree.isFile(`${dir}/${f}`))
+      .map((f) => [f, tree.read(`${dir}/${f}`, 'utf8')!] as const);
     for (const [file, text] of written) {
       expect([file, text.includes(registry.replace(/\/$/, ''))]).toEqual([file, false]);
       expect([file, /127\.0\.0\.1|registry\.npmjs\.org|\/etc\/ssl|"network"|npm-ca,src=/.test(text)]).toEqual([file, false]);
@@ -114,7 +118,9 @@ describe('janus:runtime', () => {
     // The build installs from npm's own default unless the machine names a registry (JANUS_NPM_REGISTRY).
     const dockerfile = tree.read(`${dir}/Dockerfile`, 'utf8')!;
     expect(dockerfile).toMatch(/^ARG NPM_REGISTRY$/m);
-    expect(dockerfile).toContain('npm install --global --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}');
+    expect(dockerfile).toContain(
+      'npm install --global --prefix /cli --os=linux --cpu="$cpu" --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}',
+    );
   });
 
   it('renders what nx sync renders: a fresh runtime (formatted as generators format) is in sync', async () => {
@@ -126,7 +132,7 @@ describe('janus:runtime', () => {
     expect(await syncGenerator(tree)).toEqual({});
     // And a template change reaches it: its managed regions are recorded.
     const record = JSON.parse(tree.read('containers/google-runtime/janus.json', 'utf8')!);
-    expect(record.managed.Dockerfile.regions).toEqual(expect.objectContaining({ 'runtime-user': expect.any(String), 'env-block': expect.any(String) }));
+    expect(record.managed.Dockerfile.regions).toEqual(expect.objectContaining({ 'runtime-cli-install': expect.any(String), 'env-block': expect.any(String) }));
     tree.write(
       'containers/google-runtime/Dockerfile',
       tree.read('containers/google-runtime/Dockerfile', 'utf8')!.replace('WARM_POOL=false', 'WARM_POOL=maybe'),
@@ -137,7 +143,7 @@ describe('janus:runtime', () => {
   it('installs the per-platform native package by its npm alias and runs the sandbox-free headless mode', async () => {
     await runtimeGenerator(tree, { provider: 'openai' });
     const dockerfile = tree.read('containers/openai-runtime/Dockerfile', 'utf8')!;
-    expect(dockerfile).toContain("arm64) native='@openai/codex-linux-arm64@npm:@openai/codex@0.169.0-linux-arm64'");
+    expect(dockerfile).toContain("arm64) cpu=arm64 native='@openai/codex-linux-arm64@npm:@openai/codex@0.169.0-linux-arm64'");
     expect(dockerfile).not.toContain('npm rebuild');
     expect(tree.read('containers/openai-runtime/entrypoint.sh', 'utf8')).toContain(
       'exec codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "$@"',

@@ -84,7 +84,8 @@ export function syncProject(
     }
     if (result.content !== undefined) tree.write(path, result.content);
   }
-  const managed = managedRecord(files);
+  // Only what the project has: a file the templates added later is not managed here until the project has it.
+  const managed = managedRecord(files.filter((f) => tree.exists(joinPathFragments(root, f.path))));
   for (const [path, whole] of keptWhole) managed[path] = { whole };
   const next = formatRecord({ ...record, pluginVersion: PLUGIN_VERSION, managed });
   // By value: a formatter may lay the record out differently (prettier folds short arrays) without changing it.

@@ -48,7 +48,11 @@ describe('workspace template overrides (templatesDir)', () => {
     expect(file(plain, 'apps/agent/Dockerfile')).not.toContain('--interval=30s');
     const sources = (tree: Tree) =>
       (JSON.parse(file(tree, 'apps/agent/janus.json')) as { managed: { Dockerfile: { regions: Record<string, string> } } }).managed.Dockerfile.regions;
-    expect(sources(acme)).toMatchObject({ healthcheck: 'tools/janus-templates/partials/healthcheck.hbs', 'env-block': 'janus', 'non-root-user': 'janus' });
+    expect(sources(acme)).toMatchObject({
+      healthcheck: 'tools/janus-templates/partials/healthcheck.hbs',
+      'env-block': 'janus',
+      'python-builder-stage': 'janus',
+    });
     expect(sources(plain)).toMatchObject({ healthcheck: 'janus' });
 
     // The company changes its convention: sync carries it into its own workspace, the other has nothing to do.

@@ -14,7 +14,8 @@ describe('migration 0.2.0: markers for projects rendered before managed regions'
   beforeEach(async () => {
     tree = createTreeWithEmptyWorkspace();
     await baselineGenerator(tree, { name: 'agent', skipFormat: true });
-    for (const file of ['Dockerfile', '.dockerignore']) tree.write(`apps/agent/${file}`, read(`apps/agent/${file}`).replace(MARKER, ''));
+    for (const file of ['Dockerfile', '.dockerignore', 'docker/slim-rootfs.py'])
+      tree.write(`apps/agent/${file}`, read(`apps/agent/${file}`).replace(MARKER, ''));
     const record = JSON.parse(read('apps/agent/janus.json')) as Record<string, unknown>;
     tree.write('apps/agent/janus.json', JSON.stringify({ template: record.template, options: record.options }));
     warnings.length = 0;
@@ -31,7 +32,6 @@ describe('migration 0.2.0: markers for projects rendered before managed regions'
     expect([...marked.matchAll(/# janus:begin ([\w-]+)/g)].map(([, p]) => p)).toEqual([
       'python-builder-stage',
       'python-runtime-stage',
-      'non-root-user',
       'env-block',
       'healthcheck',
     ]);
@@ -45,10 +45,9 @@ describe('migration 0.2.0: markers for projects rendered before managed regions'
     await addManagedRegions(tree);
     const marked = read('apps/agent/Dockerfile');
     expect(marked).not.toMatch(/janus:begin (healthcheck|python-runtime-stage) /);
-    expect(marked).toMatch(/janus:begin non-root-user /);
     expect(marked).toMatch(/janus:begin env-block /);
     expect(warnings.join('\n')).toMatch(/apps\/agent\/Dockerfile: python-runtime-stage, apps\/agent\/Dockerfile: healthcheck/);
     const managed = (JSON.parse(read('apps/agent/janus.json')) as { managed: { Dockerfile: { regions: object } } }).managed.Dockerfile.regions;
-    expect(Object.keys(managed)).toEqual(['python-builder-stage', 'non-root-user', 'env-block']);
+    expect(Object.keys(managed)).toEqual(['python-builder-stage', 'env-block']);
   });
 });

@@ -25,7 +25,7 @@ import { searchableSecretValues } from '../../../image/secret-spec';
 import { explainingPlatformMismatch } from './platform-mismatch';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
-import { largestLayers, overBudgetMessage } from './size-budget';
+import { overBudgetMessage, platformSize, sizeSummary } from './size-budget';
 import { logger } from '../../../workspace/nx-logger';
 import { UserError } from '../../../errors/user-error';
 import { createHash } from 'node:crypto';
@@ -180,8 +180,10 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         ...(builder.recorded ? { builder: { endpoint: builder.engine.endpoint, name: builder.name, native: builder.native } } : {}),
       };
       builtBy.set(platform, result);
+      const sized = await platformSize(platform, imageId, result.size, api);
+      logger.info(sizeSummary([sized], o.sizeBudgetMb));
       if (result.size > o.sizeBudgetMb * 1e6) {
-        overBudget.push(overBudgetMessage(platform, result.size, o.sizeBudgetMb, await largestLayers(imageId, undefined, api)));
+        overBudget.push(overBudgetMessage(sized, o.sizeBudgetMb));
         return;
       }
       // The per-platform tag moves now (put back if the run fails): it keeps the image while its staging tag,
