@@ -131,7 +131,9 @@ export async function platformsInRegistry(target: RegistryTarget, platforms: Arr
     });
     const wanted = parsePlatform(platform);
     if (!matchesPlatform(wanted, entry.platform)) {
-      throw new UserError(`${target.repository}@${digest} is recorded as ${platform} but the registry says ${entry.platform.os}/${entry.platform.architecture}`);
+      throw new UserError(
+        `${target.repository}@${digest} is recorded as ${platform} but the registry says ${entry.platform.os}/${entry.platform.architecture}`,
+      );
     }
     found.push({ ...entry, platform: wanted.variant ? { ...entry.platform, variant: wanted.variant } : entry.platform });
   }

@@ -106,7 +106,13 @@ describe('the inference cache', () => {
   });
 
   it('keys on the Nx version, the plugin options and the templates override, not only on files', () => {
-    const options = { include: [], exclude: [], splitPlatforms: false, platforms: 'linux/amd64', targetNames: { lint: 'l', build: 'b', contract: 'c', push: 'p', run: 'r' } };
+    const options = {
+      include: [],
+      exclude: [],
+      splitPlatforms: false,
+      platforms: 'linux/amd64',
+      targetNames: { lint: 'l', build: 'b', contract: 'c', push: 'p', run: 'r' },
+    };
     const key = plugin.inferenceKey(options, '23.2.1', {});
     expect(plugin.inferenceKey(options, '23.2.1', {})).toBe(key);
     expect(plugin.inferenceKey(options, '23.3.0', {})).not.toBe(key);
