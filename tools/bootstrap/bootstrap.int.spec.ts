@@ -6,6 +6,7 @@ import { runCommand } from '../../libs/janus/src/process/run-command';
 import { stopChild } from '../../libs/janus/src/process/stop-child';
 import { RegistryClient } from '../../libs/janus/src/registry/registry-client';
 import { untagImages } from '../../libs/janus-testing/src/test-images';
+import { imageEntries } from '../../libs/janus-testing/src/index-entries';
 
 const SCRIPT = join(__dirname, 'bootstrap.sh');
 const ROOT = join(__dirname, '../..');
@@ -51,7 +52,7 @@ describe('engine bootstrap', () => {
       const first = await ensure('base-python:python:3.11-slim');
       expect(first.stdout).toMatch(/base images: building base-python with their docker-build targets/);
       const list = await RegistryClient.forHost(`127.0.0.1:${port}`).getManifest('library/python', '3.11-slim');
-      expect((list.json.manifests as Array<{ platform: { architecture: string } }>).map((m) => m.platform.architecture)).toEqual(['amd64']);
+      expect((imageEntries(list.json.manifests) as Array<{ platform: { architecture: string } }>).map((m) => m.platform.architecture)).toEqual(['amd64']);
       const again = await ensure('base-python:python:3.11-slim');
       expect(again.stdout).toMatch(/base python:3\.11-slim: present in the registry \(amd64\)/);
       expect(again.stdout).not.toMatch(/building/);

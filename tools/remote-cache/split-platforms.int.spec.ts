@@ -14,6 +14,7 @@ import { TempWorkspace } from '../../libs/janus-testing/src/temp-workspace';
 import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
+import { imageEntries } from '../../libs/janus-testing/src/index-entries';
 
 const REGISTRY = 'localhost:5000';
 
@@ -95,7 +96,7 @@ describe('a split build: one machine per platform, one list published later', ()
     digests.push(merged.indexDigest!);
     const list = await registry.getManifest(image, 'v1');
     expect(list.digest).toBe(merged.indexDigest);
-    const entries = (list.json.manifests as Array<{ digest: string; platform: { os: string; architecture: string } }>).map((m) => [
+    const entries = (imageEntries(list.json.manifests) as Array<{ digest: string; platform: { os: string; architecture: string } }>).map((m) => [
       `${m.platform.os}/${m.platform.architecture}`,
       m.digest,
     ]);

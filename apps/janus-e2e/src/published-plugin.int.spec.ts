@@ -12,6 +12,7 @@ import { TestRegistry } from '../../../libs/janus-testing/src/test-registry';
 import { nodeBinDir } from './node-binaries';
 import { Verdaccio } from './verdaccio';
 import { REPO_ROOT } from '../../../tools/repo-root';
+import { imageEntries } from '../../../libs/janus-testing/src/index-entries';
 
 // The matrix: the whole path on the newest supported Nx under the host's Node (20); the oldest supported Nx and
 // the other Node majors go as far as inferred targets, lint, sync:check and one amd64 build. This workspace's
@@ -228,7 +229,9 @@ describe(`the published janus plugin, the whole path on Nx ${NEWEST_NX.nx}, Node
       const res = await fetch(`${registryUrl}/manifests/${tag}`, { headers: { accept: INDEX_TYPES.join(', ') } });
       expect(res.headers.get('docker-content-digest')).toBe(record.indexDigest);
       const list = (await res.json()) as { manifests: Array<{ digest: string; platform: { architecture: string } }> };
-      expect(list.manifests.map((m) => [m.platform.architecture, m.digest])).toEqual(record.platforms.map((p) => [p.platform.split('/')[1], p.digest]));
+      expect((imageEntries(list.manifests) as typeof list.manifests).map((m) => [m.platform.architecture, m.digest])).toEqual(
+        record.platforms.map((p) => [p.platform.split('/')[1], p.digest]),
+      );
     }
   });
 

@@ -12,6 +12,7 @@ import { executorContext } from '../../../../janus-testing/src/executor-context'
 import { initGitRepo } from '../../../../janus-testing/src/git-repo';
 import { SecondEngine } from '../../../../janus-testing/src/second-engine';
 import { removeImages } from '../../../../janus-testing/src/test-images';
+import { imageEntries } from '../../../../janus-testing/src/index-entries';
 
 const REGISTRY = 'localhost:5000';
 
@@ -94,7 +95,10 @@ describe('janus:docker-build with a builder per platform', () => {
     // The registry's list holds both, by the digests each engine staged.
     const list = await registry.getManifest(image, 't1');
     expect(list.digest).toBe(record.indexDigest);
-    const entries = (list.json.manifests as Array<{ digest: string; platform: { architecture: string } }>).map((m) => [m.platform.architecture, m.digest]);
+    const entries = (imageEntries(list.json.manifests) as Array<{ digest: string; platform: { architecture: string } }>).map((m) => [
+      m.platform.architecture,
+      m.digest,
+    ]);
     expect(entries).toEqual([
       ['amd64', amd64.digest],
       ['arm64', arm64.digest],

@@ -8,6 +8,7 @@ import { assertEngineRunning, dockerClient } from '../../engine/docker-client';
 import { RegistryClient } from '../../registry/registry-client';
 import { AuthRegistry } from '../../../../janus-testing/src/auth-registry';
 import { executorContext } from '../../../../janus-testing/src/executor-context';
+import { imageEntries } from '../../../../janus-testing/src/index-entries';
 
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
 
@@ -76,6 +77,6 @@ describe('janus:docker-build against a registry with auth', () => {
     expect((await run()).success).toBe(true);
     const client = RegistryClient.forHost(registry.host, { credentials: { username: registry.username, password: registry.password } });
     const list = await client.getManifest(image, 'v1');
-    expect((list.json.manifests as Array<{ platform: { architecture: string } }>).map((m) => m.platform.architecture)).toEqual(['amd64']);
+    expect((imageEntries(list.json.manifests) as Array<{ platform: { architecture: string } }>).map((m) => m.platform.architecture)).toEqual(['amd64']);
   });
 });

@@ -15,6 +15,7 @@ import { MediaType } from '../../oci/media-types';
 import { executorContext } from '../../../../janus-testing/src/executor-context';
 import { initGitRepo } from '../../../../janus-testing/src/git-repo';
 import { testEngines } from '../../../../janus-testing/src/test-engines';
+import { imageEntries } from '../../../../janus-testing/src/index-entries';
 
 const REGISTRY = 'localhost:5000';
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
@@ -80,7 +81,7 @@ describe.each(testEngines())('janus:docker-build on the real engine ($kind) and 
       const list = await registry.getManifest(image, tag);
       expect(list.mediaType).toBe(MediaType.dockerManifestList);
       expect(list.digest).toBe(metadata.indexDigest);
-      const platforms = (list.json.manifests as Array<{ platform: { os: string; architecture: string } }>).map(
+      const platforms = (imageEntries(list.json.manifests) as Array<{ platform: { os: string; architecture: string } }>).map(
         (m) => `${m.platform.os}/${m.platform.architecture}`,
       );
       expect(platforms).toEqual(['linux/amd64', 'linux/arm64']);
@@ -89,7 +90,10 @@ describe.each(testEngines())('janus:docker-build on the real engine ($kind) and 
 
   it('records in metadata.json the digests and sizes the registry serves', async () => {
     const list = await registry.getManifest(image, 'latest');
-    const served = (list.json.manifests as Array<{ digest: string; platform: { architecture: string } }>).map((m) => [m.platform.architecture, m.digest]);
+    const served = (imageEntries(list.json.manifests) as Array<{ digest: string; platform: { architecture: string } }>).map((m) => [
+      m.platform.architecture,
+      m.digest,
+    ]);
     expect(metadata.platforms.map((p) => [p.platform.split('/')[1], p.digest])).toEqual(served);
     for (const p of metadata.platforms) expect(p.size).toBeGreaterThan(1e6);
     expect(metadata.baseImage).toMatchObject({ ref: 'python:3.11-slim' });

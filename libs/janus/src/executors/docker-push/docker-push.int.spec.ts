@@ -14,6 +14,7 @@ import { nativePlatform } from '../../oci/platform';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../../../janus-testing/src/executor-context';
 import { readPublishRecord } from '../../image/publish-record';
+import { imageEntries } from '../../../../janus-testing/src/index-entries';
 
 const REGISTRY = 'localhost:5000';
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/build-probe');
@@ -111,7 +112,7 @@ describe('janus:docker-push on the real engine and registry', () => {
       indexDigest: list.digest,
       buildRecord: 'dist/docker/probe/metadata.json',
     });
-    expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual(publication.platforms.map((p) => p.digest));
+    expect((imageEntries(list.json.manifests) as Array<{ digest: string }>).map((m) => m.digest)).toEqual(publication.platforms.map((p) => p.digest));
     // docker-build's output is its own: a later cache restore of it cannot revert what was published.
     expect(readFileSync(metadataFile, 'utf8')).toBe(built);
   });
@@ -122,7 +123,7 @@ describe('janus:docker-push on the real engine and registry', () => {
     try {
       expect((await dockerPushExecutor({}, ctx)).success).toBe(true);
       const list = await registry.getManifest(image, 'v1');
-      expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual(published()!.platforms.map((p) => p.digest));
+      expect((imageEntries(list.json.manifests) as Array<{ digest: string }>).map((m) => m.digest)).toEqual(published()!.platforms.map((p) => p.digest));
       expect(record().platforms.map((p) => p.imageId)).toEqual([amd.imageId, arm.imageId]);
     } finally {
       await tagImage(amd.imageId, amd.ref);

@@ -15,6 +15,7 @@ import contractTestExecutor from '../contract-test/executor';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
 import { readPublishRecord } from '../../image/publish-record';
+import { imageEntries } from '../../../../janus-testing/src/index-entries';
 
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
@@ -107,7 +108,7 @@ describe.each<Kind>([
     const r = readPublishRecord(join(ws, 'dist/docker-push/agent/publish.json'))!;
     const list = await client().getManifest(image, 'v1');
     expect(list.digest).toBe(r.indexDigest);
-    const entries = list.json.manifests as Array<{ digest: string; platform: { architecture: string } }>;
+    const entries = imageEntries(list.json.manifests) as Array<{ digest: string; platform: { architecture: string } }>;
     expect(entries.map((m) => [m.platform.architecture, m.digest])).toEqual(r.platforms.map((p) => [p.platform.split('/')[1], p.digest]));
 
     await removeImages(repo());

@@ -16,6 +16,7 @@ import contractTestExecutor from '../contract-test/executor';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
 import { readPublishRecord } from '../../image/publish-record';
+import { imageEntries } from '../../../../janus-testing/src/index-entries';
 
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
@@ -120,7 +121,7 @@ describe('registry-resident builds on the real engine and a registry of their ow
     expect((await dockerPushExecutor({}, ctx)).success).toBe(true);
     const list = await client().getManifest(image, 'v1');
     expect(list.digest).toBe(readPublishRecord(join(ws, 'dist/docker-push/agent/publish.json'))!.indexDigest);
-    expect((list.json.manifests as Array<{ digest: string }>).map((m) => m.digest)).toEqual([p.digest]);
+    expect((imageEntries(list.json.manifests) as Array<{ digest: string }>).map((m) => m.digest)).toEqual([p.digest]);
     expect(infos.join('\n')).toMatch(/janus:docker-push: 0 layer bytes uploaded \(the platform images were already in the registry by digest/);
     // The summary table above that line agrees with it (it once showed the build's upload).
     const summary = infos.find((l) => /\n\s*platform\s+digest\s+size\s+build\s+uploaded/.test(l))!;
