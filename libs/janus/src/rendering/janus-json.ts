@@ -30,6 +30,8 @@ const inferenceOptions = z
   })
   .loose();
 
+const templateSet = z.enum(TEMPLATE_SETS, { error: `must name a template set: ${TEMPLATE_SETS.map((t) => JSON.stringify(t)).join(', ')}` });
+
 const GLOB_INSIDE = 'must be a glob inside the project, relative to it, such as "rootfs.sh" or "patches/*.diff"';
 const projectGlob = z
   .string({ error: GLOB_INSIDE })
@@ -40,7 +42,7 @@ const fields = z
   .object({
     /** `base-image`: an image others build FROM; `runtime`: a CLI whose contract is the runtime one; else an agent. */
     kind: z.enum(['agent', 'base-image', 'runtime']).optional(),
-    template: z.enum(TEMPLATE_SETS, { error: `must name a template set: ${TEMPLATE_SETS.map((t) => JSON.stringify(t)).join(', ')}` }).optional(),
+    template: templateSet.optional(),
     options: z.record(z.string(), z.unknown()).optional(),
     /** Project-relative globs the image is made from though no COPY reads them (a base image's root filesystem recipe). */
     inputs: z.array(projectGlob, { error: 'must be a list of globs inside the project, such as ["rootfs.sh"]' }).optional(),
@@ -70,7 +72,7 @@ export type JanusJson = z.output<typeof janusJsonSchema> & { options?: Inference
 /** A janus.json the generators wrote: what `nx sync` renders the project from again. */
 export const renderRecordSchema = fields
   .extend({
-    template: z.enum(TEMPLATE_SETS, { error: `must name a template set: ${TEMPLATE_SETS.map((t) => JSON.stringify(t)).join(', ')}` }),
+    template: templateSet,
     options: z.record(z.string(), z.unknown()),
   })
   .superRefine(checkOptions);
