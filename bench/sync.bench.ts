@@ -5,7 +5,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCommand } from '../libs/janus/src/process/run-command';
-import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject } from '../libs/janus/src/rendering/render-record';
+import { formatRecord, managedRecord, PACKAGE_VERSION, renderProject } from '../libs/janus/src/rendering/render-record';
 import { initGitRepo } from '../libs/janus-testing/src/git-repo';
 import { TempWorkspace } from '../libs/janus-testing/src/temp-workspace';
 import { REPO_ROOT } from '../tools/repo-root';
@@ -28,7 +28,7 @@ async function workspace(size: number): Promise<TempWorkspace> {
       writeFileSync(ws.path('apps', name, path), content);
     };
     for (const f of files) write(f.path, f.content);
-    write('janus.json', formatRecord({ template: 'baseline', options, pluginVersion: PLUGIN_VERSION, managed: managedRecord(files) }));
+    write('janus.json', formatRecord({ template: 'baseline', options, pluginVersion: PACKAGE_VERSION, managed: managedRecord(files) }));
     write('project.json', JSON.stringify({ name, projectType: 'application', tags: ['janus:baseline'] }));
   }
   writeFileSync(ws.path('.gitignore'), 'node_modules\ndist\n.nx\n');

@@ -3,11 +3,12 @@
 // reach it through `nx sync` like every other rendered project.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject, renderRecordSchema } from '../../libs/janus/src/rendering/render-record';
+import { renderRecordSchema } from '../../libs/janus/src/rendering/janus-json';
+import { formatRecord, managedRecord, PACKAGE_VERSION, renderProject } from '../../libs/janus/src/rendering/render-record';
 
 const root = join(__dirname, '../../apps/gateway');
 const record = renderRecordSchema.parse(JSON.parse(readFileSync(join(root, 'janus.json'), 'utf8')));
 const files = renderProject('gateway', record).filter((f) => f.path === 'Dockerfile' || f.path === '.dockerignore');
 for (const f of files) writeFileSync(join(root, f.path), f.content);
-writeFileSync(join(root, 'janus.json'), formatRecord({ ...record, pluginVersion: PLUGIN_VERSION, managed: managedRecord(files) }));
+writeFileSync(join(root, 'janus.json'), formatRecord({ ...record, pluginVersion: PACKAGE_VERSION, managed: managedRecord(files) }));
 console.log(`rendered ${files.map((f) => f.path).join(', ')} into apps/gateway`);

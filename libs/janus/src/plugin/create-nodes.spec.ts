@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inferComposeProject, inferTargets } from './create-nodes';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
+import { logger } from '@nx/devkit';
 
 describe('inferred targets on a temporary workspace', () => {
   let ws: string;
@@ -15,7 +16,10 @@ describe('inferred targets on a temporary workspace', () => {
   beforeEach(() => {
     ws = mkdtempSync(join(tmpdir(), 'janus-infer-'));
     write('apps/agent/Dockerfile', 'FROM python:3.11-slim\nCOPY app ./app\nCOPY pyproject.toml ./\nUSER 1000\n');
-    write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 9090 } }));
+    write(
+      'apps/agent/janus.json',
+      JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 9090, baseImage: 'python:3.11-slim', uid: 1000 } }),
+    );
     write('apps/agent/project.json', JSON.stringify({ name: 'agent' }));
     write('apps/agent/app/main.py', 'x');
     write('apps/agent/pyproject.toml', 'x');
@@ -126,13 +130,40 @@ describe('inferred targets on a temporary workspace', () => {
     expect(build.options).toMatchObject({ revisionFrom: 'inputs' });
   });
 
-  it('names janus.json inputs that reach outside the project, and leaves them out', async () => {
-    write('apps/agent/janus.json', JSON.stringify({ inputs: ['../other/**', 'ok.txt', 7] }));
-    const build = (await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!['docker-build'];
-    expect(build.inputs).toContain('{projectRoot}/ok.txt');
-    expect(build.inputs).not.toContain('{projectRoot}/../other/**');
-    expect(build.metadata?.description).toMatch(/'inputs' entry "\.\.\/other\/\*\*" is not a glob inside the project[\s\S]*'inputs' entry 7/);
-    expect(build.options).not.toHaveProperty('revisionFrom');
+  it('keeps a project whose janus.json breaks its schema in the graph, its janus targets failing with one line naming file, field, value and rule', async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      write('apps/agent/janus.json', JSON.stringify({ kind: 'base-image', inputs: ['../other/**', 'ok.txt'] }));
+      const inputs = (await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!['docker-build'] as { metadata: { description: string } };
+      expect(inputs.metadata.description).toBe(
+        `janus: apps/agent/janus.json is not valid: 'inputs.0' = "../other/**": must be a glob inside the project, relative to it, such as "rootfs.sh" or "patches/*.diff"; fix it (or delete it to leave this Dockerfile to you) before running janus targets`,
+      );
+      write(
+        'apps/agent/janus.json',
+        JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 'eighty', baseImage: 'python:3.11-slim', uid: 1000 } }),
+      );
+      const targets = (await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!;
+      expect(Object.keys(targets)).toEqual(['dockerfile-lint', 'docker-build', 'contract-test', 'docker-push', 'docker-run']);
+      const build = targets['docker-build'] as { executor: string; metadata: { description: string } };
+      expect(build.executor).toBe('nx:run-commands');
+      expect(build.metadata.description).toMatch(
+        /^janus: apps\/agent\/janus\.json is not valid: 'options\.port' = "eighty": must be an integer from 1 to 65535; fix it/,
+      );
+      write('apps/agent/janus.json', JSON.stringify({ kind: 'server' }));
+      expect((await infer('apps/agent/Dockerfile')).projects['apps/agent'].targets!['docker-build'].metadata!.description).toMatch(
+        /janus\.json is not valid: 'kind' = "server": must be one of "agent", "base-image", "runtime"/,
+      );
+      // Named in a warning when inference meets it, one line each.
+      expect(warn.mock.calls.map(([m]) => String(m))).toEqual([
+        expect.stringMatching(
+          /^janus: apps\/agent\/janus\.json is not valid: 'inputs\.0' = "\.\.\/other\/\*\*": .+; the janus targets of apps\/agent fail until it is fixed$/,
+        ),
+        expect.stringMatching(/^janus: apps\/agent\/janus\.json is not valid: 'options\.port' = "eighty"/),
+        expect.stringMatching(/^janus: apps\/agent\/janus\.json is not valid: 'kind' = "server"/),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('keeps a project whose janus.json is cut short in the graph, each janus target failing with a message naming janus.json', async () => {
@@ -151,7 +182,10 @@ describe('inferred targets on a temporary workspace', () => {
   });
 
   it("counts the workspace's template overrides the project was rendered from as build inputs", async () => {
-    write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080 } }));
+    write(
+      'apps/agent/janus.json',
+      JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080, baseImage: 'python:3.11-slim', uid: 1000 } }),
+    );
     write('tools/janus-templates/partials/healthcheck.hbs', 'HEALTHCHECK CMD ["true"]\n');
     write('tools/janus-templates/partials/unused-by-baseline.hbs', 'x\n');
     const options = { ...DEFAULT_PLUGIN_OPTIONS, templatesDir: 'tools/janus-templates' };

@@ -8,7 +8,7 @@ import { InferenceCache, noReads } from './inference-cache';
 import { nx } from './nx-runtime';
 import { DEFAULT_PLUGIN_OPTIONS } from './plugin-defaults';
 import type { NormalizedPluginOptions } from '../workspace/plugin-options';
-import { PLUGIN_ROOT, PLUGIN_VERSION } from './plugin-version';
+import { PLUGIN_ROOT, PLUGIN_CODE_ID } from './plugin-version';
 import { installedNxVersion } from '../workspace/nx-version';
 import { assertSupportedNx } from './supported-nx';
 
@@ -43,7 +43,7 @@ async function ownedBy(options: NormalizedPluginOptions, exists: (path: string) 
 async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
   if (raw === undefined || (typeof raw === 'object' && raw !== null && Object.keys(raw).length === 0)) return DEFAULT_PLUGIN_OPTIONS;
   const dataDir = nx.workspaceDataDirectory();
-  const file = join(dataDir, `janus-options-${nx.hashObject()({ raw, PLUGIN_VERSION })}.json`);
+  const file = join(dataDir, `janus-options-${nx.hashObject()({ raw, PLUGIN_CODE_ID })}.json`);
   try {
     const kept = JSON.parse(readFileSync(file, 'utf8')) as NormalizedPluginOptions | null;
     if (kept) return kept;
@@ -66,7 +66,7 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
  * code), where it runs from, the Nx version (docker-run's `continuous`) and the environment inference reads.
  */
 export function inferenceKey(options: NormalizedPluginOptions, nxVersion: string | null, env: NodeJS.ProcessEnv): string {
-  return nx.hashObject()({ options, PLUGIN_VERSION, PLUGIN_ROOT, NX: nxVersion, JANUS_TEMPLATES_DIR: env.JANUS_TEMPLATES_DIR ?? '' });
+  return nx.hashObject()({ options, PLUGIN_CODE_ID, PLUGIN_ROOT, NX: nxVersion, JANUS_TEMPLATES_DIR: env.JANUS_TEMPLATES_DIR ?? '' });
 }
 
 /** The one inference cache file, under Nx's workspace data (next to Nx's own caches, removed by `nx reset`). */

@@ -15,6 +15,8 @@ import { PLUGIN_ROOT } from './plugin-version';
 import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 import { COLLECTION, PACKAGE_NAME } from '../workspace/plugin-names';
 import type { InferenceReads } from './inference-cache';
+import { type JanusJson, parseJanusJson } from '../rendering/janus-json';
+import { nx } from './nx-runtime';
 import { BASELINE_SIZE_BUDGET_MB } from './plugin-defaults';
 
 // Inference of one project's targets: loaded by createNodes on a cache miss only, so a warm graph never parses a
@@ -30,33 +32,15 @@ export interface JanusProjectFacts {
   problems: string[];
 }
 
-interface JanusJson {
-  /** `base-image`: an image others build FROM; it has no server to check or run, and ends as root by design. */
-  kind?: 'agent' | 'base-image' | 'runtime';
-  template?: string;
-  /** `bin`: a runtime's CLI, whose `--version` the runtime contract runs. */
-  options?: { flavor?: string; port?: number; bin?: string; version?: string };
-  /** Project-relative globs the image is made from though no COPY reads them (a base image's root filesystem recipe). */
-  inputs?: string[];
-}
-
 // What a base image cannot be asked for: a non-root final user, a HEALTHCHECK, an EXPOSEd port. Those are
 // the images built FROM it's business.
 const BASE_IMAGE_LINT_IGNORES = ['JD001', 'JD002', 'JD003'];
 // A runtime container runs a CLI, not a server: there is no port to EXPOSE.
 const RUNTIME_LINT_IGNORES = ['JD003'];
 
-/** janus.json's `inputs`: project-relative globs only; anything else is named on the targets and left out. */
-function recipeInputs(janus: JanusJson | undefined, projectRoot: string, problems: string[]): string[] {
-  if (janus?.inputs === undefined) return [];
-  const given: unknown[] = Array.isArray(janus.inputs) ? janus.inputs : [janus.inputs];
-  const ok = (g: unknown): g is string => typeof g === 'string' && g.length > 0 && !g.startsWith('/') && !g.split('/').includes('..');
-  for (const g of given.filter((g) => !ok(g))) {
-    problems.push(
-      `${projectRoot}/janus.json: 'inputs' entry ${JSON.stringify(g)} is not a glob inside the project (allowed: relative paths such as "rootfs.sh")`,
-    );
-  }
-  return given.filter(ok).map((g) => g.replace(/^\.\//, ''));
+/** janus.json's `inputs` as the build's inputs: the schema has checked each is a glob inside the project. */
+function recipeInputs(janus: JanusJson | undefined): string[] {
+  return (janus?.inputs ?? []).map((g) => g.replace(/^\.\//, ''));
 }
 
 function readJson<T>(path: string): T | undefined {
@@ -156,12 +140,15 @@ export function inferTargets(
   const projectRoot = dirname(dockerfilePath);
   reads.files.push(...['janus.json', 'project.json', 'package.json'].map((f) => join(projectRoot, f)), 'package.json');
   let janus: JanusJson | undefined;
-  try {
-    janus = readJson<JanusJson>(join(ws, projectRoot, 'janus.json'));
-    if (janus !== undefined && (typeof janus !== 'object' || janus === null || Array.isArray(janus))) throw new Error('not a JSON object');
-  } catch (e) {
-    const problem = `${projectRoot}/janus.json is not valid JSON (${(e as Error).message})`;
-    return unreadableRecordProject(projectRoot, projectName(ws, projectRoot), problem, options);
+  const janusPath = join(ws, projectRoot, 'janus.json');
+  if (existsSync(janusPath)) {
+    const parsed = parseJanusJson(readFileSync(janusPath, 'utf8'), `${projectRoot}/janus.json`);
+    if (parsed.problem !== undefined) {
+      // Said once, when inference meets it (the cache keeps the result until janus.json changes); the targets say it on every run.
+      nx.logger().warn(`janus: ${parsed.problem}; the janus targets of ${projectRoot} fail until it is fixed`);
+      return unreadableRecordProject(projectRoot, projectName(ws, projectRoot), parsed.problem, options);
+    }
+    janus = parsed.json;
   }
   const port = janus?.options?.port ?? 8080;
   const names = options.targetNames;
@@ -230,8 +217,8 @@ export function inferTargets(
     delete targets['docker-logs'];
     delete targets['docker-stop'];
     targets['dockerfile-lint'].options = { ignore: RUNTIME_LINT_IGNORES };
-    const bin = typeof janus.options?.bin === 'string' && janus.options.bin ? janus.options.bin : 'agent';
-    const version = typeof janus.options?.version === 'string' && janus.options.version ? { expectedVersion: janus.options.version } : {};
+    const bin = typeof janus.options?.bin === 'string' ? janus.options.bin : 'agent';
+    const version = typeof janus.options?.version === 'string' ? { expectedVersion: janus.options.version } : {};
     targets['contract-test'].options = { kind: 'runtime', versionCommand: [bin, '--version'], ...version };
   }
   const build = targets['docker-build'];
@@ -247,7 +234,7 @@ export function inferTargets(
   if (janus?.template === 'baseline' && targets['contract-test']) {
     targets['contract-test'].options = { ...targets['contract-test'].options, sizeBudgetMb: BASELINE_SIZE_BUDGET_MB };
   }
-  const extraInputs = recipeInputs(janus, projectRoot, facts.problems);
+  const extraInputs = recipeInputs(janus);
   build.inputs = [
     `{workspaceRoot}/${fromWs(join(ws, file))}`,
     `{workspaceRoot}/${fromWs(join(contextDir, '.dockerignore'))}`,

@@ -50,7 +50,10 @@ describe('the inference cache', () => {
     write('templates/baseline/Dockerfile.hbs', 'FROM python:3.11-slim\n{{> user}}\n');
     for (const p of ['a', 'b']) {
       write(`apps/${p}/Dockerfile`, 'FROM python:3.11-slim\nCOPY app /app\nUSER 1000\n');
-      write(`apps/${p}/janus.json`, JSON.stringify({ template: 'baseline', options: { port: 8080 } }));
+      write(
+        `apps/${p}/janus.json`,
+        JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080, baseImage: 'python:3.11-slim', uid: 1000 } }),
+      );
       write(`apps/${p}/app/main.py`, 'print(1)\n');
     }
     process.env.JANUS_TEMPLATES_DIR = join(ws, 'templates');
@@ -80,7 +83,7 @@ describe('the inference cache', () => {
 
     // janus.json changed: that project's targets follow it.
     markCache();
-    write('apps/b/janus.json', JSON.stringify({ template: 'baseline', options: { port: 9090 } }));
+    write('apps/b/janus.json', JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 9090, baseImage: 'python:3.11-slim', uid: 1000 } }));
     const afterRecord = await graph();
     expect(afterRecord['apps/b'].metadata?.kept).toBeUndefined();
     expect(afterRecord['apps/b'].targets['contract-test'].options).toMatchObject({ port: 9090 });

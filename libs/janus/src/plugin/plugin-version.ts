@@ -17,9 +17,10 @@ export const PLUGIN_MANIFEST = JSON.parse(readFileSync(join(PLUGIN_ROOT, 'packag
 /**
  * What identifies the plugin's code in cache keys: its version, and for a build of this workspace (which changes
  * without a version bump) the content digest its build stamp records, so a rebuilt plugin never reuses what the
- * previous build inferred.
+ * previous build inferred. Not the package version janus.json records (rendering's PACKAGE_VERSION): a
+ * workspace build's id changes with every rebuild.
  */
-export const PLUGIN_VERSION = [
+export const PLUGIN_CODE_ID = [
   PLUGIN_MANIFEST.version,
   ...(existsSync(buildStampPath(PLUGIN_ROOT))
     ? [

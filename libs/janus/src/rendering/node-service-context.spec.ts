@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintDockerfile } from '../executors/dockerfile-lint/lib/lint-dockerfile';
-import { renderProject, renderRecordSchema } from './render-record';
+import { renderRecordSchema } from './janus-json';
+import { renderProject } from './render-record';
 
 const GATEWAY = join(__dirname, '../../../../apps/gateway');
 const render = (options: Record<string, unknown>) => renderProject('svc', { template: 'node-service', options });

@@ -79,7 +79,10 @@ describe('no secret value in any refusal', () => {
   it('deploy env entries: named, value elided', async () => {
     const tree = createTreeWithEmptyWorkspace();
     addProjectConfiguration(tree, 'agent', { root: 'apps/agent' });
-    tree.write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { port: 8080 } }));
+    tree.write(
+      'apps/agent/janus.json',
+      JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080, baseImage: 'python:3.11-slim', uid: 1000 } }),
+    );
     const messages: string[] = [];
     for (const env of [[`API_TOKEN=${SECRET}`], [`API_TOKEN=${SECRET}\nX`]]) {
       await deployGenerator(tree, { project: 'agent', env, skipFormat: true }).catch((e: Error) => messages.push(e.message));

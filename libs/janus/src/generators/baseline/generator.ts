@@ -1,6 +1,6 @@
 import { addProjectConfiguration, formatFiles, getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
 import { parseOptions, OptionsError } from '../../schema/parse-options';
-import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject } from '../../rendering/render-record';
+import { formatRecord, managedRecord, PACKAGE_VERSION, renderProject } from '../../rendering/render-record';
 import { initGenerator } from '../init/generator';
 import { directoryProblems } from '../project-directory';
 import { templateOverrides } from '../../rendering/template-overrides';
@@ -34,7 +34,7 @@ export async function baselineGenerator(tree: Tree, raw: BaselineGeneratorOption
   // Records what the project was rendered from and what of it is managed, so `nx sync` can re-apply template changes.
   tree.write(
     joinPathFragments(options.directory, 'janus.json'),
-    formatRecord({ template: TEMPLATE_SET, options: recorded, pluginVersion: PLUGIN_VERSION, managed: managedRecord(files) }),
+    formatRecord({ template: TEMPLATE_SET, options: recorded, pluginVersion: PACKAGE_VERSION, managed: managedRecord(files) }),
   );
   for (const file of files) tree.write(joinPathFragments(options.directory, file.path), file.content);
   // Targets are inferred from janus.json by the plugin, so the project carries none of its own.

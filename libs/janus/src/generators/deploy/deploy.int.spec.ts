@@ -33,7 +33,10 @@ describe('janus:deploy on the real engine', () => {
   const generate = async (options: object = {}) => {
     tree = createTreeWithEmptyWorkspace();
     addProjectConfiguration(tree, 'agent', { root: 'apps/agent', targets: { 'docker-build': { options: { image: repository, registry: 'localhost:5000' } } } });
-    tree.write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { port: 8080 } }));
+    tree.write(
+      'apps/agent/janus.json',
+      JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080, baseImage: 'python:3.11-slim', uid: 1000 } }),
+    );
     const o = { project: 'agent', tag: 'v1', unitName: `janus-deploytest-${id}`, envFilePath: join(dir, 'agent.env'), hostPort, skipFormat: true, ...options };
     await deployGenerator(tree, o);
     for (const f of tree.children('deploy/agent')) writeFileSync(join(dir, f), tree.read(`deploy/agent/${f}`)!);

@@ -18,10 +18,15 @@ describe('janus:deploy', () => {
     // The workspace's registry, as nx g janus:init --registry writes it.
     updateNxJson(tree, { plugins: [{ plugin: 'janus/plugin', options: { registry: 'localhost:5000' } }] });
     addProjectConfiguration(tree, 'agent', { root: 'apps/agent', targets: { 'docker-build': { options: { image: 'team/agent' } } } });
-    tree.write('apps/agent/janus.json', JSON.stringify({ template: 'baseline', options: { port: 8080 } }));
+    tree.write(
+      'apps/agent/janus.json',
+      JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080, baseImage: 'python:3.11-slim', uid: 1000 } }),
+    );
     addProjectConfiguration(tree, 'base', { root: 'containers/base' });
     tree.write('containers/base/janus.json', JSON.stringify({ kind: 'base-image' }));
     addProjectConfiguration(tree, 'docs', { root: 'docs' });
+    addProjectConfiguration(tree, 'odd', { root: 'apps/odd' });
+    tree.write('apps/odd/janus.json', JSON.stringify({ kind: 'agent', options: { port: '80' } }));
   });
 
   it('writes the service, the update service and timer, the env template and a README', async () => {
@@ -71,7 +76,10 @@ describe('janus:deploy', () => {
     // The workspace's registry, as nx g janus:init --registry writes it.
     updateNxJson(tree, { plugins: [{ plugin: 'janus/plugin', options: { registry: 'localhost:5000' } }] });
     addProjectConfiguration(tree, 'agent', { root: 'apps/agent' });
-    tree.write('apps/agent/janus.json', JSON.stringify({ template: 'baseline' }));
+    tree.write(
+      'apps/agent/janus.json',
+      JSON.stringify({ template: 'baseline', options: { flavor: 'plain', port: 8080, baseImage: 'python:3.11-slim', uid: 1000 } }),
+    );
     await deployGenerator(tree, { project: 'agent', skipFormat: true });
     expect(read('deploy/agent/janus-agent.env')).toMatch(/^# secret: fill in on the host only, never in git\nJANUS_LLM_API_KEY=$/m);
   });
@@ -106,9 +114,10 @@ describe('janus:deploy', () => {
   });
 
   it.each([
-    [{ project: 'nope' }, `'project' = "nope": no such project in this workspace (janus projects: agent, base)`],
+    [{ project: 'nope' }, `'project' = "nope": no such project in this workspace (janus projects: agent, base, odd)`],
     [{ project: 'docs' }, `'project' = "docs": not a janus container project (no docs/janus.json`],
     [{ project: 'base' }, `'project' = "base": a base-image serves nothing to keep running`],
+    [{ project: 'odd' }, `'project' = "odd": apps/odd/janus.json is not valid: 'options.port' = "80": must be an integer from 1 to 65535`],
     [{ project: 'agent', network: 'none', hostPort: 9000 }, `'hostPort' = 9000: a container on network none publishes nothing`],
     [{ project: 'agent', env: ['JANUS_LLM_API_KEY=sk-123'] }, `'env' = "JANUS_LLM_API_KEY=…": JANUS_LLM_API_KEY looks like a secret`],
     [{ project: 'agent', memory: 'lots' }, `'memory' = "lots": must be a size like 512m or 2g`],

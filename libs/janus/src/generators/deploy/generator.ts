@@ -2,16 +2,11 @@ import { formatFiles, getProjects, joinPathFragments, logger, readNxJson, type T
 import { janusPluginEntryOptions, normalizePluginOptions, SET_REGISTRY_HINT } from '../../workspace/plugin-options';
 import { SECRET_KEY_PATTERN } from '../../schema/common-fields';
 import { OptionsError, parseOptions } from '../../schema/parse-options';
+import { parseJanusJson } from '../../rendering/janus-json';
 import { type DeployGeneratorOptions, type ParsedDeployOptions, schema } from './options-schema';
 import { type DeployPlan, deployFiles } from './systemd-units';
 
 const SUBJECT = 'janus:deploy';
-
-interface JanusJson {
-  kind?: string;
-  template?: string;
-  options?: { port?: number };
-}
 
 // What a baseline agent reads at run time (its settings module): the key is the one secret.
 const BASELINE_ENV = ['JANUS_LLM_API_KEY', 'JANUS_PLATFORM_URL', 'LOG_LEVEL=INFO'];
@@ -39,12 +34,8 @@ export function resolveDeployPlan(tree: Tree, o: ParsedDeployOptions): { plan: D
       `'project' = ${JSON.stringify(o.project)}: not a janus container project (no ${janusFile}; janus projects: ${janusProjects.join(', ') || 'none'})`,
     ]);
   }
-  let janus: JanusJson = {};
-  try {
-    janus = JSON.parse(tree.read(janusFile, 'utf8')!) as JanusJson;
-  } catch (e) {
-    throw new OptionsError(SUBJECT, [`'project' = ${JSON.stringify(o.project)}: ${janusFile} is not valid JSON (${(e as Error).message})`]);
-  }
+  const { json: janus, problem } = parseJanusJson(tree.read(janusFile, 'utf8')!, janusFile);
+  if (!janus) throw new OptionsError(SUBJECT, [`'project' = ${JSON.stringify(o.project)}: ${problem}`]);
   if (janus.kind === 'base-image' || janus.kind === 'runtime') {
     problems.push(`'project' = ${JSON.stringify(o.project)}: a ${janus.kind} serves nothing to keep running; deploy a server (an agent or a service) instead`);
   }

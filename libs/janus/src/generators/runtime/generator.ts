@@ -1,6 +1,6 @@
 import { addProjectConfiguration, formatFiles, getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
 import { OptionsError, parseOptions } from '../../schema/parse-options';
-import { formatRecord, managedRecord, PLUGIN_VERSION, renderProject } from '../../rendering/render-record';
+import { formatRecord, managedRecord, PACKAGE_VERSION, renderProject } from '../../rendering/render-record';
 import type { RuntimeRecordOptions } from '../../rendering/runtime-context';
 import { templateOverrides } from '../../rendering/template-overrides';
 import { initGenerator } from '../init/generator';
@@ -146,7 +146,7 @@ export async function runtimeGenerator(tree: Tree, raw: RuntimeGeneratorOptions)
   // Records what it was rendered from and what of it is managed, so `nx sync` can re-apply template changes.
   tree.write(
     joinPathFragments(r.directory, 'janus.json'),
-    formatRecord({ kind: 'runtime', template: TEMPLATE_SET, options, pluginVersion: PLUGIN_VERSION, managed: managedRecord(files) }),
+    formatRecord({ kind: 'runtime', template: TEMPLATE_SET, options, pluginVersion: PACKAGE_VERSION, managed: managedRecord(files) }),
   );
   for (const file of files) {
     const path = joinPathFragments(r.directory, file.path);

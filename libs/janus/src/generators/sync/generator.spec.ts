@@ -1,4 +1,4 @@
-import { logger, readNxJson, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, logger, readNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,8 +119,21 @@ describe('janus:sync', () => {
     tree.write('apps/agent-a/janus.json', read('apps/agent-a/janus.json').replace('"baseline"', '"nonesuch"'));
     tree.write('apps/agent-b/janus.json', read('apps/agent-b/janus.json').slice(0, 100));
     const { body } = await failure();
-    expect(body).toMatch(/agent-a: apps\/agent-a\/janus\.json is not a render record: 'template' = "nonesuch": must be one of "baseline"/);
+    expect(body).toMatch(
+      /agent-a: apps\/agent-a\/janus\.json is not valid: 'template' = "nonesuch": must be one of "baseline", "runtime", "node-service"; nothing in apps\/agent-a was synced$/m,
+    );
     expect(body).toMatch(/agent-b: apps\/agent-b\/janus\.json is not valid JSON/);
+  });
+
+  it('passes over a valid hand-written janus.json and fails the check on an invalid one, naming file, field, value and rule', async () => {
+    addProjectConfiguration(tree, 'base', { root: 'containers/base' });
+    tree.write('containers/base/Dockerfile', 'FROM scratch\n');
+    tree.write('containers/base/janus.json', JSON.stringify({ kind: 'base-image', inputs: ['rootfs.sh'] }));
+    expect(await sync()).toEqual({});
+    tree.write('containers/base/janus.json', JSON.stringify({ kind: 'base-image', inputs: ['/etc/rootfs.sh'] }));
+    expect((await failure()).body).toMatch(
+      /^base: containers\/base\/janus\.json is not valid: 'inputs\.0' = "\/etc\/rootfs\.sh": must be a glob inside the project, relative to it, such as "rootfs\.sh" or "patches\/\*\.diff"; nothing in containers\/base was synced$/m,
+    );
   });
 
   it('reports a second region for the same partial', async () => {
@@ -137,11 +150,13 @@ describe('janus:sync', () => {
     );
     const dockerfileA = read('apps/agent-a/Dockerfile');
     changeHealthcheck();
-    expect((await failure()).body).toMatch(/^agent-a: apps\/agent-a\/janus\.json is not a render record: .*options\.port.*"eighty"/m);
+    expect((await failure()).body).toMatch(
+      /^agent-a: apps\/agent-a\/janus\.json is not valid: 'options\.port' = "eighty": must be an integer from 1 to 65535; nothing in apps\/agent-a was synced$/m,
+    );
     await syncGenerator(tree, {});
     expect(read('apps/agent-a/Dockerfile')).toBe(dockerfileA);
     expect(read('apps/agent-b/Dockerfile')).toContain('--retries=5');
-    expect(errors.join('\n')).toMatch(/agent-a: apps\/agent-a\/janus\.json is not a render record/);
+    expect(errors.join('\n')).toMatch(/agent-a: apps\/agent-a\/janus\.json is not valid: 'options\.port' = "eighty"/);
     tree.delete('apps/agent-a/janus.json');
     expect((await failure()).body).toMatch(/agent-a: apps\/agent-a\/janus\.json is missing/);
   });

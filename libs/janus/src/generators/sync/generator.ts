@@ -1,6 +1,7 @@
 import { getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
-import { describeIssues, parseOptions } from '../../schema/parse-options';
-import { formatRecord, managedRecord, PLUGIN_VERSION, type RenderRecord, renderProject, renderRecordSchema } from '../../rendering/render-record';
+import { parseOptions } from '../../schema/parse-options';
+import { isRenderRecord, parseJanusJson, type RenderRecord } from '../../rendering/janus-json';
+import { formatRecord, managedRecord, PACKAGE_VERSION, renderProject } from '../../rendering/render-record';
 import { createTemplateRenderer, type TemplateOverrides, type TemplateRenderer } from '../../rendering/template-renderer';
 import { templateOverrides } from '../../rendering/template-overrides';
 import { cannotCheck } from './lib/cannot-check';
@@ -23,23 +24,15 @@ export interface ProjectSyncReport {
   notes: string[];
 }
 
-function readRecord(tree: Tree, path: string): { record?: RenderRecord; problem?: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(tree.read(path, 'utf8')!);
-  } catch (e) {
-    return { problem: `${path} is not valid JSON (${(e as Error).message})` };
-  }
-  const parsed = renderRecordSchema.safeParse(raw);
-  return parsed.success ? { record: parsed.data } : { problem: `${path} is not a render record: ${describeIssues(parsed.error, raw).join('; ')}` };
-}
-
 // Projects janus rendered, even when their janus.json is gone: the generator tags them, and markers say so.
 function looksRendered(tree: Tree, root: string, tags: string[] = []): boolean {
   return tags.includes('janus:baseline') || Boolean(tree.read(joinPathFragments(root, 'Dockerfile'), 'utf8')?.includes(' janus:begin '));
 }
 
-/** Syncs one project in the tree; writes nothing for it when its record cannot be read or rendered. */
+/**
+ * Syncs one project in the tree; writes nothing for it when its janus.json is invalid or cannot be rendered.
+ * Undefined for a hand-written janus.json (no template set, e.g. kind base-image): there is nothing to render again.
+ */
 export function syncProject(
   tree: Tree,
   project: string,
@@ -50,8 +43,10 @@ export function syncProject(
 ): ProjectSyncReport | undefined {
   const report: ProjectSyncReport = { project, root, changed: [], diffs: new Map(), kept: [], problems: [], notes: [] };
   const recordPath = joinPathFragments(root, 'janus.json');
-  const { record, problem } = readRecord(tree, recordPath);
-  if (!record) return { ...report, problems: [`${project}: ${problem}; nothing in ${root} was synced`] };
+  const { json, problem } = parseJanusJson(tree.read(recordPath, 'utf8') ?? '', recordPath);
+  if (!json) return { ...report, problems: [`${project}: ${problem}; nothing in ${root} was synced`] };
+  if (!isRenderRecord(json)) return undefined;
+  const record: RenderRecord = json;
   let files;
   try {
     files = renderProject(project, record, overrides, undefined, renderer);
@@ -87,22 +82,13 @@ export function syncProject(
   // Only what the project has: a file the templates added later is not managed here until the project has it.
   const managed = managedRecord(files.filter((f) => tree.exists(joinPathFragments(root, f.path))));
   for (const [path, whole] of keptWhole) managed[path] = { whole };
-  const next = formatRecord({ ...record, pluginVersion: PLUGIN_VERSION, managed });
+  const next = formatRecord({ ...record, pluginVersion: PACKAGE_VERSION, managed });
   // By value: a formatter may lay the record out differently (prettier folds short arrays) without changing it.
   if (!sameJson(next, tree.read(recordPath, 'utf8'))) {
     tree.write(recordPath, next);
     report.changed.push(`${recordPath}: render record (plugin version, managed regions and their sources)`);
   }
   return report;
-}
-
-function isJsonWithout(text: string, key: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !(key in value);
-  } catch {
-    return false;
-  }
 }
 
 function sameJson(a: string, b: string | null): boolean {
@@ -161,9 +147,8 @@ export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions) {
       }
       continue;
     }
-    // Hand-written images (a janus.json without a template, e.g. kind base-image) have nothing to re-render; one
-    // that is not JSON at all cannot say which it is, and is reported (by syncProject) rather than passed over.
-    if (isJsonWithout(tree.read(recordPath, 'utf8')!, 'template')) continue;
+    // Every janus.json is checked against its schema (an invalid one fails the check, naming it); hand-written
+    // ones (no template set, e.g. kind base-image) have nothing to render again and give no report.
     const report = syncProject(tree, name, project.root, overrides, options.force, renderer);
     if (report) reports.push(report);
   }

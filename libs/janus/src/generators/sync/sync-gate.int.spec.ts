@@ -56,7 +56,7 @@ describe('nx sync:check gates broken managed files', () => {
 
   it('fails on an unknown template in janus.json, naming janus.json', async () => {
     const check = await broken('apps/agent-a/janus.json', (t) => t.replace('"baseline"', '"nonesuch"'));
-    expect(check.output).toMatch(/apps\/agent-a\/janus\.json is not a render record: 'template' = "nonesuch"/);
+    expect(check.output).toMatch(/apps\/agent-a\/janus\.json is not valid: 'template' = "nonesuch"/);
     expect(check.code).not.toBe(0);
   });
 

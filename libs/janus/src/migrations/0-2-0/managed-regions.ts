@@ -1,6 +1,7 @@
 import { getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
 import { expand, parseRegions, type Region, regionPlaceholder, serialize } from '../../rendering/managed-regions';
-import { formatRecord, type ManagedFile, managedRecord, PLUGIN_VERSION, renderProject, renderRecordSchema } from '../../rendering/render-record';
+import { type ManagedFile, renderRecordSchema } from '../../rendering/janus-json';
+import { formatRecord, managedRecord, PACKAGE_VERSION, renderProject } from '../../rendering/render-record';
 import { createTemplateRenderer } from '../../rendering/template-renderer';
 import { templateOverrides } from '../../rendering/template-overrides';
 
@@ -86,7 +87,7 @@ export default async function addManagedRegions(tree: Tree) {
       }
       unmanaged.push(...missing.filter((p) => !placed.includes(p)).map((p) => `${file}: ${p}`));
     }
-    tree.write(recordPath, formatRecord({ ...parsed.data, pluginVersion: PLUGIN_VERSION, managed }));
+    tree.write(recordPath, formatRecord({ ...parsed.data, pluginVersion: PACKAGE_VERSION, managed }));
     if (unmanaged.length) {
       logger.warn(
         `janus migration: ${name}: these differ from what the templates render now, so they stay unmanaged (regenerate, or add the markers by hand): ${unmanaged.join(', ')}`,
