@@ -80,7 +80,7 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
       // CI looks base images up afresh, so a moved base tag is noticed; tags come from the CI facts it states. It keeps
       // its images in the registry by digest, so a cache hit on another machine can test and publish them, and its
       // layers are reproducible, so a fleet building one commit pushes (and caches) one set of layers.
-      configurations: { ci: { pull: true, stage: 'registry', reproducible: true } },
+      configurations: { ci: { pull: true, keepImagesIn: 'registry', reproducible: true } },
       metadata: { technologies, description: 'Build the image for every platform with BuildKit, tag it from git, record it in metadata.json.' },
     },
     'contract-test': {
@@ -147,7 +147,7 @@ export function splitBuildTargets(
     targets[`${buildName}-${suffix}`] = {
       ...build,
       outputs: ['{options.outputPath}'],
-      options: { ...build.options, platforms: platform, stage: 'registry', outputPath: outputDir(suffix) },
+      options: { ...build.options, platforms: platform, keepImagesIn: 'registry', outputPath: outputDir(suffix) },
       metadata: { technologies, description: `Build the image for ${platform} only and stage it in the registry by digest (one runner per platform).` },
     };
   }
