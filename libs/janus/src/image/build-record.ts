@@ -123,7 +123,7 @@ export class BuildRecordError extends UserError {
 }
 
 /**
- * Records written before janus 0.4 name `keepImagesIn` `residence`; the Nx cache can still restore them, so
+ * Records written before janus 0.3 name `keepImagesIn` `residence`; the Nx cache can still restore them, so
  * they read as the new name. Records are only ever written with the new one.
  */
 function withCurrentNames(json: unknown): unknown {

@@ -100,7 +100,7 @@ export const schema = z
         "Where the built platform images are kept. engine: only in the local engine. registry: pushed by digest under 'build-<image id>' tags as part of the build and recorded by digest, so contract-test and docker-push work on any machine (e.g. after a shared Nx cache hit). Default: registry with push, else engine; the ci configuration sets registry.",
     }),
     // The old name of keepImagesIn ("stage" now means only a Dockerfile stage). Nx prints its deprecation
-    // warning from schema.json whenever it is set; the 0.4.0 migration rewrites nx.json and project.json.
+    // warning from schema.json whenever it is set; the 0.3.0 migration (keep-images-in) rewrites nx.json and project.json.
     stage: z
       .enum(['engine', 'registry'])
       .optional()
