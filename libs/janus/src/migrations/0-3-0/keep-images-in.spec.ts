@@ -17,6 +17,11 @@ describe("migration 0.3.0: docker-build's 'stage' is 'keepImagesIn'", () => {
         'janus:docker-build': { options: { stage: 'engine' } },
         // Another tool's option of the same name is not ours to rename.
         'other-build': { executor: 'other:build', options: { stage: 'prod' } },
+        // Nx 23's filtered form: only the entry for janus's executor is ours.
+        image: [
+          { filter: { executor: 'janus:docker-build' }, options: { stage: 'registry' } },
+          { filter: { executor: 'other:image' }, options: { stage: 'x' } },
+        ],
       },
     });
     // An override of the inferred target (no executor) in a janus project, and a split build's per-platform target.
@@ -51,6 +56,10 @@ describe("migration 0.3.0: docker-build's 'stage' is 'keepImagesIn'", () => {
       'docker-build': { options: { keepImagesIn: 'registry', pull: true }, configurations: { local: { keepImagesIn: 'engine' } } },
       'janus:docker-build': { options: { keepImagesIn: 'engine' } },
       'other-build': { executor: 'other:build', options: { stage: 'prod' } },
+      image: [
+        { filter: { executor: 'janus:docker-build' }, options: { keepImagesIn: 'registry' } },
+        { filter: { executor: 'other:image' }, options: { stage: 'x' } },
+      ],
     });
     expect(readNxJson(tree)?.plugins).toEqual([{ plugin: 'janus/plugin', options: { registry: 'localhost:5000' } }]);
     expect(readProjectConfiguration(tree, 'agent').targets).toEqual({

@@ -27,9 +27,9 @@ function renamed(options: unknown): Record<string, unknown> | undefined {
 }
 
 /** The target with `stage` renamed in its options and every configuration; undefined when nothing changes. */
-function renamedTarget(target: TargetConfiguration): TargetConfiguration | undefined {
+function renamedTarget<T extends Partial<TargetConfiguration>>(target: T): T | undefined {
   let changed = false;
-  const next: TargetConfiguration = { ...target };
+  const next: T = { ...target };
   const options = renamed(target.options);
   if (options) {
     next.options = options;
@@ -62,13 +62,16 @@ export default async function renameStageToKeepImagesIn(tree: Tree) {
   const nxJson = readNxJson(tree);
   if (nxJson?.targetDefaults) {
     let any = false;
+    // A key's value is one target default, or (Nx 23) a list of entries each with its own filter.
+    const rename = <T extends Partial<TargetConfiguration> & { filter?: { executor?: string } }>(key: string, entry: T): T => {
+      const executor = entry.executor ?? entry.filter?.executor;
+      const isBuild = executor !== undefined ? EXECUTORS.has(executor) : EXECUTORS.has(key) || INFERRED_NAME.test(key);
+      const next = isBuild ? renamedTarget(entry) : undefined;
+      if (next) any = true;
+      return next ?? entry;
+    };
     const defaults = Object.fromEntries(
-      Object.entries(nxJson.targetDefaults).map(([key, target]) => {
-        const isBuild = EXECUTORS.has(key) || INFERRED_NAME.test(key) || (target.executor !== undefined && EXECUTORS.has(target.executor));
-        const next = isBuild ? renamedTarget(target) : undefined;
-        if (next) any = true;
-        return [key, next ?? target];
-      }),
+      Object.entries(nxJson.targetDefaults).map(([key, value]) => [key, Array.isArray(value) ? value.map((e) => rename(key, e)) : rename(key, value)]),
     );
     if (any) {
       updateNxJson(tree, { ...nxJson, targetDefaults: defaults });
