@@ -129,7 +129,7 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
 }
 
 /**
- * A split build (one runner per platform): a build target per platform, each staging its image in the registry by
+ * A split build (one runner per platform): a build target per platform, each pushing its image to the registry by
  * digest and writing its own record, and the build target itself merging those records into the one record
  * contract-test and docker-push read. Each target owns its outputs; a machine that restores the platform records
  * from the shared Nx cache merges and publishes without building.
@@ -148,7 +148,7 @@ export function splitBuildTargets(
       ...build,
       outputs: ['{options.outputPath}'],
       options: { ...build.options, platforms: platform, keepImagesIn: 'registry', outputPath: outputDir(suffix) },
-      metadata: { technologies, description: `Build the image for ${platform} only and stage it in the registry by digest (one runner per platform).` },
+      metadata: { technologies, description: `Build the image for ${platform} only and push it to the registry by digest (one runner per platform).` },
     };
   }
   targets[buildName] = {

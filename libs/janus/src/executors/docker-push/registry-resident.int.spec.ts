@@ -134,7 +134,7 @@ describe('registry-resident builds on the real engine and a registry of their ow
     const [p] = record().platforms;
     expect(p.digest).toBe(before.digest);
     expect(p.uploadedBytes).toBe(0);
-    expect(infos.join('\n')).toMatch(/staged as .*, 0 layer bytes uploaded/);
+    expect(infos.join('\n')).toMatch(/pushed by digest as .*, 0 layer bytes uploaded/);
   });
 
   it('docker-push refuses a digest the contract did not pass, and a report that names no digest', async () => {

@@ -208,7 +208,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     if (failed || overBudget.length) {
       if (stagedBy.size && !signal.aborted)
         logger.warn(
-          `${[...stagedBy].map(([p, s]) => `${p} (${s.digest.slice(0, 19)})`).join(', ')} stay staged in the registry under content-named tags for a retry; nothing was published`,
+          `${[...stagedBy].map(([p, s]) => `${p} (${s.digest.slice(0, 19)})`).join(', ')} stay in the registry by digest under content-named tags for a retry; nothing was published`,
         );
       throw failed ? failed.reason : new UserError(overBudget.join('\n'));
     }
