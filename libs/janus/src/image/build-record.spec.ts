@@ -31,7 +31,12 @@ describe('build record', () => {
 
   // What dependents and the contract hash: two machines building the same content write the same bytes.
   it('writes beside it a digests file with what was built and nothing that differs between machines', () => {
-    const staged = { ...record(), keepImagesIn: 'registry' as const, indexDigest: `sha256:${'c'.repeat(64)}`, baseImage: { ref: 'b', resolvedVia: 'build log' } };
+    const staged = {
+      ...record(),
+      keepImagesIn: 'registry' as const,
+      indexDigest: `sha256:${'c'.repeat(64)}`,
+      baseImage: { ref: 'b', resolvedVia: 'build log' },
+    };
     staged.platforms = [{ ...staged.platforms[0], digest: `sha256:${'b'.repeat(64)}`, uploadedBytes: 10 }];
     writeBuildRecord(dir, staged);
     const first = readFileSync(join(dir, 'image-digests.json'), 'utf8');

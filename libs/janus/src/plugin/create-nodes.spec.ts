@@ -79,7 +79,12 @@ describe('inferred targets on a temporary workspace', () => {
       const t = targets[`docker-build-${suffix}`];
       expect(t.executor).toBe('janus:docker-build');
       // Its own output, staged by digest so another machine can merge it; the same inputs as the whole build.
-      expect(t.options).toMatchObject({ platforms: platform, keepImagesIn: 'registry', outputPath: `dist/docker-platforms/agent/${suffix}`, registry: 'ghcr.io' });
+      expect(t.options).toMatchObject({
+        platforms: platform,
+        keepImagesIn: 'registry',
+        outputPath: `dist/docker-platforms/agent/${suffix}`,
+        registry: 'ghcr.io',
+      });
       expect(t.outputs).toEqual(['{options.outputPath}']);
       expect(t.inputs).toEqual(single['docker-build'].inputs);
       expect(t.configurations).toEqual(single['docker-build'].configurations);

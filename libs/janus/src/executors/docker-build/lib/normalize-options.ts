@@ -193,7 +193,9 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   // 'stage' is keepImagesIn's deprecated name (Nx warns of it); both set must agree.
   const keepImagesIn = o.keepImagesIn ?? o.stage;
   if (o.stage && o.keepImagesIn && o.stage !== o.keepImagesIn)
-    problems.push(`'stage' = ${JSON.stringify(o.stage)}: 'stage' is the old name of 'keepImagesIn', which says ${JSON.stringify(o.keepImagesIn)}; keep only 'keepImagesIn'`);
+    problems.push(
+      `'stage' = ${JSON.stringify(o.stage)}: 'stage' is the old name of 'keepImagesIn', which says ${JSON.stringify(o.keepImagesIn)}; keep only 'keepImagesIn'`,
+    );
   if (remote.length && keepImagesIn === 'engine')
     problems.push(
       `'keepImagesIn' = "engine" cannot be combined with builders on other engines (${remoteNames}): their images stay there; keep them in the registry`,
@@ -230,7 +232,8 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   const resolved = resolveSecrets(o.secrets, ws, 'secrets');
   problems.push(...resolved.problems);
   if (o.push && !registry) problems.push(noRegistryProblem(`'push' = true`, 'to push to', targetName));
-  if (o.push && keepImagesIn === 'engine') problems.push(`'keepImagesIn' = "engine" cannot be combined with 'push' = true: pushed images are kept in the registry`);
+  if (o.push && keepImagesIn === 'engine')
+    problems.push(`'keepImagesIn' = "engine" cannot be combined with 'push' = true: pushed images are kept in the registry`);
   if (keepImagesIn === 'registry' && !registry) problems.push(noRegistryProblem(`'keepImagesIn' = "registry"`, 'to keep the images in', targetName));
   if (o.cacheTo === 'registry' && !registry) problems.push(noRegistryProblem(`'cacheTo' = "registry"`, 'to keep the cache in', targetName));
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
