@@ -62,7 +62,7 @@ describe('two machines sharing one remote cache and one registry', () => {
     const first = await machine('machine-1');
     expect(await nx(first, ['run', 'agent:docker-push', '-c', 'ci'])).not.toMatch(/\[remote cache\]/);
     const built = record(first);
-    expect(built.residence).toBe('registry');
+    expect(built.keepImagesIn).toBe('registry');
     const [p] = built.platforms;
 
     // The second machine's engine has never seen the image.

@@ -30,6 +30,7 @@ interface JsonSchema {
   minLength?: number;
   $default?: { $source?: string; index?: number };
   'x-priority'?: string;
+  'x-deprecated'?: string | boolean;
   properties?: Record<string, JsonSchema>;
   required?: string[];
 }
@@ -102,6 +103,7 @@ function optionRows(json: JsonSchema): string[] {
       ...(required.has(name) ? ['required'] : []),
       ...(prop.$default?.$source === 'argv' ? [`positional argument ${(prop.$default.index ?? 0) + 1}`] : []),
       ...(prop['x-priority'] === 'internal' ? ['internal'] : []),
+      ...(prop['x-deprecated'] ? ['deprecated'] : []),
     ];
     const description = [prose(prop.description ?? ''), ...constraints(prop).map((c) => `(${c})`)].filter(Boolean).join(' ');
     rows.push(

@@ -33,7 +33,7 @@ interface BuildRecord {
   image: string;
   tags: string[];
   pushed: boolean;
-  residence: string;
+  keepImagesIn: string;
   indexDigest?: string;
   platforms: Array<{ platform: string; imageId: string; digest?: string }>;
 }
@@ -215,7 +215,7 @@ describe(`the published janus plugin, the whole path on Nx ${NEWEST_NX.nx}, Node
     const published = json<PublishRecord>('dist/docker-push/my-agent/publish.json');
     record = { ...json<BuildRecord>('dist/docker/my-agent/metadata.json'), indexDigest: published.indexDigest };
     const sha = (await git(['rev-parse', '--short=7', 'HEAD'])).stdout.trim();
-    expect(record).toMatchObject({ image: `${imageRegistry.host}/my-agent`, residence: 'registry', pushed: false, tags: ['main', 'latest', `sha-${sha}`] });
+    expect(record).toMatchObject({ image: `${imageRegistry.host}/my-agent`, keepImagesIn: 'registry', pushed: false, tags: ['main', 'latest', `sha-${sha}`] });
     expect(published).toMatchObject({ image: record.image, tags: record.tags });
     expect(record.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
     expect(record.indexDigest).toMatch(/^sha256:[a-f0-9]{64}$/);

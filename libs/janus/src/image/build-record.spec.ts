@@ -9,7 +9,7 @@ const record = (): BuildRecord => ({
   image: 'localhost:5000/app',
   tags: ['sha-abc1234'],
   pushed: false,
-  residence: 'engine',
+  keepImagesIn: 'engine',
   platforms: [{ platform: 'linux/amd64', ref: 'localhost:5000/app:sha-abc1234-amd64', imageId: `sha256:${'a'.repeat(64)}`, size: 1, buildSeconds: 1 }],
   buildArgs: {},
   labels: {},
@@ -31,7 +31,12 @@ describe('build record', () => {
 
   // What dependents and the contract hash: two machines building the same content write the same bytes.
   it('writes beside it a digests file with what was built and nothing that differs between machines', () => {
-    const staged = { ...record(), residence: 'registry' as const, indexDigest: `sha256:${'c'.repeat(64)}`, baseImage: { ref: 'b', resolvedVia: 'build log' } };
+    const staged = {
+      ...record(),
+      keepImagesIn: 'registry' as const,
+      indexDigest: `sha256:${'c'.repeat(64)}`,
+      baseImage: { ref: 'b', resolvedVia: 'build log' },
+    };
     staged.platforms = [{ ...staged.platforms[0], digest: `sha256:${'b'.repeat(64)}`, uploadedBytes: 10 }];
     writeBuildRecord(dir, staged);
     const first = readFileSync(join(dir, 'image-digests.json'), 'utf8');
@@ -41,7 +46,7 @@ describe('build record', () => {
     expect(readFileSync(join(dir, 'image-digests.json'), 'utf8')).toBe(first);
     expect(JSON.parse(first)).toEqual({
       image: 'localhost:5000/app',
-      residence: 'registry',
+      keepImagesIn: 'registry',
       indexDigest: staged.indexDigest,
       platforms: [{ platform: 'linux/amd64', imageId: staged.platforms[0].imageId, digest: staged.platforms[0].digest }],
       secrets: [],
@@ -49,6 +54,19 @@ describe('build record', () => {
     // Other content is another file.
     writeBuildRecord(dir, { ...staged, platforms: [{ ...staged.platforms[0], imageId: `sha256:${'d'.repeat(64)}` }] });
     expect(readFileSync(join(dir, 'image-digests.json'), 'utf8')).not.toBe(first);
+  });
+
+  // The Nx cache can restore a record written before the rename; it reads the same, and is written anew without the old name.
+  it("reads an older record's 'residence' as keepImagesIn and writes only the new name", () => {
+    const { keepImagesIn: _kept, ...rest } = { ...record(), keepImagesIn: 'registry' as const };
+    const file = join(dir, 'metadata.json');
+    writeFileSync(file, JSON.stringify({ ...rest, residence: 'registry' }));
+    const read = readBuildRecord(file);
+    expect(read.keepImagesIn).toBe('registry');
+    writeBuildRecord(dir, read);
+    const written = readFileSync(file, 'utf8');
+    expect(written).not.toContain('residence');
+    expect(JSON.parse(written).keepImagesIn).toBe('registry');
   });
 
   it.each([

@@ -21,11 +21,11 @@ export const buildRecordSchema = z.object({
   tags: z.array(z.string().min(1)).min(1, { error: 'must list at least one tag' }),
   pushed: z.boolean(),
   /**
-   * Where the platform images live. `engine`: only in the engine that built them (a cache hit elsewhere
-   * restores a record of images that machine lacks). `registry`: staged in `registry`/`repository` by digest
-   * under content-named tags, so any machine can test and publish them.
+   * Where the platform images are kept (docker-build's option of the same name). `engine`: only in the engine
+   * that built them (a cache hit elsewhere restores a record of images that machine lacks). `registry`: pushed
+   * to `registry`/`repository` by digest under content-named tags, so any machine can test and publish them.
    */
-  residence: z.enum(['engine', 'registry']).default('engine'),
+  keepImagesIn: z.enum(['engine', 'registry']).default('engine'),
   registry: z.string().optional(),
   repository: z.string().optional(),
   indexDigest: z.string().optional(),
@@ -97,7 +97,7 @@ export type PlatformResult = BuildRecord['platforms'][number];
 export function imageDigests(record: BuildRecord) {
   return {
     image: record.image,
-    residence: record.residence,
+    keepImagesIn: record.keepImagesIn,
     ...(record.indexDigest ? { indexDigest: record.indexDigest } : {}),
     platforms: record.platforms.map((p) => ({ platform: p.platform, imageId: p.imageId, ...(p.digest ? { digest: p.digest } : {}) })),
     secrets: record.secrets,
@@ -122,6 +122,16 @@ export class BuildRecordError extends UserError {
   }
 }
 
+/**
+ * Records written before janus 0.3 name `keepImagesIn` `residence`; the Nx cache can still restore them, so
+ * they read as the new name. Records are only ever written with the new one.
+ */
+function withCurrentNames(json: unknown): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !('residence' in json)) return json;
+  const { residence, ...rest } = json as Record<string, unknown>;
+  return 'keepImagesIn' in rest ? rest : { ...rest, keepImagesIn: residence };
+}
+
 /** Reads and validates a record; every failure names the file and says what to do. */
 export function readBuildRecord(file: string, rebuildHint = "run the project's docker-build target first"): BuildRecord {
   if (!existsSync(file)) throw new BuildRecordError(file, 'not found', rebuildHint);
@@ -132,7 +142,7 @@ export function readBuildRecord(file: string, rebuildHint = "run the project's d
   } catch (e) {
     throw new BuildRecordError(file, `is not valid JSON (${(e as Error).message})`, rebuildHint);
   }
-  const parsed = buildRecordSchema.safeParse(json);
+  const parsed = buildRecordSchema.safeParse(withCurrentNames(json));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
     throw new BuildRecordError(file, `is not a docker-build record (${problems})`, rebuildHint);

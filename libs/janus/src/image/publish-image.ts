@@ -103,7 +103,7 @@ export async function stagePlatforms(
       throw new UserError(`${localRef} was built for ${platform} but the registry records ${entry.platform.os}/${entry.platform.architecture}`);
     }
     const bytes = uploadedBytes(manifest.json, diffIds, pushed.uploadedDiffIds);
-    onLine(`[${platform}] staged as ${target.registry}/${target.repository}@${entry.digest} (${tag}), ${bytes} layer bytes uploaded`);
+    onLine(`[${platform}] pushed by digest as ${target.registry}/${target.repository}@${entry.digest} (${tag}), ${bytes} layer bytes uploaded`);
     staged.push({
       ...entry,
       platform: wanted.variant ? { ...entry.platform, variant: wanted.variant } : entry.platform,

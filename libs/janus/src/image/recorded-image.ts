@@ -13,7 +13,7 @@ export async function engineImageOf(consumer: string, platform: PlatformResult, 
   if ((await inspectImage(platform.imageId))?.Id === platform.imageId) return platform.imageId;
   throw new UserError(
     `janus:${consumer}: the build record names image ${platform.imageId.slice(0, 19)} (${platform.platform}), which is not in this engine: ` +
-      `it was built in another engine (a record restored from the Nx cache of another machine or clone, stage: engine) or removed since (docker-clean, docker image prune); ` +
-      `rebuild it with 'nx run ${project}:${buildTarget} --skip-nx-cache', or build with --stage=registry (the ci configuration) so any machine can use it`,
+      `it was built in another engine (a record restored from the Nx cache of another machine or clone, keepImagesIn: engine) or removed since (docker-clean, docker image prune); ` +
+      `rebuild it with 'nx run ${project}:${buildTarget} --skip-nx-cache', or build with --keepImagesIn=registry (the ci configuration) so any machine can use it`,
   );
 }

@@ -49,7 +49,7 @@ describe('inferred targets on a temporary workspace', () => {
       expect.arrayContaining(['{workspaceRoot}/apps/agent/app/main.py', '{workspaceRoot}/apps/agent/pyproject.toml', '{workspaceRoot}/apps/agent/Dockerfile']),
     );
     expect(inputs).not.toContain('{workspaceRoot}/apps/agent/README.md');
-    expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true, stage: 'registry', reproducible: true } });
+    expect(project.targets!['docker-build'].configurations).toEqual({ ci: { pull: true, keepImagesIn: 'registry', reproducible: true } });
     // Cached on the build record it tests.
     expect(project.targets!['contract-test'].cache).toBe(true);
     expect(project.targets!['contract-test'].inputs).toContainEqual({ dependentTasksOutputFiles: '**/image-digests.json' });
@@ -83,7 +83,12 @@ describe('inferred targets on a temporary workspace', () => {
       const t = targets[`docker-build-${suffix}`];
       expect(t.executor).toBe('janus:docker-build');
       // Its own output, staged by digest so another machine can merge it; the same inputs as the whole build.
-      expect(t.options).toMatchObject({ platforms: platform, stage: 'registry', outputPath: `dist/docker-platforms/agent/${suffix}`, registry: 'ghcr.io' });
+      expect(t.options).toMatchObject({
+        platforms: platform,
+        keepImagesIn: 'registry',
+        outputPath: `dist/docker-platforms/agent/${suffix}`,
+        registry: 'ghcr.io',
+      });
       expect(t.outputs).toEqual(['{options.outputPath}']);
       expect(t.inputs).toEqual(single['docker-build'].inputs);
       expect(t.configurations).toEqual(single['docker-build'].configurations);

@@ -80,7 +80,7 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
       // CI looks base images up afresh, so a moved base tag is noticed; tags come from the CI facts it states. It keeps
       // its images in the registry by digest, so a cache hit on another machine can test and publish them, and its
       // layers are reproducible, so a fleet building one commit pushes (and caches) one set of layers.
-      configurations: { ci: { pull: true, stage: 'registry', reproducible: true } },
+      configurations: { ci: { pull: true, keepImagesIn: 'registry', reproducible: true } },
       metadata: { technologies, description: 'Build the image for every platform with BuildKit, tag it from git, record it in metadata.json.' },
     },
     'contract-test': {
@@ -129,7 +129,7 @@ export function janusTargets(options: { port: number; continuousRun?: boolean })
 }
 
 /**
- * A split build (one runner per platform): a build target per platform, each staging its image in the registry by
+ * A split build (one runner per platform): a build target per platform, each pushing its image to the registry by
  * digest and writing its own record, and the build target itself merging those records into the one record
  * contract-test and docker-push read. Each target owns its outputs; a machine that restores the platform records
  * from the shared Nx cache merges and publishes without building.
@@ -147,8 +147,8 @@ export function splitBuildTargets(
     targets[`${buildName}-${suffix}`] = {
       ...build,
       outputs: ['{options.outputPath}'],
-      options: { ...build.options, platforms: platform, stage: 'registry', outputPath: outputDir(suffix) },
-      metadata: { technologies, description: `Build the image for ${platform} only and stage it in the registry by digest (one runner per platform).` },
+      options: { ...build.options, platforms: platform, keepImagesIn: 'registry', outputPath: outputDir(suffix) },
+      metadata: { technologies, description: `Build the image for ${platform} only and push it to the registry by digest (one runner per platform).` },
     };
   }
   targets[buildName] = {

@@ -57,7 +57,7 @@ export const pluginOptionsSchema = z
       }),
     splitPlatforms: z.boolean().default(false).meta({
       description:
-        'Build each platform in its own target (docker-build-amd64, docker-build-arm64: one CI runner per platform, each staging its image in the registry by digest); docker-build then merges their records into one, rebuilding nothing.',
+        'Build each platform in its own target (docker-build-amd64, docker-build-arm64: one CI runner per platform, each pushing its image to the registry by digest); docker-build then merges their records into one, rebuilding nothing.',
     }),
     engine: z.enum(ENGINE_CHOICES).optional().meta({
       description:

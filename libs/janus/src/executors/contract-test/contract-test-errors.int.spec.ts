@@ -53,7 +53,7 @@ describe('janus:contract-test when the image cannot be had', () => {
       image: 'localhost:5000/agent',
       tags: ['v1'],
       pushed: false,
-      residence: 'engine',
+      keepImagesIn: 'engine',
       platforms: [{ platform: nativePlatform(), ref: 'localhost:5000/agent:v1-x', imageId: `sha256:${'f'.repeat(64)}`, size: 1, buildSeconds: 1 }],
       buildArgs: {},
       labels: {},
@@ -63,6 +63,6 @@ describe('janus:contract-test when the image cannot be had', () => {
     };
     writeBuildRecord(join(ws, 'dist/docker/agent'), record);
     expect((await contractTestExecutor({}, ctx)).success).toBe(false);
-    expect(errors.join('\n')).toMatch(/sha256:ffffffffffff \(linux\/amd64\), which is not in this engine: .*--skip-nx-cache.*--stage=registry/);
+    expect(errors.join('\n')).toMatch(/sha256:ffffffffffff \(linux\/amd64\), which is not in this engine: .*--skip-nx-cache.*--keepImagesIn=registry/);
   });
 });

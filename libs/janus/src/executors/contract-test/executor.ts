@@ -57,7 +57,7 @@ async function ensureImageUnderTest(image: ImageUnderTest, fromOption: boolean):
       `janus:contract-test: ${what}: not in the local engine, and pulling it from ${registry} failed (${why.trim()}); ` +
         (fromOption
           ? 'build it first, or give a reference the engine can pull, e.g. localhost:5000/my-agent:sha-abc1234'
-          : 'is the registry the build staged it in reachable?'),
+          : 'is the registry the build pushed it to reachable?'),
     );
   }
 }

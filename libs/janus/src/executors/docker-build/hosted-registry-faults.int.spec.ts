@@ -32,7 +32,7 @@ describe('janus:docker-build against a hosted-style registry that refuses it', (
         image,
         registry: hosted.host,
         platforms: 'linux/amd64',
-        stage: 'registry',
+        keepImagesIn: 'registry',
         deriveTags: false,
         tags: ['v1'],
         secrets: ['id=probe-secret,env=HOME'],

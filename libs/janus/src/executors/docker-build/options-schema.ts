@@ -95,10 +95,16 @@ export const schema = z
       description:
         "Push even when tracked files differ from HEAD. A dirty tree's build is only ever tagged sha-<7>-dirty (never sha-<7>, a branch, latest or a release), with or without this.",
     }),
-    stage: z.enum(['engine', 'registry']).optional().meta({
+    keepImagesIn: z.enum(['engine', 'registry']).optional().meta({
       description:
         "Where the built platform images are kept. engine: only in the local engine. registry: pushed by digest under 'build-<image id>' tags as part of the build and recorded by digest, so contract-test and docker-push work on any machine (e.g. after a shared Nx cache hit). Default: registry with push, else engine; the ci configuration sets registry.",
     }),
+    // The old name of keepImagesIn ("stage" now means only a Dockerfile stage). Nx prints its deprecation
+    // warning from schema.json whenever it is set; the 0.3.0 migration (keep-images-in) rewrites nx.json and project.json.
+    stage: z
+      .enum(['engine', 'registry'])
+      .optional()
+      .meta({ description: "Renamed 'keepImagesIn'.", 'x-deprecated': "Renamed 'keepImagesIn' (run 'nx migrate' to rewrite it); removed in janus 1.0." }),
     load: z
       .boolean()
       .default(true)

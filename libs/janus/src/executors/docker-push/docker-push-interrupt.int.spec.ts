@@ -36,7 +36,7 @@ describe('docker-push interrupted', () => {
     );
     jest.restoreAllMocks();
     expect(built.success).toBe(true);
-    expect(record().residence).toBe('engine');
+    expect(record().keepImagesIn).toBe('engine');
   });
   afterAll(async () => {
     await removeImages(`${REGISTRY}/${image}`);

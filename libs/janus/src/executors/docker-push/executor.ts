@@ -26,7 +26,7 @@ function assertContractPassed(record: BuildRecord, context: ExecutorContext, con
   const report = readContractReport(dir);
   const run = `run 'nx run ${context.projectName}:${contractTarget}' first`;
   if (!report) throw new UserError(`janus:docker-push: no contract report in ${dir}; ${run}`);
-  const byDigest = record.residence === 'registry';
+  const byDigest = record.keepImagesIn === 'registry';
   const built = byDigest ? record.platforms.map((p) => p.digest ?? '') : record.platforms.map((p) => p.imageId);
   const tested = byDigest ? report.digest : report.imageId;
   if (!tested || !built.includes(tested)) {
@@ -89,7 +89,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     const target = await registryFor(record.image);
     let platforms: BuildRecord['platforms'];
     let listed;
-    if (record.residence === 'registry') {
+    if (record.keepImagesIn === 'registry') {
       const missing = record.platforms.filter((p) => !p.digest).map((p) => p.platform);
       if (missing.length)
         throw new BuildRecordError(
@@ -121,7 +121,7 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
         uploadedBytes: staged[i].uploadedBytes,
       }));
     }
-    const uploaded = record.residence === 'registry' ? 0 : platforms.reduce((sum, p) => sum + (p.uploadedBytes ?? 0), 0);
+    const uploaded = record.keepImagesIn === 'registry' ? 0 : platforms.reduce((sum, p) => sum + (p.uploadedBytes ?? 0), 0);
     // The same SBOM and provenance docker-build made (or would have): read from the images' layers in the registry
     // and the record, uploaded by digest before the index that names them.
     guard.doing(`attaching the SBOM and provenance of ${record.image}; no release tag had moved`);
@@ -159,11 +159,11 @@ export default async function dockerPushExecutor(raw: DockerPushOptions, context
     }
     // The table's "uploaded" column says what this push uploaded, as the line under it does: a registry-resident
     // build's images went up with the build (its record keeps that figure), and nothing of them goes up now.
-    const pushedNow = record.residence === 'registry' ? { ...updated, platforms: platforms.map((p) => ({ ...p, uploadedBytes: 0 })) } : updated;
+    const pushedNow = record.keepImagesIn === 'registry' ? { ...updated, platforms: platforms.map((p) => ({ ...p, uploadedBytes: 0 })) } : updated;
     logger.info('\n' + buildSummary(pushedNow, (Date.now() - t0) / 1000));
     logger.info(
       `janus:docker-push: ${uploaded} layer bytes uploaded` +
-        (record.residence === 'registry' ? ' (the platform images were already in the registry by digest; only the manifest list went up)' : ''),
+        (record.keepImagesIn === 'registry' ? ' (the platform images were already in the registry by digest; only the manifest list went up)' : ''),
     );
     return { success: true };
   } catch (e) {

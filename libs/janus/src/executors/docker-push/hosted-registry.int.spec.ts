@@ -85,13 +85,13 @@ describe.each<Kind>([
 
   it('docker-build stages the platform image by digest on the nested path', async () => {
     const result = await dockerBuildExecutor(
-      { image, registry: hosted.host, platforms: 'linux/amd64', stage: 'registry', deriveTags: false, tags: ['v1'], lint: false },
+      { image, registry: hosted.host, platforms: 'linux/amd64', keepImagesIn: 'registry', deriveTags: false, tags: ['v1'], lint: false },
       ctx,
     );
     expect(errors).toEqual([]);
     expect(result.success).toBe(true);
     const r = record();
-    expect(r).toMatchObject({ residence: 'registry', registry: hosted.host, repository: image });
+    expect(r).toMatchObject({ keepImagesIn: 'registry', registry: hosted.host, repository: image });
     for (const p of r.platforms) expect((await client().headManifest(image, p.stagingTag!))?.digest).toBe(p.digest);
     expect(await client().headManifest(image, 'v1')).toBeNull();
   });

@@ -21,7 +21,7 @@ describe('docker-push of an image built without a registry', () => {
       image: 'app',
       tags: ['sha-abc1234'],
       pushed: false,
-      residence: 'engine',
+      keepImagesIn: 'engine',
       platforms: [{ platform: 'linux/amd64', ref: 'app:sha-abc1234-amd64', imageId: `sha256:${'a'.repeat(64)}`, size: 1, buildSeconds: 1 }],
       buildArgs: {},
       labels: {},

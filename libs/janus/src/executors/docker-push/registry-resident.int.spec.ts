@@ -46,7 +46,7 @@ describe('registry-resident builds on the real engine and a registry of their ow
         image,
         registry: registry.host,
         platforms: 'linux/amd64',
-        stage: 'registry',
+        keepImagesIn: 'registry',
         deriveTags: false,
         tags: ['v1'],
         lint: false,
@@ -102,7 +102,7 @@ describe('registry-resident builds on the real engine and a registry of their ow
     expect(infos.join('\n')).toContain(`layer cache: ${registry.host}/${image}:latest not in the registry yet; building without it`);
     const r = record();
     const [p] = r.platforms;
-    expect(r).toMatchObject({ residence: 'registry', registry: registry.host, repository: image, pushed: false });
+    expect(r).toMatchObject({ keepImagesIn: 'registry', registry: registry.host, repository: image, pushed: false });
     expect(p.stagingTag).toBe(`build-${p.imageId.slice(7, 23)}`);
     expect((await client().headManifest(image, p.stagingTag!))?.digest).toBe(p.digest);
     expect(p.uploadedBytes).toBeGreaterThan(0);
@@ -135,7 +135,7 @@ describe('registry-resident builds on the real engine and a registry of their ow
     const [p] = record().platforms;
     expect(p.digest).toBe(before.digest);
     expect(p.uploadedBytes).toBe(0);
-    expect(infos.join('\n')).toMatch(/staged as .*, 0 layer bytes uploaded/);
+    expect(infos.join('\n')).toMatch(/pushed by digest as .*, 0 layer bytes uploaded/);
   });
 
   it('docker-push refuses a digest the contract did not pass, and a report that names no digest', async () => {

@@ -53,7 +53,7 @@ describe('a shared-cache hit on an engine without the images', () => {
     const first = await nx(['run', 'agent:docker-push', '-c', 'ci']);
     expect(first).not.toMatch(/local cache|existing outputs match the cache/);
     const built = record();
-    expect(built.residence).toBe('registry');
+    expect(built.keepImagesIn).toBe('registry');
     const [p] = built.platforms;
 
     // Another machine: same cache, an engine that never had the image, no dist/.

@@ -38,7 +38,7 @@ export default async function dockerRunExecutor(raw: DockerRunOptions, context: 
       // A registry-resident build is run by digest, pulled if this engine never had it (a shared cache hit); an
       // engine-only one by id, which only an engine that built and kept it has (never pulled from Docker Hub).
       image =
-        record.residence === 'registry' && local.digest
+        record.keepImagesIn === 'registry' && local.digest
           ? `${record.image}@${local.digest}`
           : await engineImageOf('docker-run', local, context.projectName!, o.buildTarget);
     }

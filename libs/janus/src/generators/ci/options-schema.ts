@@ -48,7 +48,7 @@ export const schema = z
       }),
     splitPlatforms: z.boolean().default(false).meta({
       description:
-        "One job per platform on a native runner (docker-build-<arch>, staging by digest), then the contract-test and push job, which restores their records from the remote cache and publishes one manifest list without rebuilding. Turns on the plugin's 'splitPlatforms' option in nx.json.",
+        "One job per platform on a native runner (docker-build-<arch>, each pushing its image to the registry by digest), then the contract-test and push job, which restores their records from the remote cache and publishes one manifest list without rebuilding. Turns on the plugin's 'splitPlatforms' option in nx.json.",
     }),
     runners: z
       .record(z.string(), oneLine('a runner label').pipe(z.string().min(1, { error: 'must not be empty' })))

@@ -68,7 +68,7 @@ export async function ensureServiceImages(services: ComposeService[], images: Se
     if (await inspectImage(ref)) continue;
     const built = images.find((i) => i.service === s.name);
     const local = built && (built.record.platforms.find((p) => p.platform === nativePlatform()) ?? built.record.platforms[0]);
-    if (built && local?.digest && built.record.residence === 'registry') {
+    if (built && local?.digest && built.record.keepImagesIn === 'registry') {
       const pulled = await ensureImage(`${built.record.image}@${local.digest}`);
       await tagImage(pulled.Id, ref);
       continue;

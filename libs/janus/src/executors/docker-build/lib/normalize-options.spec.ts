@@ -35,7 +35,7 @@ describe('docker-build options', () => {
     expect(o.platforms).toEqual(['linux/amd64', 'linux/arm64']);
     expect(o.registry).toBe('');
     expect(o.repository).toBe('app');
-    expect(o.stage).toBe('engine');
+    expect(o.keepImagesIn).toBe('engine');
     expect(o.network).toBeUndefined();
     expect(o.secrets).toEqual([]);
     expect(o.context).toBe(join(ws, 'apps/app'));
@@ -56,10 +56,20 @@ describe('docker-build options', () => {
       { push: true },
       /'push' = true needs a registry to push to, and none is set for app:docker-build: set "registry" in the janus plugin options in nx\.json \(nx g janus:init --registry=<host\[:port\]>/,
     ],
-    [{ stage: 'registry' }, /'stage' = "registry" needs a registry to stage the images in, and none is set for app:docker-build/],
+    [{ keepImagesIn: 'registry' }, /'keepImagesIn' = "registry" needs a registry to keep the images in, and none is set for app:docker-build/],
     [{ cacheTo: 'registry' }, /'cacheTo' = "registry" needs a registry to keep the cache in, and none is set/],
   ])('names the target, the option and how to set a registry when %j needs one and none is set', async (options, message) => {
     await expect(normalizeOptions(options as never, { ...ctx(), targetName: 'docker-build' })).rejects.toThrow(message);
+  });
+
+  // 'stage' is keepImagesIn's old name: still honoured (Nx prints its deprecation from schema.json), never in conflict.
+  it("takes the deprecated 'stage' as keepImagesIn, and refuses it when keepImagesIn says otherwise", async () => {
+    const registry = { registry: 'localhost:5000' };
+    expect((await normalizeOptions({ ...registry, stage: 'registry' }, ctx())).keepImagesIn).toBe('registry');
+    expect((await normalizeOptions({ ...registry, stage: 'registry', keepImagesIn: 'registry' }, ctx())).keepImagesIn).toBe('registry');
+    await expect(normalizeOptions({ ...registry, stage: 'engine', keepImagesIn: 'registry' }, ctx())).rejects.toThrow(
+      /'stage' = "engine": 'stage' is the old name of 'keepImagesIn', which says "registry"; keep only 'keepImagesIn'/,
+    );
   });
 
   describe("the machine's build settings", () => {

@@ -32,12 +32,12 @@ export const LINT_TARGET = 'dockerfile-lint';
 
 export interface NormalizedDockerBuild extends Omit<
   ParsedDockerBuildOptions,
-  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint' | 'stage' | 'registry'
+  'secrets' | 'tags' | 'labels' | 'context' | 'file' | 'image' | 'outputPath' | 'lint' | 'stage' | 'keepImagesIn' | 'registry'
 > {
   /** The registry host[:port] images are tagged for: the target's, else the workspace's; '' for none. */
   registry: string;
   /** Where the platform images are kept once built: `registry` pushes them by digest as part of the build. */
-  stage: 'engine' | 'registry';
+  keepImagesIn: 'engine' | 'registry';
   projectName: string;
   projectRoot: string;
   workspaceRoot: string;
@@ -190,9 +190,17 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   // An image built on another engine is in that engine only: the registry is where this machine can test and publish it.
   const remote = o.platforms.filter((p) => builders.builders.has(p) && !isLocalEndpoint(builders.builders.get(p)!));
   const remoteNames = remote.map((p) => `${p} on ${builders.builders.get(p)!.endpoint}`).join(', ');
-  if (remote.length && o.stage === 'engine')
-    problems.push(`'stage' = "engine" cannot be combined with builders on other engines (${remoteNames}): their images stay there; stage them in the registry`);
-  else if (remote.length && !registry) problems.push(noRegistryProblem(`builders on other engines (${remoteNames})`, 'to stage their images in', targetName));
+  // 'stage' is keepImagesIn's deprecated name (Nx warns of it); both set must agree.
+  const keepImagesIn = o.keepImagesIn ?? o.stage;
+  if (o.stage && o.keepImagesIn && o.stage !== o.keepImagesIn)
+    problems.push(
+      `'stage' = ${JSON.stringify(o.stage)}: 'stage' is the old name of 'keepImagesIn', which says ${JSON.stringify(o.keepImagesIn)}; keep only 'keepImagesIn'`,
+    );
+  if (remote.length && keepImagesIn === 'engine')
+    problems.push(
+      `'keepImagesIn' = "engine" cannot be combined with builders on other engines (${remoteNames}): their images stay there; keep them in the registry`,
+    );
+  else if (remote.length && !registry) problems.push(noRegistryProblem(`builders on other engines (${remoteNames})`, 'to keep their images in', targetName));
   const buildContext = o.context ? workspacePath(ws, o.context) : join(ws, projectRoot);
   const file = o.file ? workspacePath(ws, o.file) : join(ws, projectRoot, 'Dockerfile');
   if (!existsSync(buildContext) || !statSync(buildContext).isDirectory()) {
@@ -224,8 +232,9 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
   const resolved = resolveSecrets(o.secrets, ws, 'secrets');
   problems.push(...resolved.problems);
   if (o.push && !registry) problems.push(noRegistryProblem(`'push' = true`, 'to push to', targetName));
-  if (o.push && o.stage === 'engine') problems.push(`'stage' = "engine" cannot be combined with 'push' = true: pushed images are staged in the registry`);
-  if (o.stage === 'registry' && !registry) problems.push(noRegistryProblem(`'stage' = "registry"`, 'to stage the images in', targetName));
+  if (o.push && keepImagesIn === 'engine')
+    problems.push(`'keepImagesIn' = "engine" cannot be combined with 'push' = true: pushed images are kept in the registry`);
+  if (keepImagesIn === 'registry' && !registry) problems.push(noRegistryProblem(`'keepImagesIn' = "registry"`, 'to keep the images in', targetName));
   if (o.cacheTo === 'registry' && !registry) problems.push(noRegistryProblem(`'cacheTo' = "registry"`, 'to keep the cache in', targetName));
   if (problems.length) throw new OptionsError('janus:docker-build', problems);
 
@@ -278,7 +287,7 @@ export async function normalizeOptions(raw: DockerBuildOptions, context: Executo
     git,
     engineTarget: engineTarget!,
     lint: o.lint && lintSettings(context),
-    stage: o.stage ?? (o.push || remote.length ? 'registry' : 'engine'),
+    keepImagesIn: keepImagesIn ?? (o.push || remote.length ? 'registry' : 'engine'),
     builders: builders.builders,
   };
 }

@@ -108,7 +108,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
   // (each keeps its own client: a client's auth handshake is not made for concurrent first requests).
   const asked = new Map<string, Promise<FoundCredentials | undefined>>();
   const targetFor = (image: string) => registryFor(image, asked);
-  const registry = o.stage === 'registry' ? targetFor(o.repository) : undefined;
+  const registry = o.keepImagesIn === 'registry' ? targetFor(o.repository) : undefined;
   const ready = await Promise.allSettled([
     assertEngineRunning(),
     registry?.then(checkPushTarget),
@@ -208,7 +208,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
     if (failed || overBudget.length) {
       if (stagedBy.size && !signal.aborted)
         logger.warn(
-          `${[...stagedBy].map(([p, s]) => `${p} (${s.digest.slice(0, 19)})`).join(', ')} stay staged in the registry under content-named tags for a retry; nothing was published`,
+          `${[...stagedBy].map(([p, s]) => `${p} (${s.digest.slice(0, 19)})`).join(', ')} stay in the registry by digest under content-named tags for a retry; nothing was published`,
         );
       throw failed ? failed.reason : new UserError(overBudget.join('\n'));
     }
@@ -244,7 +244,7 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
       image: o.repository,
       tags: o.tags.map((t) => t.tag),
       pushed: o.push,
-      residence: o.stage,
+      keepImagesIn: o.keepImagesIn,
       registry: target?.registry,
       repository: target?.repository,
       indexDigest: publication?.indexDigest,

@@ -6,7 +6,7 @@ const record = (platform: string, over: Partial<BuildRecord> = {}): BuildRecord 
   image: 'localhost:5000/agent',
   tags: ['main', 'sha-0123456'],
   pushed: false,
-  residence: 'registry',
+  keepImagesIn: 'registry',
   registry: 'localhost:5000',
   repository: 'agent',
   platforms: [{ platform, ref: `r:${platform}`, imageId: `sha256:${platform.length}`, size: 1, digest: `sha256:d-${platform}`, buildSeconds: 1 }],
@@ -29,7 +29,7 @@ describe('merging split platform builds', () => {
       ['linux/amd64', 'sha256:d-linux/amd64'],
       ['linux/arm64', 'sha256:d-linux/arm64'],
     ]);
-    expect(merged).toMatchObject({ pushed: false, residence: 'registry', engine: 'docker, buildx', tags: ['main', 'sha-0123456'] });
+    expect(merged).toMatchObject({ pushed: false, keepImagesIn: 'registry', engine: 'docker, buildx', tags: ['main', 'sha-0123456'] });
     expect(merged.indexDigest).toBeUndefined();
   });
 
@@ -53,9 +53,9 @@ describe('merging split platform builds', () => {
   it('refuses an engine-only part and a platform built twice', () => {
     expect(() =>
       mergePlatformRecords([
-        { source: 'a', record: record('linux/amd64', { residence: 'engine' }) },
+        { source: 'a', record: record('linux/amd64', { keepImagesIn: 'engine' }) },
         { source: 'b', record: record('linux/amd64') },
       ]),
-    ).toThrow(/a keeps linux\/amd64 only in the engine that built it \(stage: engine\)[^]*linux\/amd64 is built by both a and b/);
+    ).toThrow(/a keeps linux\/amd64 only in the engine that built it \(keepImagesIn: engine\)[^]*linux\/amd64 is built by both a and b/);
   });
 });

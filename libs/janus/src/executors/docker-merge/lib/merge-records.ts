@@ -23,7 +23,7 @@ const platformsOf = (p: PlatformRecord) => `${p.source} (${p.record.platforms.ma
 
 /**
  * The records of platform builds made apart (one runner per platform) as the record of one multi-platform
- * build: nothing is rebuilt, the platform images are the ones each build staged in the registry by digest.
+ * build: nothing is rebuilt, the platform images are the ones each build pushed to the registry by digest.
  * Refused, naming both records, when they could not be one image: another commit, another base image digest,
  * other tags, arguments or labels; or when a platform was built twice or is not in the registry.
  */
@@ -31,10 +31,10 @@ export function mergePlatformRecords(parts: PlatformRecord[]): BuildRecord {
   if (parts.length === 0) throw new Error('janus:docker-merge: no platform records to merge');
   const problems: string[] = [];
   for (const p of parts) {
-    const unstaged = p.record.platforms.filter((x) => p.record.residence !== 'registry' || !x.digest).map((x) => x.platform);
+    const unstaged = p.record.platforms.filter((x) => p.record.keepImagesIn !== 'registry' || !x.digest).map((x) => x.platform);
     if (unstaged.length)
       problems.push(
-        `${p.source} keeps ${unstaged.join(', ')} only in the engine that built it (stage: engine); a split build stages each platform in the registry (the ci configuration, or --stage=registry)`,
+        `${p.source} keeps ${unstaged.join(', ')} only in the engine that built it (keepImagesIn: engine); a split build keeps each platform in the registry by digest (the ci configuration, or --keepImagesIn=registry)`,
       );
   }
   const first = parts[0];
