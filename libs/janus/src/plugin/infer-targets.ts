@@ -77,6 +77,8 @@ function templateRootForInputs(workspaceRoot: string): string | undefined {
   return root && !relative(workspaceRoot, root).startsWith('..') && existsSync(join(root, 'partials')) ? root : undefined;
 }
 
+const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
+
 /** The plugin's own code as a task input: a project in this workspace, or an installed package. */
 function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
   if (pluginIsLocal(workspaceRoot)) return [{ input: 'production', projects: ['janus'] }];
@@ -84,7 +86,9 @@ function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
   // The scoped package when installed under its own name; the `janus` alias (`janus@npm:…`) otherwise. The alias
   // init writes (`file:`) carries no version, so it is never the input.
   const declared = [PACKAGE_NAME, COLLECTION].find((name) => pkg && (name in (pkg.dependencies ?? {}) || name in (pkg.devDependencies ?? {})));
-  return declared ? [{ externalDependencies: [declared] }] : [];
+  // Nx makes its npm nodes from the lock file: without one, naming the package would fail every task's hash.
+  if (!declared || !LOCK_FILES.some((f) => existsSync(join(workspaceRoot, f)))) return [];
+  return [{ externalDependencies: [declared] }];
 }
 
 const workspaceFacts = new Map<string, { templateRoot?: string; plugin: TargetConfiguration['inputs'] }>();

@@ -81,10 +81,10 @@ describe('janus:docker-build faults', () => {
     await expectPreviousTagsIntact();
   });
 
-  it('an image over the size budget fails with its largest layers and moves no tag', async () => {
+  it('an image over the size budget fails with its largest paths and moves no tag', async () => {
     expect((await run({ sizeBudgetMb: 1 })).success).toBe(false);
     const message = errors.join('\n');
-    expect(message).toMatch(/linux\/amd64: image is [\d.]+ MB, over the size budget of 1 MB \(sizeBudgetMb\)\. Largest layers:/);
+    expect(message).toMatch(/linux\/amd64: image is [\d.]+ MB, over the size budget of 1 MB \(sizeBudgetMb\); nothing was tagged or pushed\. Largest paths:/);
     expect(message.split('\n').filter((l) => /^\s+[\d.]+ (MB|kB|B)\s/.test(l)).length).toBeGreaterThan(0);
     await expectPreviousTagsIntact();
   });
