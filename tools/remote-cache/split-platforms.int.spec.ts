@@ -15,6 +15,7 @@ import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { cloneMachine, nxOnMachine } from './ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 import { imageEntries } from '../../libs/janus-testing/src/index-entries';
+import { readPublishRecord } from '../../libs/janus/src/image/publish-record';
 
 const REGISTRY = 'localhost:5000';
 
@@ -92,8 +93,9 @@ describe('a split build: one machine per platform, one list published later', ()
     expect(out).toMatch(/agent:docker-build-arm64.*\n?.*\[remote cache\]/);
     // Only the merge and the push ran here (Nx replays the cached builds' logs, so their lines are no evidence).
     expect(out).toMatch(/from the cache instead of running the command for 2 out of 4 tasks/);
-    const merged = record(publisher, 'dist/docker/agent');
-    digests.push(merged.indexDigest!);
+    // The index digest is docker-push's own record's; the merged build record stays as the merge wrote it.
+    const merged = readPublishRecord(join(publisher, 'dist/docker-push/agent/publish.json'))!;
+    digests.push(merged.indexDigest);
     const list = await registry.getManifest(image, 'v1');
     expect(list.digest).toBe(merged.indexDigest);
     const entries = (imageEntries(list.json.manifests) as Array<{ digest: string; platform: { os: string; architecture: string } }>).map((m) => [

@@ -82,7 +82,8 @@ export function summarizeRegistryBody(body: string): string {
 /** `repository:org/team/name:pull,push` → the repository and the actions. */
 function parseScope(scope: string): { repository: string; actions: string } | undefined {
   const m = /^repository:(.+):([a-z*,]+)$/.exec(scope);
-  return m ? { repository: m[1], actions: m[2] } : undefined;
+  // In one order whatever order the request or the token service wrote them in, so the message reads the same.
+  return m ? { repository: m[1], actions: m[2].split(',').sort().join(',') } : undefined;
 }
 
 interface BearerToken {

@@ -6,6 +6,13 @@ import addManagedRegions from './managed-regions';
 
 const MARKER = /^\s*# janus:(begin|end) .*\n/gm;
 
+// What the generator writes today, markers and all.
+async function renderedAgent(): Promise<{ slimRootfs: string }> {
+  const fresh = createTreeWithEmptyWorkspace();
+  await baselineGenerator(fresh, { name: 'agent', skipFormat: true });
+  return { slimRootfs: fresh.read('apps/agent/docker/slim-rootfs.py', 'utf8')! };
+}
+
 // A project as janus 0.1.0 rendered it: the same text, no markers, a janus.json with the render inputs only.
 describe('migration 0.2.0: markers for projects rendered before managed regions', () => {
   let tree: Tree;
@@ -37,6 +44,14 @@ describe('migration 0.2.0: markers for projects rendered before managed regions'
     ]);
     expect(read('apps/agent/.dockerignore')).toMatch(/^# janus:begin dockerignore-python /);
     expect(warnings).toEqual([]);
+    expect(await syncGenerator(tree)).toEqual({});
+  });
+
+  it('manages a file that already carries its markers as it is, so sync finds the project in step', async () => {
+    tree.write('apps/agent/docker/slim-rootfs.py', (await renderedAgent()).slimRootfs);
+    await addManagedRegions(tree);
+    const record = JSON.parse(read('apps/agent/janus.json')) as { managed: Record<string, unknown> };
+    expect(Object.keys(record.managed)).toContain('docker/slim-rootfs.py');
     expect(await syncGenerator(tree)).toEqual({});
   });
 

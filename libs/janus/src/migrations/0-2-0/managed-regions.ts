@@ -79,7 +79,12 @@ export default async function addManagedRegions(tree: Tree) {
       }
       const existing = parseRegions(path, current);
       const fresh = parseRegions(path, files.find((f) => f.path === path)!.content);
-      if (!existing.ok || existing.children.length || !fresh.ok) continue;
+      if (!existing.ok || !fresh.ok) continue;
+      // A file that already carries its markers (added by hand, or rendered by a later template) is managed as it is.
+      if (existing.children.length) {
+        managed[path] = entry;
+        continue;
+      }
       const { text, placed, missing } = placeRegions(current, fresh.children);
       if (placed.length) {
         tree.write(file, text);
