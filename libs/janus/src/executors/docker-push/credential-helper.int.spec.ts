@@ -10,7 +10,7 @@ import { removeImages } from '../../../../janus-testing/src/test-images';
 import { TestRegistry } from '../../../../janus-testing/src/test-registry';
 import dockerBuildExecutor from '../docker-build/executor';
 import dockerPushExecutor from './executor';
-import { readPublishRecord } from '../../image/publish-record';
+import type { BuildRecord } from '../../image/build-record';
 
 const FIXTURE = join(__dirname, '../../../../janus-testing/src/fixtures/contract/runtime-agent');
 
@@ -75,8 +75,9 @@ describe('registry credentials from a docker credential helper, against a regist
     expect(asks.length).toBeGreaterThan(0);
     expect(new Set(asks)).toEqual(new Set([`get ${registry.host}`]));
     const client = RegistryClient.forHost(registry.host, { credentials: auth });
-    const published = readPublishRecord(join(ws, 'dist/docker-push/agent/publish.json'))!;
-    expect((await client.getManifest(image, 'v1')).digest).toBe(published.indexDigest);
+    // The build published (push: true): its own record has the list's digest.
+    const record = JSON.parse(readFileSync(join(ws, 'dist/docker/agent/metadata.json'), 'utf8')) as BuildRecord;
+    expect((await client.getManifest(image, 'v1')).digest).toBe(record.indexDigest);
     // docker-push from the registry uses the same helper.
     expect((await dockerPushExecutor({ requireContract: false }, ctx)).success).toBe(true);
   });
