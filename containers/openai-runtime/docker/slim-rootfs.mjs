@@ -1,4 +1,4 @@
-// janus:begin node-slim-rootfs 56ecb542d49f
+// janus:begin node-slim-rootfs eac2beceb499
 // Assembles the image's root filesystem in OUT from the target platform's base image, mounted at TARGET, without
 // running anything of the target platform (an emulated build runs no package manager under qemu): the `node`
 // binary alone (no npm, no cache), the tools the image promises, every shared library these link (read from the
@@ -106,7 +106,7 @@ const libDirs = ['/usr/local/lib', ...triplets('/lib'), ...triplets('/usr/lib'),
 
 /** Places the ELF files PATHS and, transitively, their program interpreter and the libraries they need. */
 function withLibraries(paths, needs = []) {
-  const queue = [...paths, ...needs.flatMap(libraryPaths)];
+  const queue = [...paths, ...needs.flatMap((file) => libraryPaths(file, true))];
   const seen = new Set();
   while (queue.length) {
     const path = real(queue.pop());
@@ -117,16 +117,27 @@ function withLibraries(paths, needs = []) {
   }
 }
 
-/** The program interpreter and libraries the ELF file FILE needs, placed under the names the loader looks for. */
-function libraryPaths(file) {
+/**
+ * The program interpreter and libraries the ELF file FILE needs, placed under the names the loader looks for.
+ * OPTIONAL: FILE is one of a package's binaries, not node or a tool: one whose library the base lacks (codex's
+ * voice host links GIO) is named and left as the base left it, rather than failing the image for a binary a
+ * headless container never starts.
+ */
+function libraryPaths(file, optional = false) {
   const [interp, needed] = elfDependencies(file);
   if (interp) place(interp);
-  return needed.map((name) => {
-    const dir = libDirs.find((d) => lexists(`${target}${d}/${name}`));
-    if (!dir) throw new Error(`slim-rootfs: ${file} needs ${name}, which the base image lacks`);
-    // The name the loader looks for (often a symlink to the versioned file), then what it resolves to.
-    return place(`${dir}/${name}`);
-  });
+  return needed
+    .map((name) => {
+      const dir = libDirs.find((d) => lexists(`${target}${d}/${name}`));
+      if (!dir && optional) {
+        process.stderr.write(`slim-rootfs: ${file} needs ${name}, which the base image lacks; it will not start in this image\n`);
+        return undefined;
+      }
+      if (!dir) throw new Error(`slim-rootfs: ${file} needs ${name}, which the base image lacks`);
+      // The name the loader looks for (often a symlink to the versioned file), then what it resolves to.
+      return place(`${dir}/${name}`);
+    })
+    .filter((p) => p !== undefined);
 }
 
 /** The ELF files under DIR (native addons and binaries of the packages the Dockerfile copies). */

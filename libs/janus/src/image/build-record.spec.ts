@@ -40,14 +40,14 @@ describe('build record', () => {
     staged.platforms = [{ ...staged.platforms[0], digest: `sha256:${'b'.repeat(64)}`, uploadedBytes: 10 }];
     writeBuildRecord(dir, staged);
     const first = readFileSync(join(dir, 'image-digests.json'), 'utf8');
-    const otherMachine = { ...staged, engine: 'buildx', baseImage: { ref: 'b', resolvedVia: 'http://mirror' } };
+    // Another machine: its own timings, lookups and index (the attestations' provenance holds its times).
+    const otherMachine = { ...staged, engine: 'buildx', baseImage: { ref: 'b', resolvedVia: 'http://mirror' }, indexDigest: `sha256:${'e'.repeat(64)}` };
     otherMachine.platforms = [{ ...staged.platforms[0], buildSeconds: 99.5, uploadedBytes: 0 }];
     writeBuildRecord(dir, otherMachine);
     expect(readFileSync(join(dir, 'image-digests.json'), 'utf8')).toBe(first);
     expect(JSON.parse(first)).toEqual({
       image: 'localhost:5000/app',
       keepImagesIn: 'registry',
-      indexDigest: staged.indexDigest,
       platforms: [{ platform: 'linux/amd64', imageId: staged.platforms[0].imageId, digest: staged.platforms[0].digest }],
       secrets: [],
     });

@@ -98,7 +98,8 @@ export function imageDigests(record: BuildRecord) {
   return {
     image: record.image,
     keepImagesIn: record.keepImagesIn,
-    ...(record.indexDigest ? { indexDigest: record.indexDigest } : {}),
+    // Not the index digest: the index also names the attestation manifests, whose provenance holds the build's
+    // times and builder, so two machines that built the same images publish different indexes.
     platforms: record.platforms.map((p) => ({ platform: p.platform, imageId: p.imageId, ...(p.digest ? { digest: p.digest } : {}) })),
     secrets: record.secrets,
   };

@@ -82,10 +82,15 @@ const LOCK_FILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.loc
 /** The plugin's own code as a task input: a project in this workspace, or an installed package. */
 function pluginInputs(workspaceRoot: string): TargetConfiguration['inputs'] {
   if (pluginIsLocal(workspaceRoot)) return [{ input: 'production', projects: ['janus'] }];
-  const pkg = readJson<{ dependencies?: object; devDependencies?: object }>(join(workspaceRoot, 'package.json'));
-  // The scoped package when installed under its own name; the `janus` alias (`janus@npm:…`) otherwise. The alias
-  // init writes (`file:`) carries no version, so it is never the input.
-  const declared = [PACKAGE_NAME, COLLECTION].find((name) => pkg && (name in (pkg.dependencies ?? {}) || name in (pkg.devDependencies ?? {})));
+  const pkg = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(join(workspaceRoot, 'package.json'));
+  // The scoped package when installed under its own name; the `janus` alias (`janus@npm:…`) otherwise. A local
+  // path (the alias init writes, `file:libs/janus` in this repository) carries no version and is no npm node in
+  // Nx's graph, so it is never the input.
+  const spec = (name: string) => pkg?.dependencies?.[name] ?? pkg?.devDependencies?.[name];
+  const declared = [PACKAGE_NAME, COLLECTION].find((name) => {
+    const s = spec(name);
+    return s !== undefined && !/^(file|link|workspace|portal):/.test(s);
+  });
   // Nx makes its npm nodes from the lock file: without one, naming the package would fail every task's hash.
   if (!declared || !LOCK_FILES.some((f) => existsSync(join(workspaceRoot, f)))) return [];
   return [{ externalDependencies: [declared] }];
