@@ -3,6 +3,7 @@
 // then point the gateway at it with SANDY_BASE_URL=http://127.0.0.1:8090 and the same SANDY_API_KEY.
 // Fault switches: SANDY_STAND_IN_FAULTS='{"createStatus":503}' (see StandInFaults). Ctrl-C terminates every sandbox.
 import { parseArgs } from 'node:util';
+import { callerLabels } from '../../libs/janus/src/engine/caller-labels';
 import { SandyStandIn, type StandInFaults } from './sandy-stand-in';
 
 async function main(): Promise<void> {
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: must be an integer from 0 to 65535`);
   const faults = JSON.parse(process.env.SANDY_STAND_IN_FAULTS || '{}') as StandInFaults;
-  const standIn = new SandyStandIn({ apiKey, port, faults });
+  const standIn = new SandyStandIn({ apiKey, port, faults, labels: callerLabels() });
   const url = await standIn.start();
   process.stdout.write(`Sandy stand-in (not Sandy: sandboxes share this host's Docker engine) listening on ${url}\n`);
   const stop = () => {

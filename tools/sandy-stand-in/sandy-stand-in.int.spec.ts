@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { assertEngineRunning } from '../../libs/janus/src/engine/docker-client';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import { SANDBOX_LABEL, STAND_IN_LABEL, SandyStandIn } from './sandy-stand-in';
+import { testLabels } from '../../libs/janus-testing/src/test-labels';
 
 const API_KEY = `stand-in-${randomBytes(6).toString('hex')}`;
 // A web server from the image the stand-in already holds its namespaces with: no build needed.
@@ -11,7 +12,7 @@ const SERVER = 'localhost:5000/library/python:3.11-slim';
 // names, containers), exec runs in the sandbox's network namespace with its environment, the proxy path
 // reaches a port inside it, and terminate leaves nothing.
 describe('Sandy stand-in on the real engine', () => {
-  const standIn = new SandyStandIn({ apiKey: API_KEY });
+  const standIn = new SandyStandIn({ apiKey: API_KEY, labels: testLabels() });
   const auth = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 
   async function create(env: Record<string, string> = {}): Promise<string> {

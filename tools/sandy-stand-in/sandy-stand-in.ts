@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, request as httpRequest, type Server
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { testLabels } from '../../libs/janus-testing/src/test-labels';
 import { CommandError, runCommand } from '../../libs/janus/src/process/run-command';
 
 /** Every container and network a stand-in makes carries this label, valued with the stand-in's id. */
@@ -33,6 +32,8 @@ export interface StandInOptions {
   /** What holds each sandbox's network namespace: any local image with `sleep`. */
   holderImage?: string;
   faults?: StandInFaults;
+  /** Labels every sandbox container carries besides the stand-in's own (tests pass theirs, to find leftovers). */
+  labels?: Record<string, string>;
 }
 
 interface Sandbox {
@@ -238,7 +239,7 @@ export class SandyStandIn {
   }
 
   private labels(sandboxId: string): Record<string, string> {
-    return { ...testLabels(), [STAND_IN_LABEL]: this.id, [SANDBOX_LABEL]: sandboxId };
+    return { ...this.options.labels, [STAND_IN_LABEL]: this.id, [SANDBOX_LABEL]: sandboxId };
   }
 
   private async docker(args: string[]): Promise<string> {

@@ -15,6 +15,7 @@ import { createLogger } from '../../log';
 import { type Competitor, type Lease, RunnerError } from '../competitor-runner';
 import { parseSandyConfig, type SandyConfigInput } from './sandy-config';
 import { SandyRunner } from './sandy-runner';
+import { testLabels } from '../../../../../libs/janus-testing/src/test-labels';
 
 const FIXTURES = join(__dirname, '../../../../../libs/janus-testing/src/fixtures/contract');
 const id = randomBytes(3).toString('hex');
@@ -38,7 +39,7 @@ async function sseEvents(response: Response): Promise<string[]> {
 // the real engine: a competitor pulled from the local registry answers through the sandbox proxy path, and
 // every Sandy fault becomes a RunnerError with its sandbox terminated and nothing left in the engine.
 describe('SandyRunner on the Sandy stand-in and the real engine', () => {
-  const standIn = new SandyStandIn({ apiKey: API_KEY });
+  const standIn = new SandyStandIn({ apiKey: API_KEY, labels: testLabels() });
   const runners: SandyRunner[] = [];
   const logged: string[] = [];
   const line = (msg: string, fields?: Record<string, unknown>) => logged.push(JSON.stringify({ msg, ...fields }));
