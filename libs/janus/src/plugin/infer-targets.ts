@@ -109,11 +109,6 @@ function inputsOfWorkspace(workspaceRoot: string) {
   return facts;
 }
 
-/** The POSIX shell words that print `message` to stderr and fail: a target that can only say what is wrong. */
-function failingCommand(message: string): string {
-  return `printf '%s\\n' '${message.replace(/'/g, `'\\''`)}' >&2; exit 1`;
-}
-
 /**
  * A project whose janus.json cannot be read: it stays in the graph (the rest of the graph is unaffected), and
  * each janus target fails naming the file, rather than building with defaults it never asked for.
@@ -124,7 +119,7 @@ function unreadableRecordProject(projectRoot: string, project: { name: string; d
   const targets: Record<string, TargetConfiguration> = Object.fromEntries(
     [names.lint, names.build, names.contract, names.push, names.run].map((name) => [
       name,
-      { executor: 'nx:run-commands', options: { command: failingCommand(message) }, metadata: { technologies: ['docker'], description: message } },
+      { executor: 'janus:problem', options: { message }, metadata: { technologies: ['docker'], description: message } },
     ]),
   );
   const facts: JanusProjectFacts = { repository: parseImageReference(project.name).repository, baseImages: [], readsFiles: [], problems: [problem] };
