@@ -98,6 +98,9 @@ describe('the remote cache server with the real nx CLI', () => {
     // A client that sent half an entry and stopped (a runner that froze or lost its network).
     const frozen = connect(Number(new URL(cache.url).port), '127.0.0.1');
     frozen.on('error', () => undefined);
+    // Read what the server answers (a 408 when Node's request deadline ends it): a socket nobody reads never sees
+    // the end behind that answer, so it would sit in CLOSE-WAIT and look as if the server had not let go.
+    frozen.resume();
     const dropped = new Promise<void>((resolve) => frozen.on('close', () => resolve()));
     frozen.write(`PUT /v1/cache/4242 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${writeToken}\r\nContent-Length: 100000\r\n\r\npartial`);
     const t0 = Date.now();
