@@ -163,7 +163,10 @@ describe(`the published janus plugin, the whole path on Nx ${NEWEST_NX.nx}, Node
     const decoy = await runCommand('npm', ['view', 'janus', 'version'], { cwd: ws, env: npmRegistry.npmEnv() });
     expect(decoy.stdout.trim()).toBe(DECOY_VERSION);
 
-    await nx(['add', PACKAGE]);
+    // The command as the README's install section gives it, word for word, so the README cannot drift from what is proven.
+    const readmeInstall = /^npx nx (add \S+)/m.exec(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
+    expect(readmeInstall?.[1]).toBe(`add ${PACKAGE}`);
+    await nx(readmeInstall![1].split(' '));
     const devDependencies = json<{ devDependencies: Record<string, string> }>('package.json').devDependencies;
     expect(devDependencies[PACKAGE]).toMatch(new RegExp(`^\\^?${version.replace(/\./g, '\\.')}$`));
     expect(json<{ name: string; version: string }>(`node_modules/${PACKAGE}/package.json`)).toMatchObject({ name: PACKAGE, version });

@@ -119,7 +119,7 @@ describe('janus:runtime', () => {
     const dockerfile = tree.read(`${dir}/Dockerfile`, 'utf8')!;
     expect(dockerfile).toMatch(/^ARG NPM_REGISTRY$/m);
     expect(dockerfile).toContain(
-      'npm install --global --prefix /cli --os=linux --cpu="$cpu" --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}',
+      'npm install --global --prefix /cli --force --os=linux --cpu="$cpu" --ignore-scripts --no-audit --no-fund ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}',
     );
   });
 
