@@ -17,6 +17,7 @@ import dockerBuildExecutor from '../libs/janus/src/executors/docker-build/execut
 import type { DockerBuildOptions } from '../libs/janus/src/executors/docker-build/options-schema';
 import { BUILDERS_ENV } from '../libs/janus/src/engine/builder-endpoints';
 import type { BuildRecord } from '../libs/janus/src/image/build-record';
+import { InterruptGuard } from '../libs/janus/src/process/interrupt-guard';
 import { runCommand } from '../libs/janus/src/process/run-command';
 import { RegistryClient } from '../libs/janus/src/registry/registry-client';
 import { logger } from '../libs/janus/src/workspace/nx-logger';
@@ -127,13 +128,13 @@ async function main() {
       rmSync(outDir, { recursive: true, force: true });
       if (tinyRoot) rmSync(tinyRoot, { recursive: true, force: true });
     })());
-  // Ctrl-C or a CI timeout: the same clean-up as a normal end, then the conventional exit status.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      console.error(`bench/multiarch: ${signal}, cleaning up`);
-      void cleanUp().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
-    });
-
+  // Ctrl-C, a kill or a CI timeout: stop the builds under way (a docker CLI left running would tag its image
+  // after the clean-up), then the same clean-up as a normal end, then exit 130.
+  const guard = new InterruptGuard('bench/multiarch', console);
+  guard.track('stop the builds, remove the images and the second engine', async () => {
+    await stopOwnChildren(second?.pid);
+    await cleanUp();
+  });
   const say = logger.info;
   logger.info = () => undefined;
   const env = { ...process.env };
@@ -142,10 +143,14 @@ async function main() {
     const subjects = tiny ? [await tinySubject()] : await checkedInSubjects(only ?? IMAGES);
     if (tiny) tinyRoot = subjects[0].root;
     second = await SecondEngine.start();
-    // The second engine starts empty: give it the base images first (untimed), as the local engine has them.
+    console.log(`[bench/multiarch] images under ${repoPrefix}/, second engine ${second.endpoint}`);
+    // Untimed, per engine and platform: each base image resolved, pulled and unpacked as the target and as the
+    // build platform's builder, so the first timed build of a row does not pay for what the later ones find ready
+    // (seen: ~10 s on whichever column ran first). The second engine starts empty, the local one may not.
+    const warmup = `${repoPrefix}/warmup`;
+    made.push(warmup);
     for (const base of [...new Set(subjects.flatMap(baseImages))])
-      for (const platform of ['linux/amd64', 'linux/arm64'])
-        await runCommand('/usr/bin/docker', ['-H', second.endpoint, 'pull', '-q', '--platform', platform, base]);
+      for (const column of columns) await warmUp(column.secondBuilder ? second.endpoint : undefined, column.platform, base, `${warmup}:${column.key}`);
 
     const rows: Array<{ name: string; seconds: Record<string, number>; wall: number }> = [];
     for (const subject of subjects) {
@@ -225,7 +230,41 @@ async function main() {
     process.env = env;
     logger.info = say;
     await cleanUp();
+    await guard.dispose();
   }
+}
+
+/** Builds a throwaway image that mounts the base for the platform into a build-platform stage, as the templates do. */
+async function warmUp(endpoint: string | undefined, platform: string, base: string, tag: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'janus-bench-multiarch-warmup-'));
+  try {
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      `FROM ${base} AS target-base\nFROM --platform=$BUILDPLATFORM ${base}\nRUN --mount=type=bind,from=target-base,target=/target ls /target >/dev/null\n`,
+    );
+    const host = endpoint ? ['-H', endpoint] : [];
+    await runCommand('/usr/bin/docker', [...host, 'build', '-q', '--platform', platform, '-t', tag, dir], { env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** SIGTERM to this process's own children (docker build clients), the second engine excepted: it stops last. */
+async function stopOwnChildren(except: number | undefined): Promise<void> {
+  const { stdout } = await runCommand('ps', ['-o', 'pid=', '--ppid', String(process.pid)]).catch(() => ({ stdout: '' }));
+  const pids = stdout
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((pid) => pid > 0 && pid !== except);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  // A cancelled BuildKit build takes a moment to let go of its image.
+  if (pids.length) await new Promise((r) => setTimeout(r, 2000));
 }
 
 main().catch((e) => {
