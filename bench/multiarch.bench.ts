@@ -176,7 +176,10 @@ async function main() {
             deriveTags: false,
             tags: [column.key],
             noCache: true,
+            // Work after the build step, which is the figure: off, so the table costs less wall.
             lint: false,
+            sbom: false,
+            provenance: false,
             outputPath,
           },
           executorContext(subject.root, subject.name, subject.projectRoot),
