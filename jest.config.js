@@ -23,7 +23,13 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/apps/*/src/**/*.int.spec.ts', '<rootDir>/tools/**/*.int.spec.ts'],
+      // bench/*.int.spec.ts run a bench once in its small mode, so it cannot rot unseen.
+      testMatch: [
+        '<rootDir>/libs/**/*.int.spec.ts',
+        '<rootDir>/apps/*/src/**/*.int.spec.ts',
+        '<rootDir>/tools/**/*.int.spec.ts',
+        '<rootDir>/bench/**/*.int.spec.ts',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       setupFilesAfterEnv: ['<rootDir>/tools/testing/integration-setup.js'],
       globalSetup: '<rootDir>/tools/testing/integration-global-setup.js',

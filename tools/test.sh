@@ -15,8 +15,10 @@ JANUS_WITH_PODMAN=${JANUS_WITH_PODMAN:-1} bash tools/bootstrap/bootstrap.sh
 # Specs that drive the real nx CLI run the compiled plugin; build it once here if its sources changed.
 npm run -s build:plugin
 mkdir -p tmp
-rm -f tmp/jest-results.json tmp/left-behind.txt
+rm -f tmp/jest-results.json tmp/left-behind.txt tmp/build-times.jsonl
 status=0
+# Every platform build through janus's build engines appends its time here; summed after the run.
+export JANUS_BUILD_TIMES_FILE="$PWD/tmp/build-times.jsonl"
 JANUS_LEFT_BEHIND_FILE="$PWD/tmp/left-behind.txt" npx jest --ci --json --outputFile=tmp/jest-results.json "$@" || status=$?
 # A closing line any CI can read, whatever the runner.
 node -e '
@@ -28,4 +30,5 @@ node -e '
   if (r.numTotalTests === 0) { console.error("no tests ran"); process.exit(1); }
   if (left) process.exit(1);
 ' || status=1
+node -r @swc-node/register tools/build-times/build-times.ts tmp/build-times.jsonl tmp/jest-results.json || true
 exit $status

@@ -22,6 +22,11 @@ export class SecondEngine {
   private child?: ChildProcess;
   readonly api = new SocketEngineApi(this.socket);
 
+  /** The dockerd's process id, while it runs (a caller stopping its other children must spare it). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   static async start(timeoutMs = 60_000): Promise<SecondEngine> {
     const engine = new SecondEngine();
     try {

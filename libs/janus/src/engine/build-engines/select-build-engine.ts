@@ -4,6 +4,7 @@ import type { EngineTarget } from '../engine-choice';
 import type { BuildEngine } from './build-engine';
 import { DockerBuildkitEngine } from './docker-buildkit-engine';
 import { PodmanEngine } from './podman-engine';
+import { timedBuilds } from './build-times-log';
 import { UserError } from '../../errors/user-error';
 
 export type EngineChoice = 'auto' | 'buildx' | 'docker' | 'podman';
@@ -13,6 +14,10 @@ export type EngineChoice = 'auto' | 'buildx' | 'docker' | 'podman';
  * through the `podman build` CLI; on Docker, buildx when the client has it, else the classic BuildKit client.
  */
 export async function selectBuildEngine(choice: EngineChoice, engine?: EngineTarget): Promise<BuildEngine> {
+  return timedBuilds(await chooseBuildEngine(choice, engine));
+}
+
+async function chooseBuildEngine(choice: EngineChoice, engine?: EngineTarget): Promise<BuildEngine> {
   if (choice === 'podman' || (choice === 'auto' && engine?.kind === 'podman')) {
     await runCommand('podman', ['--version']).catch(() => {
       throw new UserError(
