@@ -52,6 +52,7 @@ export class FakeContainerEngine implements ContainerEngine {
   }
 
   readonly containers: ContainerOperations = {
+    hostName: async () => 'host.docker.internal',
     list: async (filter: ContainerListFilter = {}): Promise<ContainerSummary[]> => {
       this.calls.push(`list ${(filter.labels ?? []).join(',')}`);
       const carries = (c: FakeContainer, l: string) => {
