@@ -100,6 +100,13 @@ export interface ContainerOperations {
    * none). A container that was created but would not start is removed before the error is thrown.
    */
   run(image: string, options: StartOptions): Promise<{ id: string; hostPort: number }>;
+  /**
+   * Keeps the HEALTHCHECKs of the running containers carrying every label going until `signal` aborts, for
+   * waits that are not ours to poll (compose's `depends_on: condition: service_healthy`). Docker runs them
+   * itself (resolves at once); Podman schedules them with systemd timers, so without systemd they run only
+   * when this door inspects a container.
+   */
+  tendHealthchecks(labels: string[], signal: AbortSignal): Promise<void>;
   /** SIGTERM, then SIGKILL after `timeoutS`; a container already stopped or gone is no error. */
   stop(id: string, timeoutS: number): Promise<void>;
   /** A container already stopped or gone is no error. */

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ContainerEngine,
   ContainerInfo,
@@ -151,6 +152,9 @@ export function podmanHealthcheck<T extends { Test: string[] }>(check: T): T {
   return { ...check, Test: ['CMD-SHELL', words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ')] };
 }
 
+/** Between looks for due HEALTHCHECKs on Podman: compose's own shortest useful interval. */
+const HEALTH_TEND_MS = 1000;
+
 class DockerContainers implements ContainerOperations {
   /**
    * When Podman last ran each container's HEALTHCHECK for us. Podman schedules healthchecks with systemd
@@ -187,6 +191,15 @@ class DockerContainers implements ContainerOperations {
       return this.container(id).inspect();
     }
     return info;
+  }
+
+  async tendHealthchecks(labels: string[], signal: AbortSignal): Promise<void> {
+    if (!(await this.isPodman())) return;
+    while (!signal.aborted) {
+      const running = await this.list({ labels, all: false }).catch(() => []);
+      await Promise.all(running.map((c) => this.inspect(c.id).catch(() => undefined)));
+      await sleep(HEALTH_TEND_MS, undefined, { signal }).catch(() => undefined);
+    }
   }
 
   /** Whether the container's HEALTHCHECK interval (30 s when unset, as engines default it) has passed since we last ran it. */
