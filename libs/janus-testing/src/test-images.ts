@@ -49,7 +49,8 @@ export async function untagImages(...repositories: string[]): Promise<void> {
   for (const repository of repositories) {
     for (const img of await docker.listImages({ filters: { reference: [repository] } })) {
       for (const tag of img.RepoTags ?? []) {
-        if (tag.startsWith(`${repository}:`))
+        // Podman names a short name in full (docker.io/janus-test/x:held); Docker as it was given.
+        if (tag.replace(/^docker\.io\//, '').startsWith(`${repository}:`))
           await docker
             .getImage(tag)
             .remove()
