@@ -3,16 +3,23 @@
 //   plain        DOCKER_BUILDKIT=1 /usr/bin/docker build . --tag <t>, in the project directory (the floor)
 //   @nx/docker   nx run <p>:docker:build, the target @nx/docker infers (its plugin registered in that workspace)
 //   janus        nx run <p>:docker-build --skip-nx-cache, the compiled plugin as users install it
+// and, where Podman's socket answers (the bootstrap with JANUS_WITH_PODMAN=1 starts it), the same on Podman:
+//   plain podman podman build . --format docker --tag <t> (janus's own podman build flags' floor)
+//   janus/podman nx run <p>:docker-build --engine=podman
 // for (a) warm rebuilds with nothing changed and (b) source-only changes: a fresh comment is appended to
 // app/main.py before every build, whichever tool runs it, so each one rebuilds the app layer. Each tool has its
 // own workspace (a git repository, as users' are); BuildKit's cache is shared, as on any machine.
 // Rounds interleave the three in a rotating order so they see the same machine load; the figures are medians
-// with min and max, and the janus / @nx/docker ratio is the median of the per-round ratios (target ≤ 1.0).
+// with min and max, and the janus / @nx/docker ratio is the median of the per-round ratios (target ≤ 1.0);
+// on Podman, janus/podman against plain podman build and against janus on Docker, the same way.
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerClient } from '../libs/janus/src/engine/docker-client';
+import type { ContainerEngine } from '../libs/janus/src/engine/container-engine';
+import { containerEngine, dockerClient } from '../libs/janus/src/engine/docker-client';
+import { DockerEngine } from '../libs/janus/src/engine/docker-engine';
+import { chooseEngine } from '../libs/janus/src/engine/engine-choice';
 import { inspectImage, removeIfUntagged } from '../libs/janus/src/engine/image-store';
 import { runCommand } from '../libs/janus/src/process/run-command';
 import { initGitRepo } from '../libs/janus-testing/src/git-repo';
@@ -30,6 +37,8 @@ interface Contender {
   projectDir: string;
   /** The tag a build moves (plain and @nx/docker leave the previous image dangling; this run removes it). */
   tag?: string;
+  /** The engine whose store holds what it builds (default: Docker's). */
+  engine?: ContainerEngine;
   run: () => Promise<unknown>;
 }
 
@@ -79,6 +88,17 @@ async function main() {
   const plainDir = mkdtempSync(join(tmpdir(), 'janus-bench-plain-'));
   cpSync(DEMO, plainDir, { recursive: true });
 
+  // Podman: its own copies (each tool edits its own app/main.py), only where its socket answers.
+  const podman = await podmanEngine();
+  const podmanPlainDir = mkdtempSync(join(tmpdir(), 'janus-bench-podman-'));
+  cpSync(DEMO, podmanPlainDir, { recursive: true });
+  const janusPodmanWs = new TempWorkspace('janus-bench-janus-podman-');
+  cpSync(DEMO, janusPodmanWs.path('apps/demo-agent'), { recursive: true });
+  project.targets['docker-build'].options = { platforms: 'linux/amd64', registry: '', image: `${repo}/janus-podman`, engine: 'podman' };
+  writeFileSync(janusPodmanWs.path('apps/demo-agent/project.json'), JSON.stringify(project, null, 2));
+  writeFileSync(janusPodmanWs.path('.gitignore'), IGNORED);
+  await initGitRepo(janusPodmanWs.root);
+
   const contenders: Contender[] = [
     {
       name: 'plain docker build',
@@ -97,16 +117,34 @@ async function main() {
       projectDir: janusWs.path('apps/demo-agent'),
       run: () => runCommand(nxBin, ['run', 'demo-agent:docker-build', '--skip-nx-cache'], { cwd: janusWs.root, env }),
     },
+    ...(podman
+      ? [
+          {
+            name: 'plain podman build',
+            projectDir: podmanPlainDir,
+            tag: `${repo}/plain-podman:latest`,
+            engine: podman,
+            run: () => runCommand('podman', ['build', '.', '--format', 'docker', '--tag', `${repo}/plain-podman:latest`], { cwd: podmanPlainDir, env }),
+          },
+          {
+            name: 'janus docker-build/podman',
+            projectDir: janusPodmanWs.path('apps/demo-agent'),
+            engine: podman,
+            run: () => runCommand(nxBin, ['run', 'demo-agent:docker-build', '--skip-nx-cache'], { cwd: janusPodmanWs.root, env }),
+          },
+        ]
+      : []),
   ];
 
   const timed = async (c: Contender, edit: boolean): Promise<number> => {
     if (edit) appendFileSync(join(c.projectDir, 'app/main.py'), `\n# bench edit ${c.name} ${process.hrtime.bigint()}\n`);
-    const before = c.tag ? (await inspectImage(c.tag))?.Id : undefined;
+    const engine = c.engine ?? containerEngine();
+    const before = c.tag ? (await inspectImage(c.tag, engine))?.Id : undefined;
     const t0 = process.hrtime.bigint();
     await c.run();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const after = c.tag ? (await inspectImage(c.tag))?.Id : undefined;
-    if (before && before !== after) await removeIfUntagged(before);
+    const after = c.tag ? (await inspectImage(c.tag, engine))?.Id : undefined;
+    if (before && before !== after) await removeIfUntagged(before, engine);
     return seconds;
   };
 
@@ -131,9 +169,16 @@ async function main() {
           .remove({ force: true })
           .catch(() => undefined);
     }
+    if (podman) {
+      for (const img of await podman.images.list()) {
+        if (img.repoTags.some((t) => t.replace(/^(docker\.io|localhost)\//, '').startsWith(`${repo}/`))) await podman.images.remove(img.id).catch(() => false);
+      }
+    }
     janusWs.dispose();
     nxDockerWs.dispose();
+    janusPodmanWs.dispose();
     rmSync(plainDir, { recursive: true, force: true });
+    rmSync(podmanPlainDir, { recursive: true, force: true });
     rmSync(bin, { recursive: true, force: true });
   }
 
@@ -151,6 +196,29 @@ async function main() {
   const paired = (scenario: keyof typeof scenarios) => median(results[scenario][2].map((j, r) => j / results[scenario][1][r]));
   console.log(
     `${'janus / @nx/docker'.padEnd(26)}${`${paired('warm').toFixed(2)}× (target ≤ 1.0)`.padEnd(32)}${paired('source-only').toFixed(2)}× (target ≤ 1.0)`,
+  );
+  if (!podman) {
+    console.log(
+      `Podman: not measured (no Podman socket answering at ${chooseEngine({ option: 'podman' }).socketPath}; JANUS_WITH_PODMAN=1 npm run bootstrap starts it)`,
+    );
+    return;
+  }
+  // Per round: janus on Podman over plain podman build (its overhead), and over janus on Docker (the engine's cost).
+  const ratio = (scenario: keyof typeof scenarios, over: number) => median(results[scenario][4].map((j, r) => j / results[scenario][over][r]));
+  for (const [label, over] of [
+    ['janus/podman / plain podman', 3],
+    ['janus/podman / janus', 2],
+  ] as const) {
+    console.log(`${label.padEnd(26)}${`${ratio('warm', over).toFixed(2)}×`.padEnd(32)}${ratio('source-only', over).toFixed(2)}×`);
+  }
+}
+
+/** Podman's engine when its socket answers; undefined otherwise (the bench then measures Docker only). */
+async function podmanEngine(): Promise<ContainerEngine | undefined> {
+  const engine = new DockerEngine(chooseEngine({ option: 'podman' }).socketPath);
+  return engine.ping().then(
+    () => engine,
+    () => undefined,
   );
 }
 

@@ -7,7 +7,7 @@ import { buildImage } from '../../libs/janus-testing/src/build-test-image';
 import { executorContext } from '../../libs/janus-testing/src/executor-context';
 import { startContainer } from '../../libs/janus/src/engine/container-runner';
 import { testContainerFilter } from '../../libs/janus-testing/src/test-labels';
-import { assertEngineRunning, dockerClient } from '../../libs/janus/src/engine/docker-client';
+import { assertEngineRunning, containerEngine, dockerClient } from '../../libs/janus/src/engine/docker-client';
 import { waitUntilReady } from '../../libs/janus/src/contract/checks/readiness';
 import { FakeUpstream, UPSTREAM_REPLY } from '../../libs/janus/src/contract/fake-upstream';
 import { requestJson } from '../../libs/janus/src/contract/http-json';
@@ -40,7 +40,7 @@ describe('apps/baseline-agent-cli and apps/baseline-langchain', () => {
 
   beforeAll(async () => {
     await assertEngineRunning();
-    platformUrl = `http://host.docker.internal:${await upstream.start()}/v1`;
+    platformUrl = `http://${await containerEngine().containers.hostName()}:${await upstream.start()}/v1`;
     for (const app of APPS) {
       await buildImage({ context: join(REPO_ROOT, 'apps', app), tags: [tag(app)] });
       built.push(tag(app));
@@ -76,7 +76,7 @@ describe('apps/baseline-agent-cli and apps/baseline-langchain', () => {
 
   /** Starts `image` with `env`, asks once without streaming and once streaming, and removes the container. */
   async function ask(image: string, env: Record<string, string> = {}): Promise<{ plain: Chat; streamed: Chat }> {
-    const container = await startContainer(image, { containerPort: 8080, env, extraHosts: ['host.docker.internal:host-gateway'] });
+    const container = await startContainer(image, { containerPort: 8080, env, reachHost: true });
     try {
       const ready = await waitUntilReady(container, 30);
       if (!ready.ok) throw new Error(ready.detail);

@@ -52,6 +52,8 @@ export class FakeContainerEngine implements ContainerEngine {
   }
 
   readonly containers: ContainerOperations = {
+    hostName: async () => 'host.docker.internal',
+    tendHealthchecks: async () => undefined,
     list: async (filter: ContainerListFilter = {}): Promise<ContainerSummary[]> => {
       this.calls.push(`list ${(filter.labels ?? []).join(',')}`);
       const carries = (c: FakeContainer, l: string) => {

@@ -1,6 +1,6 @@
 import { waitUntilReady } from '../../janus/src/contract/checks/readiness';
 import { startContainer, type StartedContainer } from '../../janus/src/engine/container-runner';
-import { dockerClient } from '../../janus/src/engine/docker-client';
+import { containerEngine, dockerClient } from '../../janus/src/engine/docker-client';
 import { buildImage } from './build-test-image';
 
 /** Removes every local image a test made under these references (tags and the images behind them). */
@@ -11,10 +11,19 @@ import { buildImage } from './build-test-image';
  */
 export async function holdDemoAgentImage(name: string): Promise<string> {
   const docker = dockerClient();
-  const candidates = await docker.listImages({ filters: { reference: ['localhost:5000/demo-agent'] } });
-  // `kept-<id>` tags name images a later docker-clean removes; a release tag is what the demo left running.
-  const demo = candidates.find((i) => (i.RepoTags ?? []).some((t) => !/:kept-/.test(t))) ?? candidates[0];
-  if (!demo) throw new Error('no localhost:5000/demo-agent image in the engine: run nx run demo-agent:docker-build first');
+  const find = async () => {
+    const candidates = await docker.listImages({ filters: { reference: ['localhost:5000/demo-agent'] } });
+    // `kept-<id>` tags name images a later docker-clean removes; a release tag is what the demo left running.
+    return candidates.find((i) => (i.RepoTags ?? []).some((t) => !/:kept-/.test(t))) ?? candidates[0];
+  };
+  let demo = await find();
+  // An engine the demo did not build on (Podman beside Docker) takes the image the demo published.
+  if (!demo)
+    await containerEngine()
+      .images.pull('localhost:5000/demo-agent:latest', { deadlineMs: 60_000 })
+      .catch(() => undefined);
+  demo ??= await find();
+  if (!demo) throw new Error('no localhost:5000/demo-agent image in the engine or the registry: run npm run demo first');
   await docker.getImage(demo.Id).tag({ repo: name, tag: 'held' });
   return demo.Id;
 }
@@ -40,7 +49,8 @@ export async function untagImages(...repositories: string[]): Promise<void> {
   for (const repository of repositories) {
     for (const img of await docker.listImages({ filters: { reference: [repository] } })) {
       for (const tag of img.RepoTags ?? []) {
-        if (tag.startsWith(`${repository}:`))
+        // Podman names a short name in full (docker.io/janus-test/x:held); Docker as it was given.
+        if (tag.replace(/^docker\.io\//, '').startsWith(`${repository}:`))
           await docker
             .getImage(tag)
             .remove()

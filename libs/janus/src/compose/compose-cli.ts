@@ -1,3 +1,4 @@
+import { engineEnv } from '../engine/docker-client';
 import { runCommand, type CommandResult, type RunCommandOptions } from '../process/run-command';
 import { UserError } from '../errors/user-error';
 
@@ -50,10 +51,11 @@ export interface ComposeInvocation {
   envFile?: string;
 }
 
-/** Runs one compose command against the file and project, output streamed through `onLine`. */
+/** Runs one compose command against the file and project, on the chosen engine, output streamed through `onLine`. */
 export async function runCompose(inv: ComposeInvocation, args: string[], options: RunCommandOptions = {}): Promise<CommandResult> {
   const cli = await composeCli();
   // v1 has no --env-file before 1.25 and reads <project dir>/.env on its own; both versions take it globally.
   const envFile = inv.envFile ? ['--env-file', inv.envFile] : [];
-  return runCommand(cli.bin, [...cli.prefix, '-f', inv.file, '-p', inv.projectName, ...envFile, ...args], options);
+  // Compose is a client of its own: it reaches Podman's socket only through DOCKER_HOST.
+  return runCommand(cli.bin, [...cli.prefix, '-f', inv.file, '-p', inv.projectName, ...envFile, ...args], { ...options, env: engineEnv(options.env) });
 }

@@ -25,7 +25,7 @@ export class FakeUpstream {
 
   async start(): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    // All interfaces: containers reach the host through the bridge gateway (host.docker.internal).
+    // All interfaces: containers reach the host through the bridge gateway (the name the engine gives it: host.docker.internal, host.containers.internal).
     await new Promise<void>((resolve) => this.server!.listen(0, '0.0.0.0', resolve));
     return (this.server.address() as AddressInfo).port;
   }

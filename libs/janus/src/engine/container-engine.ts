@@ -60,8 +60,12 @@ export interface StartOptions {
   hostPort?: number;
   env?: Record<string, string>;
   labels?: Record<string, string>;
-  /** Extra hosts, e.g. { 'host.docker.internal': 'host-gateway' } to reach a fake upstream on the host. */
-  extraHosts?: string[];
+  /**
+   * Let it reach servers listening on the host's interfaces under the name `containers.hostName()` answers
+   * (a fake upstream platform). Each engine has its own way: Docker maps host.docker.internal to its
+   * `host-gateway`; Podman 4.3 has no `host-gateway` but puts host.containers.internal in every container.
+   */
+  reachHost?: boolean;
   user?: string;
   cmd?: string[];
   /** Overrides the image's HEALTHCHECK timing (nanoseconds, as the Engine API takes them). */
@@ -86,6 +90,8 @@ export interface LogOptions {
 }
 
 export interface ContainerOperations {
+  /** The name a container started with `reachHost` reaches the host by (host.docker.internal, host.containers.internal). */
+  hostName(): Promise<string>;
   list(filter?: ContainerListFilter): Promise<ContainerSummary[]>;
   /** Rejects with status 404 when there is no such container. */
   inspect(id: string): Promise<ContainerInfo>;
@@ -94,6 +100,13 @@ export interface ContainerOperations {
    * none). A container that was created but would not start is removed before the error is thrown.
    */
   run(image: string, options: StartOptions): Promise<{ id: string; hostPort: number }>;
+  /**
+   * Keeps the HEALTHCHECKs of the running containers carrying every label going until `signal` aborts, for
+   * waits that are not ours to poll (compose's `depends_on: condition: service_healthy`). Docker runs them
+   * itself (resolves at once); Podman schedules them with systemd timers, so without systemd they run only
+   * when this door inspects a container.
+   */
+  tendHealthchecks(labels: string[], signal: AbortSignal): Promise<void>;
   /** SIGTERM, then SIGKILL after `timeoutS`; a container already stopped or gone is no error. */
   stop(id: string, timeoutS: number): Promise<void>;
   /** A container already stopped or gone is no error. */

@@ -16,6 +16,9 @@ describe('the Docker engine behind the door', () => {
   let standIn: StandInEngine;
   let engine: DockerEngine;
   const seen: string[] = [];
+  /** What /version says the engine is, and the bodies of the creates it was sent. */
+  let versionName = 'Engine';
+  const created: Array<{ HostConfig?: { ExtraHosts?: string[] } }> = [];
 
   beforeAll(async () => {
     standIn = await standInEngine((req, res) => {
@@ -37,6 +40,16 @@ describe('the Docker engine behind the door', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).write(text.slice(0, 30));
         return void setTimeout(() => res.end(text.slice(30)), 20);
       }
+      if (path === '/version') return json(200, { Components: [{ Name: versionName, Version: '1' }] });
+      if (path === '/containers/create') {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        return void req.on('end', () => {
+          created.push(JSON.parse(body));
+          json(201, { Id: 'new', Warnings: [] });
+        });
+      }
+      if (path === '/containers/new/start') return res.writeHead(204).end();
       if (path === '/containers/json') return json(200, [{ Id: 'c1', Names: ['/web-1'], State: 'running', Labels: { a: 'b' } }]);
       return json(500, { message: `unexpected ${req.method} ${path}` });
     });
@@ -48,6 +61,20 @@ describe('the Docker engine behind the door', () => {
     expect(engine.endpoint).toBe(`unix://${standIn.socketPath}`);
     await engine.ping();
     expect(seen).toContain('GET /_ping');
+  });
+
+  // Podman 4.3 refuses `host-gateway` ("invalid IP address in add-host") and names the host itself.
+  it.each([
+    ['Engine', 'host.docker.internal', ['host.docker.internal:host-gateway']],
+    ['Podman Engine', 'host.containers.internal', undefined],
+  ])('lets a container reach the host the way the engine behind the socket (%s) has', async (name, host, extraHosts) => {
+    versionName = name;
+    const fresh = new DockerEngine(standIn.socketPath);
+    expect(await fresh.containers.hostName()).toBe(host);
+    created.splice(0);
+    await fresh.containers.run('img', { reachHost: true });
+    await fresh.containers.run('img', {});
+    expect(created.map((c) => c.HostConfig?.ExtraHosts)).toEqual([extraHosts, undefined]);
   });
 
   it('takes a stopped, removed or already-going container as done', async () => {

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ContainerEngine,
   ContainerInfo,
@@ -49,10 +50,12 @@ export class DockerEngine implements ContainerEngine {
     private readonly connect?: () => Docker,
     private readonly address?: string,
   ) {
-    this.containers = new DockerContainers(() => this.docker());
+    const isPodman = podmanProbe(() => this.docker());
+    this.containers = new DockerContainers(() => this.docker(), isPodman);
     this.images = new DockerImages(
       () => this.docker(),
       () => this.api(),
+      isPodman,
     );
   }
 
@@ -104,8 +107,69 @@ export class DockerEngine implements ContainerEngine {
   }
 }
 
+/** What a container calls the host on Docker, mapped to the bridge gateway by `--add-host …:host-gateway`. */
+export const DOCKER_HOST_NAME = 'host.docker.internal';
+/** What Podman (4.1 on) writes into every container's /etc/hosts for the host; it has no `host-gateway`. */
+export const PODMAN_HOST_NAME = 'host.containers.internal';
+
+/**
+ * Whether the engine behind a socket is Podman, asked once (its /version names "Podman Engine"): a DOCKER_HOST
+ * or builder endpoint may name either, so the socket alone does not say. A failed ask is not remembered.
+ */
+function podmanProbe(docker: () => Docker): () => Promise<boolean> {
+  let answer: Promise<boolean> | undefined;
+  return () => {
+    answer ??= docker()
+      .version()
+      .then((v) => (v.Components ?? []).some((c) => /podman/i.test(c.Name)));
+    answer.catch(() => (answer = undefined));
+    return answer;
+  };
+}
+
+/** One call to Podman's own (libpod) API, for what its Docker-compatible API leaves out; undefined on 404. */
+async function libpod<T>(docker: Docker, path: string): Promise<T | undefined> {
+  return tolerating(
+    new Promise<T>((resolve, reject) =>
+      docker.modem.dial(
+        { path: `/v4.0.0/libpod${path}`, method: 'GET', statusCodes: { 200: true, 404: 'no such object', 500: 'server error' } },
+        (err, data) => (err ? reject(err) : resolve(data as T)),
+      ),
+    ),
+    [GONE],
+    undefined,
+  );
+}
+
+/**
+ * Podman 4.3's Docker-compatible create splits each word of an exec-form HEALTHCHECK at whitespace
+ * (`CMD python -c "import os"` runs `python -c import os`); its shell form arrives intact, so an exec form
+ * whose words hold whitespace is given as the same words, quoted for /bin/sh.
+ */
+export function podmanHealthcheck<T extends { Test: string[] }>(check: T): T {
+  const [form, ...words] = check.Test;
+  if (form !== 'CMD' || !words.some((w) => /\s/.test(w))) return check;
+  return { ...check, Test: ['CMD-SHELL', words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ')] };
+}
+
+/** Between looks for due HEALTHCHECKs on Podman: compose's own shortest useful interval. */
+const HEALTH_TEND_MS = 1000;
+
 class DockerContainers implements ContainerOperations {
-  constructor(private readonly docker: () => Docker) {}
+  /**
+   * When Podman last ran each container's HEALTHCHECK for us. Podman schedules healthchecks with systemd
+   * timers; without systemd (containers, CI machines) it never runs them and a container stays `starting`.
+   */
+  private readonly healthRuns = new Map<string, number>();
+
+  constructor(
+    private readonly docker: () => Docker,
+    private readonly isPodman: () => Promise<boolean>,
+  ) {}
+
+  async hostName(): Promise<string> {
+    return (await this.isPodman()) ? PODMAN_HOST_NAME : DOCKER_HOST_NAME;
+  }
 
   private container(id: string): Docker.Container {
     return this.docker().getContainer(id);
@@ -119,12 +183,36 @@ class DockerContainers implements ContainerOperations {
     return list.map((c) => ({ id: c.Id, name: c.Names?.[0]?.replace(/^\//, '') ?? c.Id, state: c.State, labels: c.Labels ?? {} }));
   }
 
-  inspect(id: string): Promise<ContainerInfo> {
-    return this.container(id).inspect();
+  async inspect(id: string): Promise<ContainerInfo> {
+    const info = (await this.container(id).inspect()) as ContainerInfo & { Config: { Healthcheck?: { Interval?: number } } };
+    if (info.State.Health && info.State.Running && (await this.isPodman()) && this.healthDue(info.Id, info.Config.Healthcheck?.Interval)) {
+      // Podman runs a healthcheck when asked (`podman healthcheck run`) and records it as its timer would have.
+      await libpod(this.docker(), `/containers/${info.Id}/healthcheck`).catch(() => undefined);
+      return this.container(id).inspect();
+    }
+    return info;
+  }
+
+  async tendHealthchecks(labels: string[], signal: AbortSignal): Promise<void> {
+    if (!(await this.isPodman())) return;
+    while (!signal.aborted) {
+      const running = await this.list({ labels, all: false }).catch(() => []);
+      await Promise.all(running.map((c) => this.inspect(c.id).catch(() => undefined)));
+      await sleep(HEALTH_TEND_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** Whether the container's HEALTHCHECK interval (30 s when unset, as engines default it) has passed since we last ran it. */
+  private healthDue(id: string, intervalNs = 30e9): boolean {
+    const now = Date.now();
+    if (now - (this.healthRuns.get(id) ?? 0) < intervalNs / 1e6) return false;
+    this.healthRuns.set(id, now);
+    return true;
   }
 
   async run(image: string, options: StartOptions): Promise<{ id: string; hostPort: number }> {
     const portKey = options.containerPort ? `${options.containerPort}/tcp` : undefined;
+    const extraHosts = options.reachHost && !(await this.isPodman()) ? [`${DOCKER_HOST_NAME}:host-gateway`] : undefined;
     const container = await this.docker().createContainer({
       Image: image,
       Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
@@ -132,10 +220,10 @@ class DockerContainers implements ContainerOperations {
       ExposedPorts: portKey ? { [portKey]: {} } : undefined,
       User: options.user,
       Cmd: options.cmd,
-      Healthcheck: options.healthcheck,
+      Healthcheck: options.healthcheck && (await this.isPodman()) ? podmanHealthcheck(options.healthcheck) : options.healthcheck,
       HostConfig: {
         PortBindings: portKey ? { [portKey]: [{ HostIp: '127.0.0.1', HostPort: options.hostPort ? String(options.hostPort) : '' }] } : undefined,
-        ExtraHosts: options.extraHosts,
+        ExtraHosts: extraHosts,
         ReadonlyRootfs: options.readOnlyRootfs,
         // An anonymous volume: no Source, so the engine makes (and with v: true removes) one per container.
         Mounts: options.volumes?.map((Target) => ({ Type: 'volume' as const, Target, Source: '' })),
@@ -219,10 +307,17 @@ class DockerImages implements ImageOperations {
   constructor(
     private readonly docker: () => Docker,
     private readonly api: () => EngineApi,
+    private readonly isPodman: () => Promise<boolean>,
   ) {}
 
-  inspect(ref: string): Promise<ImageInfo | undefined> {
-    return this.api().inspectImage(ref);
+  async inspect(ref: string): Promise<ImageInfo | undefined> {
+    const info = await this.api().inspectImage(ref);
+    // Podman 4.3's Docker-compatible image inspect leaves out the image's HEALTHCHECK; its own API has it.
+    if (info && !info.Config?.Healthcheck && (await this.isPodman())) {
+      const own = await libpod<{ Healthcheck?: Docker.HealthConfig }>(this.docker(), `/images/${info.Id.replace(/^sha256:/, '')}/json`);
+      if (own?.Healthcheck) return { ...info, Config: { ...info.Config, Healthcheck: own.Healthcheck } };
+    }
+    return info;
   }
 
   async list(options: { all?: boolean } = {}): Promise<ImageSummary[]> {

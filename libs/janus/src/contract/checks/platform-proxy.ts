@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { containerEngine } from '../../engine/docker-client';
 import type { BaselineCheck } from '../check';
 import { FakeUpstream, UPSTREAM_REPLY } from '../fake-upstream';
 import { requestJson } from '../http-json';
@@ -22,10 +23,11 @@ export const platformProxy: BaselineCheck = {
     const port = await upstream.start();
     const key = `sk-contract-${randomBytes(8).toString('hex')}`;
     try {
+      const host = await containerEngine().containers.hostName();
       const container = await t.scope.start(t.image, {
         containerPort: t.limits.port,
-        env: { ...t.env, JANUS_PLATFORM_URL: `http://host.docker.internal:${port}/v1`, JANUS_LLM_API_KEY: key },
-        extraHosts: ['host.docker.internal:host-gateway'],
+        env: { ...t.env, JANUS_PLATFORM_URL: `http://${host}:${port}/v1`, JANUS_LLM_API_KEY: key },
+        reachHost: true,
         labels: { 'org.janus.check': 'platform-proxy' },
       });
       try {

@@ -3,7 +3,7 @@ import { runCompose } from '../../compose/compose-cli';
 import { readComposeServices } from '../../compose/compose-file';
 import { composeInvocation } from '../../compose/compose-options';
 import { waitForServices } from '../../compose/service-health';
-import { assertEngineRunning, describeFailure } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine, describeFailure } from '../../engine/docker-client';
 import { parseOptions } from '../../schema/parse-options';
 import { logger } from '../../workspace/nx-logger';
 import { ensureServiceImages, serviceProjects, serviceRecords, sharedTag } from './lib/service-images';
@@ -46,9 +46,21 @@ export default async function composeUpExecutor(raw: ComposeUpOptions, context: 
       `janus:compose-up: ${inv.projectName} from ${o.file}${tag ? ` with JANUS_TAG=${tag}` : ''}${inv.envFile ? `, env from ${o.envFile}` : ` (no ${o.envFile}: secrets only from the environment)`}`,
     );
     started = true;
-    await runCompose(inv, ['up', '-d', '--no-build', '--remove-orphans', ...o.services], { env, onLine: out, signal: abort.signal });
-    const ids = (await runCompose(inv, ['ps', '-q', ...o.services], { env })).stdout.split('\n').filter(Boolean);
-    const states = await waitForServices(ids, o.timeoutSeconds * 1000, abort.signal);
+    // Compose waits on `depends_on: service_healthy` itself: on Podman someone must run the checks meanwhile.
+    const tending = new AbortController();
+    const tended = containerEngine().containers.tendHealthchecks(
+      [`com.docker.compose.project=${inv.projectName}`],
+      AbortSignal.any([tending.signal, abort.signal]),
+    );
+    let states: Awaited<ReturnType<typeof waitForServices>>;
+    try {
+      await runCompose(inv, ['up', '-d', '--no-build', '--remove-orphans', ...o.services], { env, onLine: out, signal: abort.signal });
+      const ids = (await runCompose(inv, ['ps', '-q', ...o.services], { env })).stdout.split('\n').filter(Boolean);
+      states = await waitForServices(ids, o.timeoutSeconds * 1000, abort.signal);
+    } finally {
+      tending.abort();
+      await tended;
+    }
     if (abort.signal.aborted) throw new UserError('janus:compose-up: interrupted');
     const bad = states.filter((s) => s.status !== 'ready');
     if (bad.length) {

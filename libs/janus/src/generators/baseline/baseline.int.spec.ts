@@ -1,7 +1,7 @@
 import { removeImages, startBuiltServer } from '../../../../janus-testing/src/test-images';
 import { randomBytes } from 'node:crypto';
 import { startContainer, type StartedContainer } from '../../engine/container-runner';
-import { assertEngineRunning } from '../../engine/docker-client';
+import { assertEngineRunning, containerEngine } from '../../engine/docker-client';
 import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
 import { waitUntilReady } from '../../contract/checks/readiness';
 import { FakeUpstream, UPSTREAM_REPLY, UPSTREAM_USAGE } from '../../contract/fake-upstream';
@@ -160,8 +160,8 @@ describe('janus:baseline on the real engine', () => {
       const port = await upstream.start();
       proxy = await startContainer(image, {
         containerPort: 8080,
-        env: { JANUS_PLATFORM_URL: `http://host.docker.internal:${port}/v1` },
-        extraHosts: ['host.docker.internal:host-gateway'],
+        env: { JANUS_PLATFORM_URL: `http://${await containerEngine().containers.hostName()}:${port}/v1` },
+        reachHost: true,
       });
       const ready = await waitUntilReady(proxy, 30);
       if (!ready.ok) throw new Error(ready.detail);
