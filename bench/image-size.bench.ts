@@ -8,7 +8,8 @@
 //
 // Images come from their build records (dist/docker/<project>/metadata.json) when the engine still holds them;
 // otherwise the bench builds them with `nx run <project>:docker-build`, which reuses BuildKit's cache for what
-// is unchanged. `--tiny` (what npm test runs): demo-agent on the native platform only.
+// is unchanged. `--tiny` (what npm test runs): demo-agent on the native platform only. BENCH_IMAGES and
+// BENCH_PLATFORMS (comma-separated) narrow a full run.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,8 +179,9 @@ function targetFor(p: Project) {
 
 async function main() {
   const all = projects();
-  const chosen = TINY ? all.filter((p) => p.name === 'demo-agent') : all;
-  const platforms = TINY ? [nativePlatform()] : [...DEFAULT_PLATFORMS];
+  const only = (process.env.BENCH_IMAGES ?? '').split(',').filter(Boolean);
+  const chosen = TINY ? all.filter((p) => p.name === 'demo-agent') : all.filter((p) => only.length === 0 || only.includes(p.name));
+  const platforms = TINY ? [nativePlatform()] : (process.env.BENCH_PLATFORMS ?? DEFAULT_PLATFORMS.join(',')).split(',').filter(Boolean);
   console.log(`image sizes (MB, uncompressed, as the engine counts them)${TINY ? ', tiny: one image, the native platform' : ''}`);
   const header = ['image', 'platform', 'size', 'floor', 'size/floor', 'guide image', 'size/guide', 'target', 'met'];
   const rows: string[][] = [];
