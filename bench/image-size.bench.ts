@@ -81,7 +81,9 @@ async function builtImages(p: Project, platforms: string[]): Promise<Map<string,
   let ids = await present();
   if (ids.size < platforms.length) {
     console.log(`  building ${p.name} (${platforms.join(',')}) with nx run ${p.name}:docker-build`);
-    await runCommand('npx', ['nx', 'run', `${p.name}:docker-build`, `--platforms=${platforms.join(',')}`, '--skip-nx-cache', '--outputStyle=static'], { cwd: ROOT });
+    await runCommand('npx', ['nx', 'run', `${p.name}:docker-build`, `--platforms=${platforms.join(',')}`, '--skip-nx-cache', '--outputStyle=static'], {
+      cwd: ROOT,
+    });
     ids = await present();
   }
   const missing = platforms.filter((x) => !ids.has(x));
@@ -137,7 +139,15 @@ function guideDockerfile(p: Project): string {
   }
   const final =
     p.kind === 'node-service'
-      ? ['FROM ${BASE_IMAGE}', 'WORKDIR /app', 'COPY --from=builder /build/package.json ./', 'COPY --from=builder /build/node_modules ./node_modules', 'COPY --from=builder /build/dist ./dist', 'USER node', 'CMD ["node", "dist/main.js"]']
+      ? [
+          'FROM ${BASE_IMAGE}',
+          'WORKDIR /app',
+          'COPY --from=builder /build/package.json ./',
+          'COPY --from=builder /build/node_modules ./node_modules',
+          'COPY --from=builder /build/dist ./dist',
+          'USER node',
+          'CMD ["node", "dist/main.js"]',
+        ]
       : ['FROM ${BASE_IMAGE}', 'COPY --from=builder /cli /usr/local', 'USER node'];
   return `${ownBuilderStages(p)}\n${final.join('\n')}\n`;
 }
