@@ -240,7 +240,7 @@ def dpkg_status_d(fs, out):
         if not entry.endswith(".list") or pkg not in stanzas or pkg in found:
             continue
         with open(f"{info}/{entry}", encoding="utf-8", errors="replace") as f:
-            if True:
+            if any(fs.real(line.rstrip("\n")) in shipped for line in f if line.strip() not in ("", "/.")):
                 found.add(pkg)
     os.makedirs(f"{out}/var/lib/dpkg/status.d", exist_ok=True)
     for pkg in sorted(found & stanzas.keys()):

@@ -203,7 +203,7 @@ function dpkgStatusD() {
     const pkg = entry.slice(0, -'.list'.length).split(':')[0];
     if (!entry.endsWith('.list') || !stanzas.has(pkg) || found.has(pkg)) continue;
     const listed = readFileSync(`${info}/${entry}`, 'utf8').split('\n');
-    found.add(pkg);
+    if (listed.some((line) => line.trim() && line !== '/.' && shipped.has(real(line)))) found.add(pkg);
   }
   mkdirSync(`${out}/var/lib/dpkg/status.d`, { recursive: true });
   for (const pkg of [...found].filter((p) => stanzas.has(p)).sort()) {
