@@ -6,10 +6,10 @@
 // The floor is what no image of the app can drop: the interpreter (or `node`) binary plus the app's own installed
 // dependencies and code, summed from the image's own final filesystem. Sizes are the engine's (uncompressed).
 //
-// Images come from their build records (dist/docker/<project>/metadata.json) when the engine still holds them;
-// otherwise the bench builds them with `nx run <project>:docker-build`, which reuses BuildKit's cache for what
-// is unchanged. `--tiny` (what npm test runs): demo-agent on the native platform only. BENCH_IMAGES and
-// BENCH_PLATFORMS (comma-separated) narrow a full run.
+// Images come from `nx run <project>:docker-build` and the build record it leaves (dist/docker/<project>):
+// nx's cache answers at once for an image whose inputs did not change, BuildKit's cache for unchanged layers.
+// `--tiny` (what npm test runs): demo-agent on the native platform only. BENCH_IMAGES and BENCH_PLATFORMS
+// (comma-separated) narrow a full run.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,20 +71,21 @@ function readRecord(project: string): BuildRecord | undefined {
   }
 }
 
-/** The project's platform images, built first (all of PLATFORMS at once) when its record or the engine lacks one. */
+/** The project's platform images as its sources make them now: built, or found unchanged by nx's cache. */
 async function builtImages(p: Project, platforms: string[]): Promise<Map<string, string>> {
   const present = async () => {
     const ids = new Map<string, string>();
     for (const r of readRecord(p.name)?.platforms ?? []) if (platforms.includes(r.platform) && (await inspectImage(r.imageId))) ids.set(r.platform, r.imageId);
     return ids;
   };
-  let ids = await present();
-  if (ids.size < platforms.length) {
-    console.log(`  building ${p.name} (${platforms.join(',')}) with nx run ${p.name}:docker-build`);
-    await runCommand('npx', ['nx', 'run', `${p.name}:docker-build`, `--platforms=${platforms.join(',')}`, '--skip-nx-cache', '--outputStyle=static'], {
-      cwd: ROOT,
-    });
+  let ids = new Map<string, string>();
+  // Always through nx, whose cache answers at once when nothing the image is made of changed (a record alone
+  // may be older than the sources); past the cache when the record it restored names images this engine lacks.
+  for (const extra of [[], ['--skip-nx-cache']]) {
+    console.log(`  nx run ${p.name}:docker-build --platforms=${platforms.join(',')} ${extra.join(' ')}`);
+    await runCommand('npx', ['nx', 'run', `${p.name}:docker-build`, `--platforms=${platforms.join(',')}`, '--outputStyle=static', ...extra], { cwd: ROOT });
     ids = await present();
+    if (ids.size === platforms.length) break;
   }
   const missing = platforms.filter((x) => !ids.has(x));
   if (missing.length) throw new Error(`${p.name}: no ${missing.join(', ')} image after nx run ${p.name}:docker-build`);
