@@ -199,7 +199,15 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'janus-bench-image-size-'));
   try {
     for (const p of chosen) {
-      const ids = await builtImages(p, platforms);
+      let ids: Map<string, string>;
+      try {
+        ids = await builtImages(p, platforms);
+      } catch (e) {
+        // One image that does not build is a row of the table, not the end of it.
+        const why = (e as Error).message.split('\n')[0].slice(0, 100);
+        for (const platform of platforms) rows.push([p.name, platform, 'not built', '', '', '', '', targetFor(p)(0).text, why]);
+        continue;
+      }
       for (const platform of platforms) {
         const id = ids.get(platform)!;
         const size = (await inspectImage(id))!.Size;
