@@ -1,4 +1,4 @@
-# janus:begin python-slim-rootfs 510b16b31a1b
+# janus:begin python-slim-rootfs a2d1545b5298
 """Assembles the image's whole root filesystem in OUT from the target platform's base image, mounted at TARGET,
 without running anything of the target platform (so an emulated build runs no package manager and no
 interpreter under qemu): the interpreter and the stdlib minus what no app imports, a venv holding the closure of
@@ -217,6 +217,40 @@ def foreign_bytecode(version):
     return lambda _dir, names: [n for n in names if n.endswith(".pyc") and tag not in n]
 
 
+# Files a package's maintainer scripts generate, which its dpkg file list therefore does not name.
+GENERATED_BY = {"/etc/ssl/certs/ca-certificates.crt": "ca-certificates"}
+
+
+def dpkg_status_d(fs, out):
+    """Writes /var/lib/dpkg/status.d/<package> (distroless's layout, which SBOM tools read) for each Debian package
+    of the base with a file in the rootfs, with its copyright file for the licences. A package none of whose
+    files is copied gets no stanza, so dropping a tool or a library drops its package from the SBOM."""
+    status, info = fs.target + "/var/lib/dpkg/status", fs.target + "/var/lib/dpkg/info"
+    if not os.path.isfile(status) or not os.path.isdir(info):
+        return
+    stanzas = {}
+    for block in open(status, encoding="utf-8").read().split("\n\n"):
+        fields = dict(line.split(":", 1) for line in block.splitlines() if line and not line[0].isspace() and ":" in line)
+        if fields.get("Package") and fields.get("Status", "").strip().endswith(" installed"):
+            stanzas[fields["Package"].strip()] = block.strip() + "\n"
+    shipped = {os.path.join(d, n)[len(out):] for d, _, names in os.walk(out) for n in names if not os.path.islink(os.path.join(d, n))}
+    found = {pkg for path, pkg in GENERATED_BY.items() if path in shipped}
+    for entry in sorted(os.listdir(info)):
+        pkg = entry[:-len(".list")].split(":")[0]
+        if not entry.endswith(".list") or pkg not in stanzas or pkg in found:
+            continue
+        with open(f"{info}/{entry}", encoding="utf-8", errors="replace") as f:
+            if any(fs.real(line.rstrip("\n")) in shipped for line in f if line.strip() not in ("", "/.")):
+                found.add(pkg)
+    os.makedirs(f"{out}/var/lib/dpkg/status.d", exist_ok=True)
+    for pkg in sorted(found & stanzas.keys()):
+        with open(f"{out}/var/lib/dpkg/status.d/{pkg}", "w") as f:
+            f.write(stanzas[pkg])
+        copyright = f"/usr/share/doc/{pkg}/copyright"
+        if fs.exists(copyright) and os.path.isfile(fs.target + fs.real(copyright)):
+            fs.place(copyright)
+
+
 def main(target, out, arch, uid, user, home, tools, pyproject):
     fs = Rootfs(target, out)
     os.makedirs(out, exist_ok=True)
@@ -294,6 +328,7 @@ def main(target, out, arch, uid, user, home, tools, pyproject):
         f.write(f"root:x:0:\n{user}:x:{uid}:\n")
     os.makedirs(f"{out}/tmp", exist_ok=True)
     os.chmod(f"{out}/tmp", 0o1777)
+    dpkg_status_d(fs, out)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-// janus:begin node-slim-rootfs eac2beceb499
+// janus:begin node-slim-rootfs 5b55d0cffc91
 // Assembles the image's root filesystem in OUT from the target platform's base image, mounted at TARGET, without
 // running anything of the target platform (an emulated build runs no package manager under qemu): the `node`
 // binary alone (no npm, no cache), the tools the image promises, every shared library these link (read from the
-// ELF headers), /etc/passwd and /etc/group for the service user, its writable directories, /tmp and the CA bundle.
+// ELF headers), /etc/passwd and /etc/group for the service user, its writable directories, /tmp and the CA bundle;
+// and a dpkg status.d stanza for each Debian package whose files it holds, so the image's SBOM lists what ships.
 // Native programs under LINKED_BY (the app's or CLI's own, copied by the Dockerfile) get their libraries too.
 // Usage: node slim-rootfs.mjs TARGET OUT UID USER HOME "TOOLS" LINKED_BY [WRITABLE_DIR...]
 import {
@@ -175,4 +176,41 @@ for (const dir of writable) {
   mkdirSync(out + dir, { recursive: true });
   chownSync(out + dir, uid, uid);
 }
+
+// Files a package's maintainer scripts generate, which its dpkg file list therefore does not name.
+const GENERATED_BY = { '/etc/ssl/certs/ca-certificates.crt': 'ca-certificates' };
+
+/**
+ * Writes /var/lib/dpkg/status.d/<package> (distroless's layout, which SBOM tools read) for each Debian package of
+ * the base with a file in OUT, with its copyright file for the licences. A package none of whose files is copied
+ * gets no stanza, so dropping a tool or a library drops its package from the SBOM.
+ */
+function dpkgStatusD() {
+  const [status, info] = [`${target}/var/lib/dpkg/status`, `${target}/var/lib/dpkg/info`];
+  if (!existsSync(status) || !existsSync(info)) return;
+  const stanzas = new Map();
+  for (const block of readFileSync(status, 'utf8').split('\n\n')) {
+    const field = (k) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(block)?.[1].trim();
+    if (field('Package') && / installed$/.test(field('Status') ?? '')) stanzas.set(field('Package'), `${block.trim()}\n`);
+  }
+  const shipped = new Set(
+    readdirSync(out, { withFileTypes: true, recursive: true })
+      .filter((e) => !e.isSymbolicLink() && !e.isDirectory())
+      .map((e) => `${e.parentPath ?? e.path}/${e.name}`.slice(out.length)),
+  );
+  const found = new Set(Object.entries(GENERATED_BY).flatMap(([path, pkg]) => (shipped.has(path) ? [pkg] : [])));
+  for (const entry of readdirSync(info).sort()) {
+    const pkg = entry.slice(0, -'.list'.length).split(':')[0];
+    if (!entry.endsWith('.list') || !stanzas.has(pkg) || found.has(pkg)) continue;
+    const listed = readFileSync(`${info}/${entry}`, 'utf8').split('\n');
+    if (listed.some((line) => line.trim() && line !== '/.' && shipped.has(real(line)))) found.add(pkg);
+  }
+  mkdirSync(`${out}/var/lib/dpkg/status.d`, { recursive: true });
+  for (const pkg of [...found].filter((p) => stanzas.has(p)).sort()) {
+    writeFileSync(`${out}/var/lib/dpkg/status.d/${pkg}`, stanzas.get(pkg));
+    const copyright = `/usr/share/doc/${pkg}/copyright`;
+    if (lexists(target + copyright) && existsSync(target + real(copyright))) place(copyright);
+  }
+}
+dpkgStatusD();
 // janus:end node-slim-rootfs

@@ -95,7 +95,7 @@ describe('janus:runtime', () => {
       'janus.json',
       'project.json',
     ]);
-    expect(readProjectConfiguration(tree, 'anthropic-runtime').targets?.['docker-build'].options).toEqual({ sizeBudgetMb: 600 });
+    expect(readProjectConfiguration(tree, 'anthropic-runtime').targets?.['docker-build'].options).toEqual({ sizeBudgetMb: 380 });
     expect(done).toBeInstanceOf(Function);
   });
 
@@ -113,7 +113,7 @@ describe('janus:runtime', () => {
       expect([file, text.includes(registry.replace(/\/$/, ''))]).toEqual([file, false]);
       expect([file, /127\.0\.0\.1|registry\.npmjs\.org|\/etc\/ssl|"network"|npm-ca,src=/.test(text)]).toEqual([file, false]);
     }
-    expect(readProjectConfiguration(tree, 'google-runtime').targets?.['docker-build'].options).toEqual({ sizeBudgetMb: 500 });
+    expect(readProjectConfiguration(tree, 'google-runtime').targets?.['docker-build'].options).toEqual({ sizeBudgetMb: 230 });
     expect(JSON.parse(tree.read(`${dir}/janus.json`, 'utf8')!).options).not.toHaveProperty('registry');
     // The build installs from npm's own default unless the machine names a registry (JANUS_NPM_REGISTRY).
     const dockerfile = tree.read(`${dir}/Dockerfile`, 'utf8')!;
