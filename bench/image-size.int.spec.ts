@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { runCommand } from '../../libs/janus/src/process/run-command';
+import { runCommand } from '../libs/janus/src/process/run-command';
 
-const ROOT = join(__dirname, '../..');
+const ROOT = join(__dirname, '..');
 
 /** Runs bench/NAME.bench.ts once in its --tiny mode, with this machine's build settings as bench/run.sh reads them. */
 async function tinyBench(name: string): Promise<string> {
