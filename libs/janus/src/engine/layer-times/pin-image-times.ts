@@ -9,6 +9,7 @@ import type { BuilderEngine } from '../builder-endpoints';
 import { containerEngine, dockerClient } from '../docker-client';
 import { inspectImage, removeIfUntagged, saveImage } from '../image-store';
 import { followProgress } from '../progress-stream';
+import { canonicalInlineCache, type InlineCacheRecord } from './inline-cache-graph';
 import { PinTarTimes } from './pin-tar-times';
 
 interface SavedManifest {
@@ -69,12 +70,15 @@ export function pinConfigTimes(config: Omit<ImageConfig, 'rootfs'>, epoch: numbe
   });
   const inline = config[INLINE_CACHE];
   if (inline) {
-    const records = JSON.parse(Buffer.from(inline, 'base64').toString('utf8')) as Array<{ layers?: Array<{ createdAt?: string }> }>;
-    const before = changed;
-    changed = false;
+    const parsed = JSON.parse(Buffer.from(inline, 'base64').toString('utf8')) as InlineCacheRecord[];
+    const original = JSON.stringify(parsed);
+    const records = Array.isArray(parsed) ? canonicalInlineCache(parsed) : parsed;
     for (const r of Array.isArray(records) ? records : []) for (const l of r.layers ?? []) if (l.createdAt !== undefined) l.createdAt = pin(l.createdAt);
-    if (changed) config[INLINE_CACHE] = Buffer.from(JSON.stringify(records)).toString('base64');
-    changed ||= before;
+    const rewritten = JSON.stringify(records);
+    if (rewritten !== original) {
+      config[INLINE_CACHE] = Buffer.from(rewritten).toString('base64');
+      changed = true;
+    }
   }
   return changed;
 }
