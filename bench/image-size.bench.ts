@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveDockerCli } from '../libs/janus/src/engine/docker-cli';
 import { inspectImage, saveImage } from '../libs/janus/src/engine/image-store';
-import type { BuildRecord } from '../libs/janus/src/image/build-record';
+import { type BuildRecord, readBuildRecord } from '../libs/janus/src/image/build-record';
+import { BUILD_RECORD_FILE } from '../libs/janus/src/image/record-files';
 import { imageLayers } from '../libs/janus/src/image/layer-paths';
 import { DEFAULT_PLATFORMS, nativePlatform, platformTagSuffix } from '../libs/janus/src/oci/platform';
 import { runCommand } from '../libs/janus/src/process/run-command';
@@ -63,9 +64,10 @@ function projects(): Project[] {
   return found;
 }
 
+/** The project's build record, or none when it is missing or unreadable (nx then builds it afresh). */
 function readRecord(project: string): BuildRecord | undefined {
   try {
-    return JSON.parse(readFileSync(join(ROOT, 'dist/docker', project, 'metadata.json'), 'utf8')) as BuildRecord;
+    return readBuildRecord(join(ROOT, 'dist/docker', project, BUILD_RECORD_FILE));
   } catch {
     return undefined;
   }

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import dockerBuildExecutor from '../libs/janus/src/executors/docker-build/executor';
 import type { DockerBuildOptions } from '../libs/janus/src/executors/docker-build/options-schema';
 import { BUILDERS_ENV } from '../libs/janus/src/engine/builder-endpoints';
-import type { BuildRecord } from '../libs/janus/src/image/build-record';
+import { readBuildRecord } from '../libs/janus/src/image/build-record';
+import { BUILD_RECORD_FILE } from '../libs/janus/src/image/record-files';
 import { InterruptGuard } from '../libs/janus/src/process/interrupt-guard';
 import { runCommand } from '../libs/janus/src/process/run-command';
 import { RegistryClient } from '../libs/janus/src/registry/registry-client';
@@ -185,7 +186,7 @@ async function main() {
           executorContext(subject.root, subject.name, subject.projectRoot),
         );
         if (!result.success) throw new Error(`bench/multiarch: ${subject.name} failed to build for ${column.title} (its errors are above)`);
-        const record = JSON.parse(readFileSync(join(outputPath, 'metadata.json'), 'utf8')) as BuildRecord;
+        const record = readBuildRecord(join(outputPath, BUILD_RECORD_FILE));
         seconds[column.key] = record.platforms[0].buildSeconds;
         // The build step is the figure; the rest of the executor's wall (size, SBOM, staging push) is shown apart.
         say(

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureImage } from '../libs/janus/src/engine/image-store';
 import { nativePlatform } from '../libs/janus/src/oci/platform';
-import type { BuildRecord } from '../libs/janus/src/image/build-record';
+import { readBuildRecord } from '../libs/janus/src/image/build-record';
+import { BUILD_RECORD_FILE } from '../libs/janus/src/image/record-files';
 import { runCommand } from '../libs/janus/src/process/run-command';
 
 const ROOT = join(__dirname, '..');
@@ -44,7 +45,7 @@ async function main() {
   console.log(`agent runtimes on ${nativePlatform()}: size vs floor, and cold --version (median of ${ROUNDS}, ms)`);
   console.log('runtime             image     base + CLI (floor)  image/floor   in container  on host  container/host');
   for (const r of runtimes) {
-    const record = JSON.parse(readFileSync(join(ROOT, 'dist/docker', r.name, 'metadata.json'), 'utf8')) as BuildRecord;
+    const record = readBuildRecord(join(ROOT, 'dist/docker', r.name, BUILD_RECORD_FILE), `build it first: nx run ${r.name}:docker-build`);
     const built = record.platforms.find((p) => p.platform === nativePlatform());
     if (!built) throw new Error(`${r.name}: no ${nativePlatform()} image in its build record; build it first`);
     // The base as the engine resolves it (through the registry mirror here), pulled if it is not local.

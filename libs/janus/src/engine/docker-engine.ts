@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ContainerEngine,
   ContainerInfo,
@@ -24,6 +23,7 @@ import { type EngineApi, type ImageInfo, localEngineSocket } from './engine-api'
 import { CONFLICT, GONE, NOT_MODIFIED, tolerating } from './engine-status';
 import { UserError } from '../errors/user-error';
 import { followProgress } from './progress-stream';
+import { retryUntil } from './retry-until';
 import { SocketEngineApi } from './socket-engine-api';
 
 /**
@@ -195,11 +195,15 @@ class DockerContainers implements ContainerOperations {
 
   async tendHealthchecks(labels: string[], signal: AbortSignal): Promise<void> {
     if (!(await this.isPodman())) return;
-    while (!signal.aborted) {
-      const running = await this.list({ labels, all: false }).catch(() => []);
-      await Promise.all(running.map((c) => this.inspect(c.id).catch(() => undefined)));
-      await sleep(HEALTH_TEND_MS, undefined, { signal }).catch(() => undefined);
-    }
+    // Never done: it ends when the signal aborts, the one way this wait ends.
+    await retryUntil(
+      async () => {
+        const running = await this.list({ labels, all: false }).catch(() => []);
+        await Promise.all(running.map((c) => this.inspect(c.id).catch(() => undefined)));
+        return { done: false, value: undefined };
+      },
+      { timeoutMs: Infinity, intervalMs: HEALTH_TEND_MS, signal },
+    );
   }
 
   /** Whether the container's HEALTHCHECK interval (30 s when unset, as engines default it) has passed since we last ran it. */
