@@ -7,6 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../libs/janus/src/process/run-command';
 import { ensurePluginBuilt } from './build-plugin';
 import { REPO_ROOT } from '../repo-root';
+import { nxCliEnv } from '../../libs/janus-testing/src/nx-cli-env';
 
 // A copy of this checkout's plugin, run from its sources and then built and linked the way this workspace
 // runs it, driven by the real nx CLI: an edit to the sources must never run silently on the previous build.
@@ -17,7 +18,7 @@ describe('the workspace build of the plugin', () => {
   const nx = async (args: string[]) => {
     const r = await runCommand(join(root, 'node_modules/.bin/nx'), args, {
       cwd: root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_INTERACTIVE: 'false', CI: 'true' },
+      env: nxCliEnv(),
     }).catch((e: Error) => ({ code: 1, stdout: e.message, stderr: '' }));
     return { ok: r.code === 0, output: stripVTControlCharacters(`${r.stdout}\n${r.stderr}`) };
   };

@@ -2,6 +2,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { runCommand } from '../../libs/janus/src/process/run-command';
+import { nxCliEnv } from '../../libs/janus-testing/src/nx-cli-env';
 import { REPO_ROOT } from '../repo-root';
 
 /** A new "machine" for the fleet specs: a clone of `origin` in `dir`, sharing its node_modules. */
@@ -13,16 +14,12 @@ export async function cloneMachine(origin: string, dir: string): Promise<string>
 
 /** One machine's `nx`, with the remote cache its CI would configure (none: its local cache only); resolves to its output. */
 export async function nxOnMachine(clone: string, args: string[], cache: { url: string; token: string } | undefined): Promise<string> {
-  const env = {
-    ...process.env,
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    CI: 'true',
+  const env = nxCliEnv({
     // each machine its own local cache (node_modules is shared here, so say where)
     NX_CACHE_DIRECTORY: join(clone, '.nx/cache'),
     NX_WORKSPACE_DATA_DIRECTORY: join(clone, '.nx/workspace-data'),
     ...(cache ? { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: cache.token } : {}),
-  };
+  });
   const r = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), [...args, '--output-style=stream'], { cwd: clone, env });
   return stripVTControlCharacters(r.stdout + r.stderr);
 }

@@ -11,6 +11,7 @@ import { workspaceContainers } from '../../libs/janus/src/compose/workspace-cont
 import { assertEngineRunning } from '../../libs/janus/src/engine/docker-client';
 import { CommandError, runCommand } from '../../libs/janus/src/process/run-command';
 import { REPO_ROOT } from '../repo-root';
+import { nxCliEnv } from '../../libs/janus-testing/src/nx-cli-env';
 
 const PROJECTS = ['gateway', 'baseline-agent-cli', 'baseline-langchain'];
 const BASELINES = ['baseline-agent-cli', 'baseline-langchain'];
@@ -34,7 +35,7 @@ function portFree(port: number): Promise<boolean> {
   // No secrets from the developer's .env or shell: the baselines answer from their offline echo path.
   const scratch = mkdtempSync(join(tmpdir(), 'janus-root-compose-'));
   const emptyEnv = join(scratch, 'empty.env');
-  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+  const env = nxCliEnv();
   for (const k of ['CHUTES_API_KEY', 'TAVILY_API_KEY', 'SANDY_API_KEY', 'JANUS_PLATFORM_URL', 'JANUS_AGENT_COMMAND', 'JANUS_TAG']) delete env[k];
   const nx = async (args: string[]) => {
     try {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
 import { type CommandResult, CommandError, runCommand } from '../../janus/src/process/run-command';
 import { REPO_ROOT } from '../../../tools/repo-root';
+import { nxCliEnv } from './nx-cli-env';
 
 /** The Nx 24 a spec runs against: pinned, so the cached install below is exactly what the spec names. */
 export const NX24 = { nx: '24.0.7', devkit: '24.0.0' };
@@ -75,7 +76,7 @@ export class Nx24Workspace {
   async nx(args: string[]): Promise<CommandResult> {
     return runCommand(process.execPath, [this.nxBin, ...args], {
       cwd: this.root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_INTERACTIVE: 'false', CI: 'true' },
+      env: nxCliEnv(),
     }).catch((e: unknown) => {
       if (e instanceof CommandError) return e.result;
       throw e;

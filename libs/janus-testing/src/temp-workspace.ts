@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensurePluginBuilt } from '../../../tools/plugin-build/build-plugin';
 import { runCommand, type CommandResult } from '../../janus/src/process/run-command';
 import { REPO_ROOT } from '../../../tools/repo-root';
+import { nxCliEnv } from './nx-cli-env';
 
 /**
  * A throwaway Nx workspace that has this repository's node_modules installed, with `janus` being the built
@@ -34,7 +35,7 @@ export class TempWorkspace {
   nx(args: string[]): Promise<CommandResult> {
     return runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), args, {
       cwd: this.root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_INTERACTIVE: 'false', CI: 'true' },
+      env: nxCliEnv(),
     });
   }
 

@@ -7,6 +7,7 @@ import { runCommand } from '../process/run-command';
 import { initGitRepo } from '../../../janus-testing/src/git-repo';
 import { TempWorkspace } from '../../../janus-testing/src/temp-workspace';
 import { REPO_ROOT } from '../../../../tools/repo-root';
+import { nxCliEnv } from '../../../janus-testing/src/nx-cli-env';
 
 // CI's one line on a real workspace: after one full build, `nx affected -t docker-build` after each kind of
 // change must really run exactly the builds the change calls for; everything else is a cache hit or not run.
@@ -15,7 +16,7 @@ describe('nx affected -t docker-build with inferred targets', () => {
   const ws = new TempWorkspace('janus-affected-');
   const id = randomBytes(3).toString('hex');
   const baseImage = `janus-test/pybase-${id}`;
-  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', JANUS_TEMPLATES_DIR: ws.path('templates') };
+  const env = nxCliEnv({ JANUS_TEMPLATES_DIR: ws.path('templates') });
   const nx = (args: string[]) => runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), args, { cwd: ws.root, env });
   const git = (args: string[]) => runCommand('git', ['-c', 'user.name=t', '-c', 'user.email=t@janus.invalid', ...args], { cwd: ws.root });
   const write = (path: string, content: string) => {

@@ -8,6 +8,7 @@ import { runCommand } from '../process/run-command';
 import { initGitRepo } from '../../../janus-testing/src/git-repo';
 import { TempWorkspace } from '../../../janus-testing/src/temp-workspace';
 import { janusTargets } from './janus-targets';
+import { nxCliEnv } from '../../../janus-testing/src/nx-cli-env';
 
 const FIXTURE = join(__dirname, '../../../janus-testing/src/fixtures/build-probe');
 
@@ -25,7 +26,7 @@ describe('docker-build cache inputs', () => {
       ['run', 'probe:docker-build', '--exclude-task-dependencies', '--output-style=stream'],
       {
         cwd: ws.root,
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', ...env },
+        env: nxCliEnv(env),
       },
     );
     const out = stripVTControlCharacters(result.stdout);

@@ -10,6 +10,7 @@ import { Nx24Workspace, NX24 } from '../../../../janus-testing/src/nx24-workspac
 import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
 import { freePort } from '../../../../janus-testing/src/test-registry';
 import { REPO_ROOT } from '../../../../../tools/repo-root';
+import { nxCliEnv } from '../../../../janus-testing/src/nx-cli-env';
 
 interface Workspace {
   root: string;
@@ -25,7 +26,7 @@ async function nx23(): Promise<Workspace> {
     nx: async (args) => {
       const r = await runCommand(`${REPO_ROOT}/node_modules/.bin/nx`, args, {
         cwd: ws.root,
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_INTERACTIVE: 'false', CI: 'true' },
+        env: nxCliEnv(),
       }).catch((e: unknown) => {
         if (e instanceof CommandError) return e.result;
         throw e;

@@ -4,6 +4,7 @@ import type { ContractReport } from '../../contract/report';
 import type { BuildRecord } from '../../image/build-record';
 import { runCommand } from '../../process/run-command';
 import { REPO_ROOT } from '../../../../../tools/repo-root';
+import { nxCliEnv } from '../../../../janus-testing/src/nx-cli-env';
 
 const RUNTIMES = ['openai-runtime', 'anthropic-runtime', 'google-runtime'];
 const NX = join(REPO_ROOT, 'node_modules/.bin/nx');
@@ -18,7 +19,7 @@ describe('the agent runtimes in containers/', () => {
     const reportDir = `tmp/runtimes-spec/${name}`;
     await runCommand(NX, ['run', `${name}:contract-test`, `--reportDir=${reportDir}`, '--output-style=stream'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' },
+      env: nxCliEnv({ NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' }),
     });
     const janus = JSON.parse(readFileSync(join(REPO_ROOT, 'containers', name, 'janus.json'), 'utf8')) as { options: { bin: string; version: string } };
     const report = JSON.parse(readFileSync(join(REPO_ROOT, reportDir, 'report.json'), 'utf8')) as ContractReport;

@@ -4,13 +4,15 @@ import { stripVTControlCharacters } from 'node:util';
 import { CommandError, runCommand } from '../../process/run-command';
 import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
 import { REPO_ROOT } from '../../../../../tools/repo-root';
+import { nxCliEnv } from '../../../../janus-testing/src/nx-cli-env';
 
 // `nx sync:check` is CI's gate on managed files (Nx 23.2.1, the workspace's own nx). It must fail whenever a
 // managed file cannot be checked, not only when it would write something, and list the regions it keeps. One
 // workspace walks through the broken states in turn, each put back before the next, so it costs one setup.
 describe('nx sync:check gates broken managed files', () => {
   const ws = new TempWorkspace('janus-sync-gate-');
-  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', NX_INTERACTIVE: 'false' };
+  // Isolated as users run it: the messages this gate prints cross the plugin worker's boundary.
+  const env = nxCliEnv({}, { isolatePlugins: true });
   const nx = async (args: string[]) => {
     const result = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), args, { cwd: ws.root, env }).catch((e: unknown) => {
       if (e instanceof CommandError) return e.result;

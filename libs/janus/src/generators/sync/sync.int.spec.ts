@@ -7,6 +7,7 @@ import { initGitRepo } from '../../../../janus-testing/src/git-repo';
 import { removeImages } from '../../../../janus-testing/src/test-images';
 import { TempWorkspace } from '../../../../janus-testing/src/temp-workspace';
 import { REPO_ROOT } from '../../../../../tools/repo-root';
+import { nxCliEnv } from '../../../../janus-testing/src/nx-cli-env';
 
 // A template maintainer's day on the real nx CLI: a convention changes in one partial, CI's `nx sync:check`
 // refuses the drift naming each Dockerfile, `nx sync` carries the change into exactly the regions it belongs
@@ -14,7 +15,7 @@ import { REPO_ROOT } from '../../../../../tools/repo-root';
 describe('nx sync with janus:sync on a real workspace', () => {
   const ws = new TempWorkspace('janus-sync-');
   const image = `janus-test/sync-${randomBytes(3).toString('hex')}`;
-  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', JANUS_TEMPLATES_DIR: ws.path('templates') };
+  const env = nxCliEnv({ JANUS_TEMPLATES_DIR: ws.path('templates') });
   /** The command's result whether it passed or failed, output without colours. */
   const nx = async (args: string[]): Promise<CommandResult & { output: string }> => {
     const result = await runCommand(join(REPO_ROOT, 'node_modules/.bin/nx'), args, { cwd: ws.root, env }).catch((e: unknown) => {
