@@ -21,8 +21,11 @@ import { buildImage } from '../libs/janus-testing/src/build-test-image';
 import { runCommand } from '../libs/janus/src/process/run-command';
 import { removeImages } from '../libs/janus-testing/src/test-images';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 400);
+// `--tiny` (what npm test runs): one cold round and a few warm requests, enough to run every path once.
+const TINY = process.argv.includes('--tiny');
+const ROUNDS = TINY ? 1 : Number(process.env.BENCH_ROUNDS ?? 5);
+const WARM_REQUESTS = TINY ? 20 : Number(process.env.BENCH_WARM_REQUESTS ?? 400);
+const WARM_UP = TINY ? 5 : 50;
 // Compiled as the image compiles it, so the figures are the production code's, not a TypeScript loader's.
 const GATEWAY_DIR = join(__dirname, '../apps/gateway');
 // Under the workspace's tmp/ (ignored by git and the linters), where node still finds the workspace's node_modules.
@@ -172,8 +175,8 @@ async function main() {
         'clients  direct p50  gateway p50  overhead p50  direct p99  gateway p99  overhead p99  gateway/direct p50  gateway CPU/request  competitor CPU/request',
       );
       for (const clients of [1, 20]) {
-        await load(direct, clients, 50);
-        await load(base, clients, 50);
+        await load(direct, clients, WARM_UP);
+        await load(base, clients, WARM_UP);
         // Interleaved halves so both paths see the same machine load.
         const c0 = cpuMs(competitorPid);
         const d = await load(direct, clients, WARM_REQUESTS / 2);

@@ -1,13 +1,4 @@
-import { join } from 'node:path';
-import { runCommand } from '../libs/janus/src/process/run-command';
-
-const ROOT = join(__dirname, '..');
-
-/** Runs bench/NAME.bench.ts once in its --tiny mode, with this machine's build settings as bench/run.sh reads them. */
-async function tinyBench(name: string): Promise<string> {
-  const script = `. tools/this-machine.sh && exec node -r @swc-node/register bench/${name}.bench.ts --tiny`;
-  return (await runCommand('bash', ['-c', script], { cwd: ROOT })).stdout;
-}
+import { tinyBench } from './tiny-bench';
 
 // npm test runs the benches that have a --tiny mode once, so a bench broken by a change is found by the tests,
 // not at the next full bench run. Figures are not judged here (benches print ratios, they assert nothing);
