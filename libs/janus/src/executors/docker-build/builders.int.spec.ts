@@ -7,6 +7,7 @@ import dockerBuildExecutor from './executor';
 import { assertEngineRunning, engineApi } from '../../engine/docker-client';
 import { BUILDERS_ENV } from '../../engine/builder-endpoints';
 import type { BuildRecord } from '../../image/build-record';
+import { runCommand } from '../../process/run-command';
 import { RegistryClient } from '../../registry/registry-client';
 import { executorContext } from '../../../../janus-testing/src/executor-context';
 import { initGitRepo } from '../../../../janus-testing/src/git-repo';
@@ -26,12 +27,14 @@ describe('janus:docker-build with a builder per platform', () => {
   const env = process.env;
   let second: SecondEngine;
   let record: BuildRecord | undefined;
+  const stagedOnFailure: string[] = [];
   const errors: string[] = [];
   const infos: string[] = [];
+  const warnings: string[] = [];
 
-  const build = () =>
+  const build = (tags = ['t1']) =>
     dockerBuildExecutor(
-      { image, registry: REGISTRY, platforms: 'linux/amd64,linux/arm64', push: true, lint: false, deriveTags: false, tags: ['t1'] },
+      { image, registry: REGISTRY, platforms: 'linux/amd64,linux/arm64', push: true, lint: false, deriveTags: false, tags },
       executorContext(ws, 'probe', 'apps/probe'),
     );
 
@@ -48,6 +51,8 @@ describe('janus:docker-build with a builder per platform', () => {
   beforeEach(() => {
     errors.length = 0;
     infos.length = 0;
+    warnings.length = 0;
+    jest.spyOn(logger, 'warn').mockImplementation((m: unknown) => void warnings.push(String(m)));
     jest.spyOn(logger, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
     jest.spyOn(logger, 'info').mockImplementation((m: unknown) => void infos.push(String(m)));
   });
@@ -59,7 +64,7 @@ describe('janus:docker-build with a builder per platform', () => {
 
   afterAll(async () => {
     await removeImages(`${REGISTRY}/${image}`);
-    for (const digest of [record?.indexDigest, ...(record?.platforms ?? []).map((p) => p.digest)]) {
+    for (const digest of [record?.indexDigest, ...(record?.platforms ?? []).map((p) => p.digest), ...stagedOnFailure]) {
       if (digest) await registry.deleteManifest(image, digest).catch(() => undefined);
     }
     await second?.stop();
@@ -106,5 +111,30 @@ describe('janus:docker-build with a builder per platform', () => {
     // The summary table says which builder built what.
     const summary = infos.find((l) => /^\s*platform .* builder$/m.test(l)) ?? '';
     expect(summary).toMatch(new RegExp(`linux/arm64 .*${second.endpoint.replace(/[/.]/g, '\\$&')}.*emulated on linux/amd64`));
+  }, 600_000);
+
+  it('a platform that fails mid-build on its builder leaves the other staged by digest and publishes nothing', async () => {
+    expect(record).toBeDefined(); // the list the previous case published, which must stay as it is
+    const before = readFileSync(join(ws, 'dist/docker/probe/metadata.json'), 'utf8');
+    // Fails on the arm64 builder only, after the base image came in: amd64 builds on the local engine meanwhile.
+    writeFileSync(join(ws, 'apps/probe/Dockerfile'), 'FROM python:3.11-slim\nRUN uname -m > /built-on && test "$(uname -m)" != aarch64\n');
+    await runCommand('git', ['-c', 'user.name=t', '-c', 'user.email=t@janus.invalid', 'commit', '-qam', 'fails on arm64'], { cwd: ws });
+    process.env = { ...env, [BUILDERS_ENV]: `linux/arm64=${second.endpoint}?emulated=true` };
+    expect((await build(['t2'])).success).toBe(false);
+    expect(errors.join('\n')).toMatch(/linux\/arm64/);
+    const kept = /linux\/amd64 \((sha256:[0-9a-f]{12})\) stay in the registry by digest under content-named tags for a retry; nothing was published/.exec(
+      warnings.join('\n'),
+    );
+    expect(kept).not.toBeNull();
+    // The staged amd64 manifest is in the registry under its digest; no list, no new tag, the old one unmoved.
+    const staged = (await registry.listTags(image)).filter((t) => t.startsWith('build-'));
+    const digests = await Promise.all(staged.map(async (t) => (await registry.getManifest(image, t)).digest));
+    const amd64 = digests.find((d) => d.startsWith(kept![1]));
+    expect(amd64).toBeDefined();
+    stagedOnFailure.push(amd64!);
+    expect(amd64).not.toBe(record!.platforms[0].digest);
+    await expect(registry.getManifest(image, 't2')).rejects.toThrow();
+    expect((await registry.getManifest(image, 't1')).digest).toBe(record!.indexDigest);
+    expect(readFileSync(join(ws, 'dist/docker/probe/metadata.json'), 'utf8')).toBe(before);
   }, 600_000);
 });
