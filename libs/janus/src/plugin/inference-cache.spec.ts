@@ -108,6 +108,32 @@ describe('the inference cache', () => {
     expect(other['apps/a'].targets['docker-build'].options?.platforms).toBe('linux/arm64');
   });
 
+  it('keeps each distinct target configuration once, gives hits the same targets a miss inferred, and takes a bad index as a miss', async () => {
+    const cold = await graph();
+    const kept = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+      targets: unknown[];
+      entries: Record<string, { result: { projects: Record<string, { targets: Record<string, unknown> }> } }>;
+    };
+    const refs = Object.values(kept.entries).flatMap((e) => Object.values(e.result.projects).flatMap((p) => Object.values(p.targets)));
+    expect(refs.every((r) => typeof r === 'number')).toBe(true);
+    // Two projects from the same template: only their builds (inputs name their own files) differ.
+    expect(kept.targets.length).toBe(refs.length / 2 + 1);
+    markCache();
+    const warm = await graph();
+    expect(Object.values(warm).map((p) => p.metadata?.kept)).toEqual([true, true]);
+    expect(Object.values(warm).map((p) => p.targets)).toEqual(Object.values(cold).map((p) => p.targets));
+    // A hand-edited index that is not in the table: that project is inferred again, without a word.
+    const edited = JSON.parse(readFileSync(cacheFile, 'utf8')) as typeof kept;
+    edited.entries['apps/a/Dockerfile'].result.projects['apps/a'].targets['docker-build'] = 999;
+    writeFileSync(cacheFile, JSON.stringify(edited));
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const again = await graph();
+    expect(again['apps/a'].metadata?.kept).toBeUndefined();
+    expect(again['apps/a'].targets).toEqual(cold['apps/a'].targets);
+    expect(again['apps/b'].metadata?.kept).toBe(true);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it('keys on the Nx version, the plugin options and the templates override, not only on files', () => {
     const options = {
       include: [],

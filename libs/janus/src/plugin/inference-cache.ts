@@ -29,10 +29,12 @@ interface CacheFile {
   format: typeof FORMAT;
   key: string;
   trees: Record<string, { paths: string[]; stamp: number[] }>;
+  /** Every distinct target configuration once; in `entries`, a target is its index here (see `compact`). */
+  targets: unknown[];
   entries: Record<string, Entry>;
 }
 
-const FORMAT = 'janus-inference-2';
+const FORMAT = 'janus-inference-3';
 const GONE = [-1, -1, -1, -1];
 
 /**
@@ -46,6 +48,7 @@ const GONE = [-1, -1, -1, -1];
 export class InferenceCache {
   private entries: Record<string, Entry> = {};
   private trees: CacheFile['trees'] = {};
+  private targets: unknown[] = [];
   private readonly used = new Set<string>();
   private changed = false;
   /** Whether the file held entries for this very key (the options, plugin and Nx were seen before). */
@@ -69,11 +72,15 @@ export class InferenceCache {
     try {
       const parsed = JSON.parse(text) as Partial<CacheFile> | null;
       if (!parsed || typeof parsed !== 'object' || typeof parsed.format !== 'string') throw new Error('not a janus inference cache');
-      if (parsed.format === FORMAT && (typeof parsed.entries !== 'object' || typeof parsed.trees !== 'object' || !parsed.entries || !parsed.trees))
+      if (
+        parsed.format === FORMAT &&
+        (typeof parsed.entries !== 'object' || typeof parsed.trees !== 'object' || !parsed.entries || !parsed.trees || !Array.isArray(parsed.targets))
+      )
         throw new Error('its entries are missing');
       if (parsed.format === FORMAT && parsed.key === key) {
         this.entries = parsed.entries!;
         this.trees = parsed.trees!;
+        this.targets = parsed.targets!;
         this.sameKey = true;
       } else this.changed = true; // another janus, other options or another Nx: nothing in it applies
     } catch (e) {
@@ -127,8 +134,12 @@ export class InferenceCache {
     // A hand-edited entry of the wrong shape is a miss like any other, never a failed graph.
     if (!entry || !Array.isArray(entry.trees) || !Array.isArray(entry.paths) || !Array.isArray(entry.stamp)) return undefined;
     if (!entry.trees.every((t) => this.treeUnchanged(t)) || !this.unchanged(entry.paths, entry.stamp)) return undefined;
+    const result = expand(entry.result, this.targets);
+    if (result === undefined) return undefined;
+    // Kept expanded: an entry used again is written back through `compact`, which finds its targets by identity.
+    entry.result = result;
     this.used.add(id);
-    return entry.result;
+    return result;
   }
 
   /** Keeps a fresh result with what its inference read (stat'ed now, after the reads). */
@@ -157,7 +168,11 @@ export class InferenceCache {
     for (const id of unused) delete this.entries[id];
     const treesUsed = new Set(Object.values(this.entries).flatMap((e) => e.trees));
     const trees = Object.fromEntries(Object.entries(this.trees).filter(([t]) => treesUsed.has(t)));
-    const content: CacheFile = { format: FORMAT, key: this.key, trees, entries: this.entries };
+    const targets: unknown[] = [];
+    const byObject = new Map<unknown, number>();
+    const byJson = new Map<string, number>();
+    const entries = Object.fromEntries(Object.entries(this.entries).map(([id, e]) => [id, { ...e, result: compact(e.result, targets, byObject, byJson) }]));
+    const content: CacheFile = { format: FORMAT, key: this.key, trees, targets, entries };
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       writeFileSync(`${this.file}.${process.pid}`, JSON.stringify(content));
@@ -166,6 +181,65 @@ export class InferenceCache {
       // Only a cache: the next graph computation infers again.
     }
   }
+}
+
+type InferredResult = { projects: Record<string, { targets?: Record<string, unknown> }> };
+
+const hasProjects = (result: unknown): result is InferredResult =>
+  typeof result === 'object' && result !== null && !Array.isArray(result) && typeof (result as InferredResult).projects === 'object';
+
+/**
+ * A result as the file keeps it: each target configuration replaced by its index in `targets`, where every
+ * distinct one is kept once (most of a project's targets are the same in every project, so the file, which a warm
+ * graph computation parses whole, is about half the size). Targets met before by identity (a cache hit's, which
+ * `expand` shared) cost a map lookup; fresh ones are told apart by their JSON.
+ */
+function compact(result: unknown, targets: unknown[], byObject: Map<unknown, number>, byJson: Map<string, number>): unknown {
+  if (!hasProjects(result)) return result;
+  const index = (target: unknown): number => {
+    let i = byObject.get(target);
+    if (i === undefined) {
+      const json = JSON.stringify(target);
+      i = byJson.get(json);
+      if (i === undefined) {
+        i = targets.push(target) - 1;
+        byJson.set(json, i);
+      }
+      byObject.set(target, i);
+    }
+    return i;
+  };
+  const projects = Object.fromEntries(
+    Object.entries(result.projects).map(([root, p]) => [
+      root,
+      p.targets ? { ...p, targets: Object.fromEntries(Object.entries(p.targets).map(([name, t]) => [name, index(t)])) } : p,
+    ]),
+  );
+  return { ...result, projects };
+}
+
+/**
+ * A kept result with its targets back from the shared table; the projects share those objects (nothing in the
+ * plugin or in Nx, which copies while it merges, writes into a target it was given). Undefined when an index
+ * is not in the table (a hand-edited file): a miss like any other.
+ */
+function expand(result: unknown, targets: unknown[]): unknown {
+  if (!hasProjects(result)) return result;
+  const projects: InferredResult['projects'] = {};
+  for (const [root, p] of Object.entries(result.projects)) {
+    if (!p || typeof p.targets !== 'object' || p.targets === null) {
+      projects[root] = p;
+      continue;
+    }
+    const expanded: Record<string, unknown> = {};
+    for (const [name, t] of Object.entries(p.targets)) {
+      const target = typeof t === 'number' ? targets[t] : t;
+      if (typeof target !== 'object' || target === null) return undefined;
+      expanded[name] = target;
+    }
+    projects[root] = { ...p, targets: expanded };
+  }
+  return { ...result, projects };
 }
 
 /** A folder and every folder under it (and with `files`, every file), workspace-relative; `.git` never counts. */
