@@ -20,9 +20,10 @@ import { REPO_ROOT } from '../tools/repo-root';
 const SIZES = (process.env.BENCH_SIZES ?? '10,50,200,1000').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // While iterating on one plugin: BENCH_VARIANTS=none,bare,janus leaves out @nx/docker (41 s cold at 1000 projects),
-// BENCH_AFFECTED=0 the affected step (it builds images). The defaults measure everything.
+// BENCH_AFFECTED=0 the affected step (it builds images; BENCH_AFFECTED=N sizes its workspace, 20 by default).
+// The defaults measure everything.
 const ONLY = process.env.BENCH_VARIANTS?.split(',').map((v) => v.trim());
-const AFFECTED = process.env.BENCH_AFFECTED !== '0';
+const AFFECTED = Number(process.env.BENCH_AFFECTED ?? 20);
 const NX = join(REPO_ROOT, 'node_modules/.bin/nx');
 const TREE_CPU = join(__dirname, 'process-tree-cpu.pl');
 const WORKER_CPU = join(__dirname, 'plugin-worker-cpu.js');
@@ -184,17 +185,19 @@ async function removeBuiltImages(ws: TempWorkspace): Promise<void> {
   if (ids.size) await runCommand('docker', ['rmi', '-f', ...ids]).catch(() => undefined);
 }
 
-async function affectedOneOfTwenty(): Promise<void> {
-  const ws = await workspace(20, 'janus');
+async function affectedOneOf(size: number): Promise<void> {
+  const ws = await workspace(size, 'janus');
   try {
     await runCommand(NX, ['run-many', '-t', 'docker-build', '--exclude-task-dependencies'], { cwd: ws.root, env });
-    appendFileSync(ws.path('apps/svc-7/app/main.py'), '# changed\n');
+    appendFileSync(ws.path(`apps/svc-${Math.floor(size / 2)}/app/main.py`), '# changed\n');
     const out = stripVTControlCharacters(
       (await runCommand(NX, ['affected', '-t', 'docker-build', '--exclude-task-dependencies', '--output-style=stream'], { cwd: ws.root, env })).stdout,
     );
     const tasks = [...out.matchAll(/^> nx run ([\w-]+):docker-build.*$/gm)];
     const built = tasks.filter(([line]) => !/cache/.test(line)).length;
-    console.log(`nx affected -t docker-build after one of 20 projects changed: built ${built}/20 (target 1/20; ${tasks.length} tasks considered)`);
+    console.log(
+      `nx affected -t docker-build after one of ${size} projects changed: built ${built}/${size} (target 1/${size}; ${tasks.length} tasks considered)`,
+    );
   } finally {
     await removeBuiltImages(ws);
     ws.dispose();
@@ -203,7 +206,7 @@ async function affectedOneOfTwenty(): Promise<void> {
 
 async function main() {
   await graphCost();
-  if (AFFECTED) await affectedOneOfTwenty();
+  if (AFFECTED > 0) await affectedOneOf(AFFECTED);
 }
 
 main().catch((e) => {
