@@ -1,4 +1,4 @@
-import { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
 import { createHash } from 'node:crypto';
 import type { FoundPackage } from './found-package';
 
@@ -11,14 +11,14 @@ export interface SbomSubject {
   platform: string;
 }
 
-// Without an SPDX expression parser every compound licence ("MIT OR Apache-2.0") is kept as a name: true to the
-// package's words, and a valid CycloneDX licence either way. Single SPDX ids are recognised by the library.
-const { Bom, Component, Property, Tool } = Models;
-const { ComponentType } = Enums;
-
-const licenseFactory = new Contrib.License.Factories.LicenseFactory(() => {
-  throw new Error('expressions are kept as names');
-});
+/**
+ * The CycloneDX library, loaded when an SBOM is made: every build loads this module (its attestations live
+ * beside the build), and most builds (nothing pushed) make no SBOM, so they do not pay for loading the library.
+ */
+function cycloneDx(): typeof CycloneDx {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  return require('@cyclonedx/cyclonedx-library') as typeof CycloneDx;
+}
 
 /** The same image always gets the same serial number, so two SBOMs of one image are byte for byte the same. */
 function serialNumber(digest: string): string {
@@ -31,6 +31,14 @@ function serialNumber(digest: string): string {
  * than by hand. Deterministic: no timestamp, a serial number derived from the image digest, components sorted.
  */
 export function cycloneDxDocument(subject: SbomSubject, packages: readonly FoundPackage[], janusVersion: string): Record<string, unknown> {
+  const { Contrib, Enums, Models, Serialize, Spec } = cycloneDx();
+  const { Bom, Component, Property, Tool } = Models;
+  const { ComponentType } = Enums;
+  // Without an SPDX expression parser every compound licence ("MIT OR Apache-2.0") is kept as a name: true to the
+  // package's words, and a valid CycloneDX licence either way. Single SPDX ids are recognised by the library.
+  const licenseFactory = new Contrib.License.Factories.LicenseFactory(() => {
+    throw new Error('expressions are kept as names');
+  });
   const bom = new Bom({ serialNumber: serialNumber(subject.digest) });
   bom.metadata.component = new Component(ComponentType.Container, subject.repository, {
     version: subject.digest,

@@ -26,6 +26,7 @@ import { explainingPlatformMismatch } from './platform-mismatch';
 import { baseDigestFromBuildLog, type BaseImageInfo, finalBaseImage, resolveBaseImage } from './base-image';
 import type { NormalizedDockerBuild } from './normalize-options';
 import { overBudgetMessage, platformSize, sizeSummary } from './size-budget';
+import { layerFilesCachePath } from '../../../image/layer-files-cache';
 import { logger } from '../../../workspace/nx-logger';
 import { UserError } from '../../../errors/user-error';
 import { createHash } from 'node:crypto';
@@ -180,7 +181,10 @@ export async function runDockerBuild(o: NormalizedDockerBuild, signal: AbortSign
         ...(builder.recorded ? { builder: { endpoint: builder.engine.endpoint, name: builder.name, native: builder.native } } : {}),
       };
       builtBy.set(platform, result);
-      const sized = await platformSize(platform, imageId, result.size, api);
+      const sized = await platformSize(
+        { platform, imageId, size: result.size, diffIds: info.RootFS?.Layers ?? [], budgetMb: o.sizeBudgetMb, cacheFile: layerFilesCachePath(o.workspaceRoot) },
+        api,
+      );
       logger.info(sizeSummary([sized], o.sizeBudgetMb));
       if (result.size > o.sizeBudgetMb * 1e6) {
         overBudget.push(overBudgetMessage(sized, o.sizeBudgetMb));

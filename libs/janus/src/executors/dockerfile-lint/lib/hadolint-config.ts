@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from '../../../schema/parse-options';
 import { UserError } from '../../../errors/user-error';
@@ -43,7 +43,9 @@ export function findHadolintConfig(projectRoot: string, workspaceRoot: string): 
 export function readHadolintConfig(file: string): HadolintConfig {
   let raw: unknown;
   try {
-    raw = parse(readFileSync(file, 'utf8'));
+    // yaml is loaded only when there is a file to read: most projects have none, and every build lints.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+    raw = (require('yaml') as typeof Yaml).parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new HadolintConfigError(file, [`not valid YAML: ${(e as Error).message.split('\n')[0].replace(/:$/, '')}`]);
   }
