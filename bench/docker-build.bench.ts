@@ -29,7 +29,9 @@ import { initGitRepo } from '../libs/janus-testing/src/git-repo';
 import { TempWorkspace } from '../libs/janus-testing/src/temp-workspace';
 import { REPO_ROOT } from '../tools/repo-root';
 
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 7));
+// `--tiny` (what npm test runs): one round, Docker only.
+const TINY = process.argv.includes('--tiny');
+const ROUNDS = TINY ? 1 : Math.max(1, Number(process.env.BENCH_ROUNDS ?? 7));
 const DEMO = join(REPO_ROOT, 'apps/demo-agent');
 const DOCKER = '/usr/bin/docker';
 const IGNORED = 'node_modules\n.nx\ndist\n';
@@ -97,7 +99,7 @@ async function main() {
   cpSync(DEMO, plainDir, { recursive: true });
 
   // Podman: its own copies (each tool edits its own app/main.py), only where its socket answers.
-  const podman = process.env.BENCH_PODMAN === '1' ? await podmanEngine() : undefined;
+  const podman = process.env.BENCH_PODMAN === '1' && !TINY ? await podmanEngine() : undefined;
   const podmanPlainDir = mkdtempSync(join(tmpdir(), 'janus-bench-podman-'));
   cpSync(DEMO, podmanPlainDir, { recursive: true });
   const janusPodmanWs = new TempWorkspace('janus-bench-janus-podman-');

@@ -29,4 +29,10 @@ describe('the engine benches in their tiny mode', () => {
     expect(out).toMatch(new RegExp(`^linux/(amd64|arm64)\\s+${NUMBER}\\s+${NUMBER} \\(${NUMBER}%\\)\\s+${NUMBER} \\(${NUMBER}%\\)`, 'm'));
     expect(out).toMatch(new RegExp(`app layers above the root filesystem \\(linux/\\w+\\): ${NUMBER} MB`));
   }, 900_000);
+
+  it('docker-build: janus beside @nx/docker and the plain build, warm and source-only, and their two ratios', async () => {
+    const out = await tinyBench('docker-build');
+    expect(out).toMatch(new RegExp(`janus / @nx/docker, warm \\(nothing changed, Nx cache on\\):\\s+${NUMBER}×`));
+    expect(out).toMatch(new RegExp(`janus / @nx/docker, source-only \\(one source file changed\\):\\s+${NUMBER}×`));
+  }, 900_000);
 });
