@@ -5,7 +5,8 @@ import { fromNx, nx } from '../../plugin/nx-runtime';
 import { templatesDir } from '../../rendering/templates-dir';
 import { cannotCheck } from './lib/cannot-check';
 import { SYNC_CACHE_FILE, SyncCache } from './lib/sync-cache';
-import type { ProjectSyncReport } from './lib/sync-project';
+import type { ProjectSyncReport, syncProject as SyncProject } from './lib/sync-project';
+import type { TemplateOverrides, TemplateRenderer } from '../../rendering/template-renderer';
 import type { NormalizedSyncOptions, SyncGeneratorOptions } from './options-schema';
 import { SYNC_GENERATOR } from '../../workspace/plugin-names';
 
@@ -69,13 +70,7 @@ export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions, run:
       : (await import('../../schema/parse-options')).parseOptions((await import('./options-schema')).schema, raw, SYNC_GENERATOR);
   // --force changes what a check does with owners' edits: never answered from the cache.
   const cache = run.cacheFile && !options.force ? new SyncCache(run.cacheFile, tree, templatesDir(), (m) => nx.logger().warn(m)) : undefined;
-  let render:
-    | {
-        syncProject: typeof import('./lib/sync-project').syncProject;
-        overrides: ReturnType<typeof import('../../rendering/template-overrides').templateOverrides>;
-        renderer: import('../../rendering/template-renderer').TemplateRenderer;
-      }
-    | undefined;
+  let render: { syncProject: typeof SyncProject; overrides: TemplateOverrides | undefined; renderer: TemplateRenderer } | undefined;
   const rendering = async () => {
     if (render) return render;
     const [{ syncProject }, { templateOverrides }, { createTemplateRenderer }] = await Promise.all([
