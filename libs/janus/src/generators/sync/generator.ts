@@ -1,3 +1,6 @@
+// A workspace build older than its sources stops here, as every generator does through parse-options (which a
+// check with no options given never loads).
+import '../../package/assert-current-build';
 import type * as Devkit from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import { join } from 'node:path';
