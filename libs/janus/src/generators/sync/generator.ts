@@ -1,106 +1,46 @@
-import { getProjects, joinPathFragments, logger, type Tree } from '@nx/devkit';
-import { parseOptions } from '../../schema/parse-options';
-import { isRenderRecord, parseJanusJson, type RenderRecord } from '../../rendering/janus-json';
-import { formatRecord, managedRecord, PACKAGE_VERSION, renderProject } from '../../rendering/render-record';
-import { createTemplateRenderer, type TemplateOverrides, type TemplateRenderer } from '../../rendering/template-renderer';
-import { templateOverrides } from '../../rendering/template-overrides';
+// A workspace build older than its sources stops here, as every generator does through parse-options (which a
+// check with no options given never loads).
+import '../../package/assert-current-build';
+import type * as Devkit from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+import { join } from 'node:path';
+import { fromNx, nx } from '../../plugin/nx-runtime';
+import { templatesDir } from '../../rendering/templates-dir';
 import { cannotCheck } from './lib/cannot-check';
-import { type FileSyncResult, syncRegions, syncWholeFile } from './lib/sync-file';
-import { type SyncGeneratorOptions, schema } from './options-schema';
+import { SYNC_CACHE_FILE, SyncCache } from './lib/sync-cache';
+import type { ProjectSyncReport, syncProject as SyncProject } from './lib/sync-project';
+import type { TemplateOverrides, TemplateRenderer } from '../../rendering/template-renderer';
+import type { NormalizedSyncOptions, SyncGeneratorOptions } from './options-schema';
 import { SYNC_GENERATOR } from '../../workspace/plugin-names';
 
-/** What sync found in one project. */
-export interface ProjectSyncReport {
-  project: string;
-  root: string;
-  /** `<file>: <partial> (+a -r)` for every region or file brought up to the templates. */
-  changed: string[];
-  /** The diff of each change, printed under it. */
-  diffs: Map<string, string>;
-  /** Owner-edited regions, kept as they are: `<file>:<line>: <partial>`, with a diff when the templates changed them too. */
-  kept: { where: string; diff?: string }[];
-  /** Why (part of) the project could not be synced: nothing of that part was written. */
-  problems: string[];
-  notes: string[];
-}
+export type { ProjectSyncReport } from './lib/sync-project';
+
+// Nx runs a sync generator in its own process, which has loaded nx but not @nx/devkit's whole public API: the
+// few functions a check needs are taken from the nx modules that define them (see plugin/nx-runtime.ts), and
+// the rendering (Handlebars, the option schemas) is loaded on the first project the cache cannot vouch for.
+const getProjects = fromNx<typeof Devkit.getProjects>('generators/utils/project-configuration', 'getProjects', '@nx/devkit');
+const joinPathFragments = fromNx<typeof Devkit.joinPathFragments>('utils/path', 'joinPathFragments', '@nx/devkit');
+const nxWorkspaceRoot = fromNx<string>('utils/workspace-root', 'workspaceRoot', '@nx/devkit');
 
 // Projects janus rendered, even when their janus.json is gone: the generator tags them, and markers say so.
 function looksRendered(tree: Tree, root: string, tags: string[] = []): boolean {
-  return tags.includes('janus:baseline') || Boolean(tree.read(joinPathFragments(root, 'Dockerfile'), 'utf8')?.includes(' janus:begin '));
+  return tags.includes('janus:baseline') || Boolean(tree.read(joinPathFragments()(root, 'Dockerfile'), 'utf8')?.includes(' janus:begin '));
 }
 
-/**
- * Syncs one project in the tree; writes nothing for it when its janus.json is invalid or cannot be rendered.
- * Undefined for a hand-written janus.json (no template set, e.g. kind base-image): there is nothing to render again.
- */
-export function syncProject(
-  tree: Tree,
-  project: string,
-  root: string,
-  overrides: TemplateOverrides | undefined,
-  force: boolean,
-  renderer: TemplateRenderer = createTemplateRenderer(undefined, overrides),
-): ProjectSyncReport | undefined {
-  const report: ProjectSyncReport = { project, root, changed: [], diffs: new Map(), kept: [], problems: [], notes: [] };
-  const recordPath = joinPathFragments(root, 'janus.json');
-  const { json, problem } = parseJanusJson(tree.read(recordPath, 'utf8') ?? '', recordPath);
-  if (!json) return { ...report, problems: [`${project}: ${problem}; nothing in ${root} was synced`] };
-  if (!isRenderRecord(json)) return undefined;
-  const record: RenderRecord = json;
-  let files;
-  try {
-    files = renderProject(project, record, overrides, undefined, renderer);
-  } catch (e) {
-    return { ...report, problems: [`${project}: cannot render ${record.template} from ${recordPath}: ${(e as Error).message}; nothing in ${root} was synced`] };
-  }
-  const keptWhole = new Map<string, { hash: string; source: string }>();
-  for (const file of files.filter((f) => f.regions.length || f.whole)) {
-    const path = joinPathFragments(root, file.path);
-    const current = tree.read(path, 'utf8');
-    if (current === null) {
-      report.notes.push(`${path}: missing; the templates render it, but sync does not bring back deleted files`);
-      continue;
-    }
-    const recorded = record.managed?.[file.path];
-    const result: FileSyncResult = file.whole
-      ? syncWholeFile(path, current, file, recorded && 'whole' in recorded ? recorded.whole.hash : undefined, force)
-      : syncRegions(path, current, file, force);
-    report.problems.push(...result.problems.map((p) => `${path}:${p.line}: ${p.message}; the file was left untouched`));
-    report.notes.push(...result.notes);
-    for (const c of result.changed)
-      report.changed.push(`${path}: ${c.partial} (+${c.added} -${c.removed})${c.forced ? ', replacing its owner’s edit (--force)' : ''}`);
-    for (const c of result.conflicts) {
-      report.kept.push({ where: `${path}:${c.line}: ${c.partial}`, diff: c.diff });
-      if (file.whole && recorded && 'whole' in recorded) keptWhole.set(file.path, recorded.whole);
-    }
-    for (const e of result.edited) {
-      report.kept.push({ where: `${path}:${e.line}: ${e.partial}` });
-      if (file.whole && recorded && 'whole' in recorded) keptWhole.set(file.path, recorded.whole);
-    }
-    if (result.content !== undefined) tree.write(path, result.content);
-  }
-  // Only what the project has: a file the templates added later is not managed here until the project has it.
-  const managed = managedRecord(files.filter((f) => tree.exists(joinPathFragments(root, f.path))));
-  for (const [path, whole] of keptWhole) managed[path] = { whole };
-  const next = formatRecord({ ...record, pluginVersion: PACKAGE_VERSION, managed });
-  // By value: a formatter may lay the record out differently (prettier folds short arrays) without changing it.
-  if (!sameJson(next, tree.read(recordPath, 'utf8'))) {
-    tree.write(recordPath, next);
-    report.changed.push(`${recordPath}: render record (plugin version, managed regions and their sources)`);
-  }
-  return report;
+/** The sync cache of the workspace Nx runs in; none for another tree (a spec's virtual one). */
+function defaultCacheFile(tree: Tree): string | undefined {
+  return tree.root === nxWorkspaceRoot() ? join(nx.workspaceDataDirectory(), SYNC_CACHE_FILE) : undefined;
 }
 
-function sameJson(a: string, b: string | null): boolean {
-  try {
-    return b !== null && JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
-  } catch {
-    return false;
-  }
+/** For specs: where the cache lives, and what it did. */
+export interface SyncRunOptions {
+  cacheFile?: string;
+  stats?: { hits: number; misses: number };
 }
 
 function printReport(r: ProjectSyncReport, withProblems: boolean): void {
   if (!r.changed.length && !r.kept.length && !(withProblems && r.problems.length) && !r.notes.length) return;
+  const logger = nx.logger();
   logger.info(`janus sync: ${r.project} (${r.root})`);
   for (const line of r.changed) {
     logger.info(`  updated ${line}`);
@@ -125,33 +65,59 @@ function printReport(r: ProjectSyncReport, withProblems: boolean): void {
  * Nx's sync machinery with the tree alone, it answers with the out-of-sync summary; through `nx g janus:sync`
  * (options given, e.g. --force or --dry-run) it answers as an ordinary generator.
  */
-export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions) {
-  const options = parseOptions(schema, raw ?? {}, SYNC_GENERATOR);
-  const overrides = templateOverrides(tree);
-  const renderer = createTemplateRenderer(undefined, overrides);
+export async function syncGenerator(tree: Tree, raw?: SyncGeneratorOptions, run: SyncRunOptions = { cacheFile: defaultCacheFile(tree) }) {
+  // Called by Nx's sync machinery with the tree alone: every option has its default (no schema to load).
+  const options: NormalizedSyncOptions =
+    raw === undefined
+      ? { force: false, projects: [] }
+      : (await import('../../schema/parse-options')).parseOptions((await import('./options-schema')).schema, raw, SYNC_GENERATOR);
+  // --force changes what a check does with owners' edits: never answered from the cache.
+  const cache = run.cacheFile && !options.force ? new SyncCache(run.cacheFile, tree, templatesDir(), (m) => nx.logger().warn(m)) : undefined;
+  let render: { syncProject: typeof SyncProject; overrides: TemplateOverrides | undefined; renderer: TemplateRenderer } | undefined;
+  const rendering = async () => {
+    if (render) return render;
+    const [{ syncProject }, { templateOverrides }, { createTemplateRenderer }] = await Promise.all([
+      import('./lib/sync-project'),
+      import('../../rendering/template-overrides'),
+      import('../../rendering/template-renderer'),
+    ]);
+    const overrides = templateOverrides(tree);
+    cache?.useOverrides(overrides?.dir);
+    render = { syncProject, overrides, renderer: createTemplateRenderer(undefined, overrides) };
+    return render;
+  };
   const reports: ProjectSyncReport[] = [];
-  for (const [name, project] of [...getProjects(tree)].sort(([a], [b]) => a.localeCompare(b))) {
+  const nothing = () => ({ changed: [], diffs: new Map<string, string>(), kept: [], notes: [], problems: [] });
+  for (const [name, project] of [...getProjects()(tree)].sort(([a], [b]) => a.localeCompare(b))) {
     if (options.projects.length && !options.projects.includes(name)) continue;
-    const recordPath = joinPathFragments(project.root, 'janus.json');
+    const recordPath = joinPathFragments()(project.root, 'janus.json');
     if (!tree.exists(recordPath)) {
       if (looksRendered(tree, project.root, project.tags)) {
         reports.push({
           project: name,
           root: project.root,
-          changed: [],
-          diffs: new Map(),
-          kept: [],
-          notes: [],
+          ...nothing(),
           problems: [`${name}: ${recordPath} is missing, so janus cannot tell what ${project.root} was rendered from; nothing in it was synced`],
         });
       }
       continue;
     }
+    const kept = cache?.lookup(name, project.root);
+    if (kept) {
+      if (kept.report) reports.push({ project: name, root: project.root, ...nothing(), ...kept.report });
+      continue;
+    }
     // Every janus.json is checked against its schema (an invalid one fails the check, naming it); hand-written
     // ones (no template set, e.g. kind base-image) have nothing to render again and give no report.
+    const { syncProject, overrides, renderer } = await rendering();
     const report = syncProject(tree, name, project.root, overrides, options.force, renderer);
+    cache?.remember(name, project.root, report);
     if (report) reports.push(report);
   }
+  // The override folder is checked even with no project to render (a cache hit implies it was checked then).
+  if (!render && !cache?.hits) await rendering();
+  cache?.save(!options.projects.length);
+  if (cache && run.stats) Object.assign(run.stats, { hits: cache.hits, misses: cache.misses });
   // As Nx's sync machinery (sync:check, the CI gate) calls it, a project that cannot be checked fails the check:
   // Nx fails `sync:check` only on pending file changes or a thrown error, so the problems are thrown.
   const problems = reports.flatMap((r) => r.problems);
