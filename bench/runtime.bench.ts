@@ -11,6 +11,7 @@ import { nativePlatform } from '../libs/janus/src/oci/platform';
 import { readBuildRecord } from '../libs/janus/src/image/build-record';
 import { BUILD_RECORD_FILE } from '../libs/janus/src/image/record-files';
 import { runCommand } from '../libs/janus/src/process/run-command';
+import { nxCliEnv } from '../libs/janus-testing/src/nx-cli-env';
 
 const ROOT = join(__dirname, '..');
 const TINY = process.argv.includes('--tiny');
@@ -62,7 +63,7 @@ async function main() {
     if (TINY && !(await hasNativeBuild(r.name)))
       await runCommand(join(ROOT, 'node_modules/.bin/nx'), ['run', `${r.name}:docker-build`, `--platforms=${nativePlatform()}`], {
         cwd: ROOT,
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' },
+        env: nxCliEnv(),
       });
     const record = readBuildRecord(join(ROOT, 'dist/docker', r.name, BUILD_RECORD_FILE), `build it first: nx run ${r.name}:docker-build`);
     const built = record.platforms.find((p) => p.platform === nativePlatform());

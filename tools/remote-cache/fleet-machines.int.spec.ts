@@ -11,7 +11,7 @@ import { initGitRepo } from '../../libs/janus-testing/src/git-repo';
 import { TempWorkspace } from '../../libs/janus-testing/src/temp-workspace';
 import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { TestRegistry } from '../../libs/janus-testing/src/test-registry';
-import { cloneMachine, nxOnMachine } from './ci-machines';
+import { cloneMachine, nxOnMachine } from '../../libs/janus-testing/src/ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 import { readPublishRecord } from '../../libs/janus/src/image/publish-record';
 

@@ -7,7 +7,7 @@ import type { BuildRecord } from '../../libs/janus/src/image/build-record';
 import { removeImages } from '../../libs/janus-testing/src/test-images';
 import { TestRegistry } from '../../libs/janus-testing/src/test-registry';
 import { ensurePluginBuilt } from '../plugin-build/build-plugin';
-import { cloneMachine, nxOnMachine } from './ci-machines';
+import { cloneMachine, nxOnMachine } from '../../libs/janus-testing/src/ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 import { REPO_ROOT } from '../repo-root';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { initGitRepo } from '../../libs/janus-testing/src/git-repo';
 import { TempWorkspace } from '../../libs/janus-testing/src/temp-workspace';
 import { removeImages } from '../../libs/janus-testing/src/test-images';
-import { cloneMachine, nxOnMachine } from './ci-machines';
+import { cloneMachine, nxOnMachine } from '../../libs/janus-testing/src/ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 
 // A fleet without Nx Cloud: clones of one workspace on different machines share task outputs through the

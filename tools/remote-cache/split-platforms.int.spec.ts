@@ -12,7 +12,7 @@ import { initGitRepo } from '../../libs/janus-testing/src/git-repo';
 import { SecondEngine } from '../../libs/janus-testing/src/second-engine';
 import { TempWorkspace } from '../../libs/janus-testing/src/temp-workspace';
 import { removeImages } from '../../libs/janus-testing/src/test-images';
-import { cloneMachine, nxOnMachine } from './ci-machines';
+import { cloneMachine, nxOnMachine } from '../../libs/janus-testing/src/ci-machines';
 import { startRemoteCacheServer, type StartedRemoteCache } from './remote-cache-server';
 import { imageEntries } from '../../libs/janus-testing/src/index-entries';
 import { readPublishRecord } from '../../libs/janus/src/image/publish-record';

@@ -1,9 +1,9 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { runCommand } from '../../libs/janus/src/process/run-command';
-import { nxCliEnv } from '../../libs/janus-testing/src/nx-cli-env';
-import { REPO_ROOT } from '../repo-root';
+import { runCommand } from '../../janus/src/process/run-command';
+import { nxCliEnv } from './nx-cli-env';
+import { REPO_ROOT } from '../../../tools/repo-root';
 
 /** A new "machine" for the fleet specs: a clone of `origin` in `dir`, sharing its node_modules. */
 export async function cloneMachine(origin: string, dir: string): Promise<string> {
