@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LayerFiles } from './layer-paths';
+import { writeCacheFile } from '../workspace/cache-file';
 
 /** How many of a layer's files are kept: the summary shows the three largest. */
 const FILES_KEPT = 5;
@@ -51,13 +52,7 @@ export class LayerFilesCache {
     });
     const ids = Object.keys(this.entries);
     for (const id of ids.slice(0, Math.max(0, ids.length - ENTRIES_KEPT))) delete this.entries[id];
-    try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      // Whole or not at all: parallel builds each rename their own complete file into place.
-      writeFileSync(`${this.file}.${process.pid}`, JSON.stringify(this.entries));
-      renameSync(`${this.file}.${process.pid}`, this.file);
-    } catch {
-      // Only a shortcut for the next summary: a build never fails because it could not be kept.
-    }
+    // Only a shortcut for the next summary: a build never fails because it could not be kept.
+    writeCacheFile(this.file, JSON.stringify(this.entries));
   }
 }

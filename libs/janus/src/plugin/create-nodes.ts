@@ -1,5 +1,5 @@
 import type { CreateDependencies, CreateNodes, RawProjectGraphDependency } from '@nx/devkit';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COMPOSE_FILE_NAMES } from '../compose/compose-file-names';
 import { parseImageReference } from '../oci/image-reference';
@@ -11,6 +11,7 @@ import type { NormalizedPluginOptions } from '../workspace/plugin-options';
 import { PLUGIN_ROOT, PLUGIN_CODE_ID } from './plugin-version';
 import { installedNxVersion } from '../workspace/nx-version';
 import { assertSupportedNx } from './supported-nx';
+import { writeCacheFile } from '../workspace/cache-file';
 
 // The plugin's entry: what a warm graph computation runs. It loads only node's own modules, nx's (already
 // loaded in the plugin worker, see nx-runtime.ts) and a few small files; inference itself (infer-targets.ts,
@@ -51,13 +52,8 @@ async function pluginOptions(raw: unknown): Promise<NormalizedPluginOptions> {
     // None yet, or a torn or foreign file: validate again and replace it.
   }
   const normalized = (await import('../workspace/plugin-options')).normalizePluginOptions(raw);
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(`${file}.${process.pid}`, JSON.stringify(normalized));
-    renameSync(`${file}.${process.pid}`, file);
-  } catch {
-    // Only a cache: the next graph computation validates again.
-  }
+  // Only a cache: if it cannot be kept, the next graph computation validates again.
+  writeCacheFile(file, JSON.stringify(normalized));
   return normalized;
 }
 

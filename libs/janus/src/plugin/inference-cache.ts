@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeCacheFile } from '../workspace/cache-file';
 
 /**
  * What one project's inference read, workspace-relative: files whose content it used, directories whose names
@@ -173,13 +174,8 @@ export class InferenceCache {
     const byJson = new Map<string, number>();
     const entries = Object.fromEntries(Object.entries(this.entries).map(([id, e]) => [id, { ...e, result: compact(e.result, targets, byObject, byJson) }]));
     const content: CacheFile = { format: FORMAT, key: this.key, trees, targets, entries };
-    try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(`${this.file}.${process.pid}`, JSON.stringify(content));
-      renameSync(`${this.file}.${process.pid}`, this.file);
-    } catch {
-      // Only a cache: the next graph computation infers again.
-    }
+    // Only a cache: if it cannot be kept, the next graph computation infers again.
+    writeCacheFile(this.file, JSON.stringify(content));
   }
 }
 

@@ -1,9 +1,10 @@
 import type { Tree } from '@nx/devkit';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { PLUGIN_CODE_ID } from '../../../plugin/plugin-version';
 import type { ProjectSyncReport } from './sync-project';
+import { writeCacheFile } from '../../../workspace/cache-file';
 
 /** The sync cache's file, under Nx's workspace data (next to the inference cache; `nx reset` removes it). */
 export const SYNC_CACHE_FILE = 'janus-sync.json';
@@ -181,12 +182,7 @@ export class SyncCache {
     if (!this.dirty && !gone.length) return;
     for (const p of gone) delete this.projects[p];
     const content: CacheFile = { format: FORMAT, key: this.key, overrides: this.overrides, projects: this.projects };
-    try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(`${this.file}.${process.pid}`, JSON.stringify(content));
-      renameSync(`${this.file}.${process.pid}`, this.file);
-    } catch {
-      // Only a cache: the next check renders again.
-    }
+    // Only a cache: if it cannot be kept, the next check renders again.
+    writeCacheFile(this.file, JSON.stringify(content));
   }
 }
